@@ -1,0 +1,1 @@
+"""The shared per-file analysis: values, import resolution, dataflow."""

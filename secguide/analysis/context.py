@@ -1,0 +1,1088 @@
+"""FileContext: the one pass over a file that every rule rides on.
+
+The walk goes statement by statement, keeping an environment of abstract
+values (``Value``) for the names of the current scope: imports become
+qualified names, assignments become constants, built strings or untrusted
+data.  Branches are walked on copies and joined; a branch whose condition
+folds to a constant contributes only its live arm.  Module-level code is
+walked first; function bodies afterwards, against the module's final state
+(as at run time), so a function sees every import and module constant.
+
+At each node whose type a rule asked for, the rule's ``check`` runs with the
+environment as it is at that point.  Rules ask ``ctx.value(expr)`` and
+``ctx.qualname(expr)``; they never walk the tree themselves.
+"""
+from __future__ import annotations
+
+import ast
+import operator
+from ast import AST
+from typing import Callable
+
+from secguide.analysis.functions import (NUMERIC_ANNOTATIONS, NUMERIC_CONVERTERS,
+                                         ClassInfo, FunctionInfo,
+                                         analyse_function, dotted)
+from secguide.analysis.values import (ANYCONST, EMPTY, NOVAL, NUMBER, SQLSAFE,
+                                      UNKNOWN, Origin, Value, const, join,
+                                      merge_taint, sanitize)
+from secguide.models import crypto, db, web
+from secguide.models.sanitizers import (CLEAN_STR_METHODS, SANITIZER_METHODS,
+                                        SANITIZERS)
+from secguide.options import Options
+from secguide.rule import Finding, Rule
+from secguide.vocab import is_password_name
+
+_BUILTINS = frozenset(dir(__import__("builtins")))
+PASSWORD = frozenset({"password"})
+EXCEPTION = frozenset({"exception"})
+MARKUP = frozenset({"markup"})
+_NUMERIC_OPS = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+    ast.LShift: operator.lshift, ast.BitOr: operator.or_, ast.BitAnd: operator.and_,
+}
+#: return types of calls: qualified name of the call -> type name of the result
+RETURN_TYPES: dict[str, str] = {
+    **db.CONNECT_CALLS,
+    "dbapi.Connection.cursor": "dbapi.Cursor",
+    "dbapi.Connection.acquire": "dbapi.Connection",
+    "dbapi.Connection.transaction": "dbapi.Connection",
+    "sqlalchemy.Engine.connect": "dbapi.Connection",
+    "sqlalchemy.Engine.begin": "dbapi.Connection",
+    "sqlalchemy.orm.Session": "dbapi.Connection",
+    "sqlalchemy.orm.sessionmaker": "sqlalchemy.sessionmaker",
+    "sqlalchemy.sessionmaker": "dbapi.Connection",
+    "django.db.connection.cursor": "dbapi.Cursor",
+    **{h: crypto.HASH_OBJECT for h in crypto.FAST_HASHES},
+    "hashlib.new": crypto.HASH_OBJECT,
+    "hmac.new": "hmac.HMAC",
+    "flask.Flask": "flask.Flask",
+    "fastapi.FastAPI": "fastapi.FastAPI",
+    "fastapi.APIRouter": "fastapi.APIRouter",
+}
+_STMT_NOOP = (ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal)
+_TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+_TERMINATING_CALLS = frozenset({"abort", "redirect", "exit", "_exit", "fail"})
+_MAX_TEXT = 400
+
+
+class _Scope:
+    __slots__ = ("env", "parent", "is_class", "counts")
+
+    def __init__(self, parent: "_Scope | None", is_class: bool = False):
+        self.env: dict[str, Value] = {}
+        self.parent = parent
+        self.is_class = is_class
+        self.counts: dict[str, int] | None = None
+
+
+class FileContext:
+    """Per-file analysis state.  Nothing here outlives the file."""
+
+    def __init__(self, tree: ast.Module, filename: str, rules: list[Rule],
+                 options: Options):
+        self.tree = tree
+        self.filename = filename
+        self.options = options
+        self.findings: dict[tuple[str, int], Finding] = {}
+        self.fn: FunctionInfo | None = None
+        self._rules = rules
+        self._dispatch: dict[type, tuple] = {}
+        self._dispatch_plain: dict[type, tuple] = {}
+        for rule in rules:
+            for t in rule.node_types:
+                self._dispatch[t] = self._dispatch.get(t, ()) + (rule,)
+                if not rule.needs_route:
+                    self._dispatch_plain[t] = self._dispatch_plain.get(t, ()) + (rule,)
+        self._finishers = [r for r in rules
+                           if type(r).finish_function is not Rule.finish_function]
+        self._active = self._dispatch_plain
+        self._memo: dict[int, Value] = {}
+        self._deferred: list = []
+        self._module_has: set[str] = set()
+        self._label_cache: dict[str, frozenset] = {}
+        self._extra_pw = tuple(n.lower() for n in options.password_names)
+        self._sql_san = frozenset(options.sql_sanitizers)
+        self._html_san = frozenset(options.html_sanitizers)
+        self.scope = _Scope(None)
+        self.scope.counts = {}
+        self._module_scope = self.scope
+
+    # ------------------------------------------------------------------ API
+    def run(self) -> list[Finding]:
+        self._block(self.tree.body)
+        self._finish_module()
+        while self._deferred:
+            self._function(*self._deferred.pop(0))
+        return sorted(self.findings.values(), key=lambda f: (f.line, f.col, f.code))
+
+    def report(self, rule: Rule | type[Rule], node: ast.AST, *,
+               severity: str | None = None, confidence: str | None = None,
+               **fields: object) -> None:
+        """Record a finding of ``rule`` at ``node`` (one per rule and node)."""
+        sev = severity or rule.severity
+        key = (rule.code, id(node))
+        old = self.findings.get(key)
+        if old is not None and _RANK[old.severity] >= _RANK[sev]:
+            return
+        self.findings[key] = Finding(
+            code=rule.code, line=node.lineno, col=node.col_offset,
+            message=rule.format(**fields), severity=sev,
+            confidence=confidence or rule.confidence, cwe=rule.cwe, node=node)
+
+    def has_finding(self, code: str, node: ast.AST) -> bool:
+        return (code, id(node)) in self.findings
+
+    def value(self, node: ast.AST | None) -> Value:
+        """The abstract value of ``node`` at the current point."""
+        if node is None:
+            return UNKNOWN
+        key = id(node)
+        v = self._memo.get(key)
+        if v is None:
+            try:
+                v = self._ev(node)
+            except RecursionError:
+                v = UNKNOWN
+            self._memo[key] = v
+        return v
+
+    def qualname(self, node: ast.AST) -> str | None:
+        """Qualified name of a name/attribute/call target, through imports."""
+        return self.value(node).qual
+
+    def call_name(self, call: ast.Call) -> str | None:
+        q = self.value(call.func).qual
+        return web.ALIASES.get(q, q) if q else None
+
+    @staticmethod
+    def keyword(call: ast.Call, name: str) -> ast.AST | None:
+        for kw in call.keywords:
+            if kw.arg == name:
+                return kw.value
+        return None
+
+    def arg(self, call: ast.Call, index: int | None, name: str | None) -> ast.AST | None:
+        """The argument at position ``index`` or keyword ``name``."""
+        if name is not None:
+            for kw in call.keywords:
+                if kw.arg == name:
+                    return kw.value
+        if index is not None and index < len(call.args):
+            a = call.args[index]
+            if not isinstance(a, ast.Starred) and not any(
+                    isinstance(x, ast.Starred) for x in call.args[:index]):
+                return a
+        return None
+
+    def source_text(self, node: ast.AST, limit: int = 40) -> str:
+        try:
+            text = ast.unparse(node)
+        except Exception:  # pragma: no cover - unparse of odd trees
+            return "value"
+        return text if len(text) <= limit else text[: limit - 3] + "..."
+
+    def names_in_module(self, prefix: str) -> bool:
+        return prefix in self._module_has
+
+    def name_labels(self, name: str) -> frozenset:
+        lab = self._label_cache.get(name)
+        if lab is None:
+            lab = PASSWORD if is_password_name(name, self._extra_pw) else EMPTY
+            self._label_cache[name] = lab
+        return lab
+
+    # ------------------------------------------------------------ statements
+    def _block(self, body: list) -> bool:
+        """Walk statements; True when the block always leaves (return/raise)."""
+        for stmt in body:
+            if self._stmt(stmt):
+                return True
+        return False
+
+    def _stmt(self, st: ast.stmt) -> bool:
+        self._memo = {}
+        t = type(st)
+        rules = self._active.get(t)
+        if rules:
+            for r in rules:
+                r.check(st, self)
+        if t is ast.Assign:
+            self._walk(st.value)
+            v = self.value(st.value)
+            for target in st.targets:
+                self._walk_target(target)
+                self._bind(target, v)
+        elif t is ast.Expr:
+            self._walk(st.value)
+            return _is_terminating_call(st.value)
+        elif t is ast.Return:
+            if st.value is not None:
+                self._walk(st.value)
+            return True
+        elif t is ast.If:
+            return self._if(st)
+        elif t is ast.AugAssign:
+            self._walk(st.value)
+            self._walk_target(st.target)
+            if isinstance(st.target, ast.Name):
+                fake = ast.BinOp(left=ast.Name(id=st.target.id, ctx=ast.Load()), op=st.op,
+                                 right=st.value)
+                self._bind(st.target, self._ev(fake))
+            elif isinstance(st.target, ast.Attribute):
+                base = self.value(st.target)
+                self._bind(st.target, self._binop_values(base, st.op, self.value(st.value)))
+        elif t is ast.AnnAssign:
+            if st.value is not None:
+                self._walk(st.value)
+                self._bind(st.target, self.value(st.value))
+        elif t in (ast.FunctionDef, ast.AsyncFunctionDef):
+            self._def(st)
+        elif t is ast.ClassDef:
+            self._class(st)
+        elif t in (ast.For, ast.AsyncFor):
+            self._walk(st.iter)
+            before = self.scope.env
+            self.scope.env = dict(before)
+            self._bind(st.target, _element(self.value(st.iter)))
+            self._block(st.body)
+            after = self._join_envs(before, self.scope.env)
+            self.scope.env = after
+            self._block(st.orelse)
+        elif t is ast.While:
+            self._walk(st.test)
+            before = self.scope.env
+            self.scope.env = dict(before)
+            self._block(st.body)
+            self.scope.env = self._join_envs(before, self.scope.env)
+            self._block(st.orelse)
+        elif t in (ast.With, ast.AsyncWith):
+            for item in st.items:
+                self._walk(item.context_expr)
+                if item.optional_vars is not None:
+                    self._bind(item.optional_vars, self._with_value(item.context_expr))
+            return self._block(st.body)
+        elif t in (ast.Import, ast.ImportFrom):
+            self._import(st)
+        elif t is ast.Try or t.__name__ == "TryStar":
+            return self._try(st)
+        elif t is ast.Raise:
+            if st.exc is not None:
+                self._walk(st.exc)
+            return True
+        elif t is ast.Delete:
+            for target in st.targets:
+                if isinstance(target, ast.Name):
+                    self.scope.env.pop(target.id, None)
+        elif t is ast.Match:
+            self._walk(st.subject)
+            before = self.scope.env
+            envs = []
+            for case in st.cases:
+                self.scope.env = dict(before)
+                self._walk_pattern(case.pattern)
+                if case.guard is not None:
+                    self._walk(case.guard)
+                if not self._block(case.body):
+                    envs.append(self.scope.env)
+            result = before
+            for e in envs:
+                result = self._join_envs(result, e)
+            self.scope.env = result
+        elif t is ast.Assert:
+            self._walk(st.test)
+        elif t in _STMT_NOOP:
+            return t in (ast.Break, ast.Continue)
+        else:  # TypeAlias (3.12) and anything newer: walk its expressions
+            for child in ast.iter_child_nodes(st):
+                if isinstance(child, ast.expr):
+                    self._walk(child)
+        return False
+
+    def _if(self, st: ast.If) -> bool:
+        self._walk(st.test)
+        test = self.value(st.test)
+        if test.known:
+            live = st.body if test.cval else st.orelse
+            return self._block(live)
+        before = self.scope.env
+        self.scope.env = dict(before)
+        self._narrow(st.test, True)
+        body_leaves = self._block(st.body)
+        body_env = self.scope.env
+        self.scope.env = dict(before)
+        self._narrow(st.test, False)
+        else_leaves = self._block(st.orelse)
+        else_env = self.scope.env
+        if body_leaves and else_leaves:
+            self.scope.env = else_env
+            return True
+        if body_leaves:
+            self.scope.env = else_env
+        elif else_leaves:
+            self.scope.env = body_env
+        else:
+            self.scope.env = self._join_envs(body_env, else_env)
+        return False
+
+    def _narrow(self, test: ast.AST, positive: bool) -> None:
+        """On the path where ``test`` is ``positive``, a name checked against
+        an allow-list (``x in ALLOWED``) holds only allowed constants."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return self._narrow(test.operand, not positive)
+        if isinstance(test, ast.BoolOp):
+            if isinstance(test.op, ast.And) == positive:
+                for v in test.values:
+                    self._narrow(v, positive)
+            return None
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1
+                and isinstance(test.left, ast.Name)):
+            return None
+        op = test.ops[0]
+        right = self.value(test.comparators[0])
+        member = (isinstance(op, ast.In) and positive) or (isinstance(op, ast.NotIn) and not positive)
+        equal = (isinstance(op, ast.Eq) and positive) or (isinstance(op, ast.NotEq) and not positive)
+        if (member or equal) and right.is_const:
+            cur = self.value(test.left)
+            self.scope.env[test.left.id] = Value(
+                cval=ANYCONST, raw=False, typ=cur.typ if cur.typ != "map" else None,
+                labels=cur.labels, text=right.text if equal else "")
+        return None
+
+    def _try(self, st) -> bool:
+        before = self.scope.env
+        self.scope.env = dict(before)
+        body_leaves = self._block(st.body)
+        if not body_leaves:
+            body_leaves = self._block(st.orelse)
+        body_env = self.scope.env
+        envs = [] if body_leaves else [body_env]
+        for handler in st.handlers:
+            self.scope.env = self._join_envs(before, body_env)
+            if handler.type is not None:
+                self._walk(handler.type)
+            if handler.name:
+                self.scope.env[handler.name] = Value(labels=EXCEPTION, typ="exception")
+            if not self._block(handler.body):
+                envs.append(self.scope.env)
+        result = envs[0] if envs else body_env
+        for e in envs[1:]:
+            result = self._join_envs(result, e)
+        self.scope.env = result
+        leaves = not envs
+        if self._block(st.finalbody):
+            return True
+        return leaves
+
+    def _join_envs(self, a: dict, b: dict) -> dict:
+        if a is b:
+            return a
+        out = dict(a)
+        for k, vb in b.items():
+            va = a.get(k)
+            if va is None:
+                out[k] = vb
+            elif va is not vb:
+                out[k] = join(va, vb)
+        return out
+
+    def _import(self, st) -> None:
+        env = self.scope.env
+        if isinstance(st, ast.Import):
+            for alias in st.names:
+                if alias.asname:
+                    env[alias.asname] = Value(qual=alias.name)
+                else:
+                    top = alias.name.split(".", 1)[0]
+                    env[top] = Value(qual=top)
+                self._module_has.add(alias.name.split(".", 1)[0])
+        else:
+            mod = "." * (st.level or 0) + (st.module or "")
+            if st.module:
+                self._module_has.add(st.module.split(".", 1)[0])
+            for alias in st.names:
+                if alias.name == "*":
+                    continue
+                q = f"{mod}.{alias.name}" if mod and not mod.endswith(".") else mod + alias.name
+                q = web.ALIASES.get(q, q)
+                env[alias.asname or alias.name] = Value(qual=q)
+
+    # -------------------------------------------------------- definitions
+    def _def(self, st) -> None:
+        for d in st.decorator_list:
+            self._walk(d)
+        for d in st.args.defaults + [d for d in st.args.kw_defaults if d is not None]:
+            self._walk(d)
+        class_info = getattr(self, "_class_info", None)
+        info = analyse_function(st, self._resolve, self._module_has,
+                                class_info if self.scope.is_class else None)
+        parent = self.scope
+        while parent.is_class:
+            parent = parent.parent
+        self._deferred.append((st, info, parent))
+        self.scope.env[st.name] = Value(qual=None, typ="function")
+        self._count(st.name)
+
+    def _class(self, st: ast.ClassDef) -> None:
+        for d in st.decorator_list:
+            self._walk(d)
+        bases = []
+        for b in st.bases:
+            self._walk(b)
+            bases.append(self.qualname(b) or dotted(b) or "")
+        attrs = set()
+        for s in st.body:
+            if isinstance(s, ast.Assign):
+                attrs.update(t.id for t in s.targets if isinstance(t, ast.Name))
+        outer_info = getattr(self, "_class_info", None)
+        self._class_info = ClassInfo(st.name, tuple(bases), frozenset(attrs))
+        scope = _Scope(self.scope, is_class=True)
+        outer = self.scope
+        self.scope = scope
+        try:
+            self._block(st.body)
+        finally:
+            self.scope = outer
+            self._class_info = outer_info
+        outer.env[st.name] = Value(qual=None, typ="class")
+        self._count(st.name)
+
+    def _function(self, node, info: FunctionInfo, parent: _Scope) -> None:
+        outer_fn, outer_scope, outer_active = self.fn, self.scope, self._active
+        self.fn = info
+        self.scope = _Scope(parent)
+        self._active = self._dispatch if info.is_route else self._dispatch_plain
+        try:
+            self._bind_params(node, info)
+            rules = self._active.get(type(node))
+            if rules:
+                self._memo = {}
+                for r in rules:
+                    r.check(node, self)
+            self._block(node.body)
+            for r in self._finishers:
+                if info.is_route or not r.needs_route:
+                    r.finish_function(self)
+        except RecursionError:
+            pass
+        finally:
+            self.fn, self.scope, self._active = outer_fn, outer_scope, outer_active
+
+    def _bind_params(self, node, info: FunctionInfo) -> None:
+        env = self.scope.env
+        ann = {}
+        args = node.args
+        for a in args.posonlyargs + args.args + args.kwonlyargs:
+            if a.annotation is not None:
+                ann[a.arg] = self.qualname(a.annotation) or dotted(a.annotation) or ""
+        for p in info.params:
+            labels = self.name_labels(p)
+            a = ann.get(p, "")
+            req = web.REQUEST_ANNOTATIONS.get(a) or web.REQUEST_ANNOTATIONS.get(
+                web.ALIASES.get(a, a))
+            if req or p in info.request_params:
+                env[p] = Value(qual=req or ("starlette.requests.Request"
+                                            if info.framework == "fastapi"
+                                            else "django.http.HttpRequest"))
+                continue
+            if a and (a in NUMERIC_ANNOTATIONS or a.rsplit(".", 1)[-1] in NUMERIC_ANNOTATIONS):
+                env[p] = Value(raw=False, typ="int", labels=labels)
+                continue
+            if not info.is_route or p in info.depends_params or p in ("self", "cls"):
+                env[p] = Value(labels=labels) if labels else UNKNOWN
+                continue
+            conv = info.path_params.get(p)
+            if conv is not None and conv in NUMERIC_CONVERTERS:
+                env[p] = Value(raw=False, typ="int", labels=labels)
+                continue
+            if conv is None and info.framework != "fastapi":
+                env[p] = Value(labels=labels) if labels else UNKNOWN
+                continue
+            kind = "route parameter" if conv is not None else "request parameter"
+            shape = "obj" if a and a[:1].isupper() and a not in ("str",) else "str"
+            env[p] = Value(taint=(Origin(f"{kind} '{p}'", node.lineno, shape, EMPTY, False),),
+                           labels=labels, typ="str" if shape == "str" else None)
+        if info.class_info is not None and info.framework == "django":
+            env["self.request"] = Value(qual="django.http.HttpRequest")
+
+    def _finish_module(self) -> None:
+        """Names assigned more than once at module level are not constants."""
+        scope = self._module_scope
+        for name, n in scope.counts.items():
+            if n > 1:
+                v = scope.env.get(name)
+                if v is not None and v.cval is not NOVAL:
+                    scope.env[name] = v.copy(cval=NOVAL, raw=True)
+
+    def _count(self, name: str) -> None:
+        counts = self.scope.counts
+        if counts is not None:
+            counts[name] = counts.get(name, 0) + 1
+
+    def _resolve(self, node) -> str | None:
+        return self.value(node).qual
+
+    # ------------------------------------------------------------- binding
+    def _bind(self, target: ast.AST, v: Value) -> None:
+        t = type(target)
+        if t is ast.Name:
+            self.scope.env[target.id] = v
+            if self.scope.counts is not None:
+                self._count(target.id)
+        elif t in (ast.Tuple, ast.List):
+            elts = target.elts
+            items = v.items
+            for i, e in enumerate(elts):
+                if isinstance(e, ast.Starred):
+                    self._bind(e.value, _element(v))
+                elif items is not None and i in items:
+                    self._bind(e, items[i])
+                else:
+                    self._bind(e, _element(v))
+        elif t is ast.Attribute:
+            base = dotted(target.value)
+            if base is not None and base.count(".") < 2:
+                self.scope.env[f"{base}.{target.attr}"] = v
+        elif t is ast.Subscript:
+            if isinstance(target.value, ast.Name):
+                name = target.value.id
+                cur = self._lookup(name)
+                key = self.value(target.slice)
+                if cur.items is not None and key.known:
+                    items = dict(cur.items)
+                    items[key.cval] = v
+                    self.scope.env[name] = cur.copy(
+                        items=items, taint=merge_taint(*(i.taint for i in items.values())))
+                elif v.taint and cur.items is None and cur is not UNKNOWN:
+                    self.scope.env[name] = cur.copy(taint=merge_taint(cur.taint, v.taint))
+        elif t is ast.Starred:
+            self._bind(target.value, v)
+
+    def _with_value(self, expr: ast.AST) -> Value:
+        v = self.value(expr)
+        if v.qual and v.qual.endswith("Connection") and isinstance(expr, ast.Call):
+            return v
+        return v
+
+    # ---------------------------------------------------------- rule walk
+    def _walk(self, node: ast.AST) -> None:
+        """Visit ``node`` and its sub-expressions, calling the rules."""
+        active = self._active
+        stack = [node]
+        pop = stack.pop
+        push = stack.append
+        while stack:
+            n = pop()
+            t = type(n)
+            rules = active.get(t)
+            if rules:
+                for r in rules:
+                    r.check(n, self)
+            if t is ast.NamedExpr:
+                self._bind(n.target, self.value(n.value))
+            for f in _CHILD_FIELDS.get(t) or _child_fields(t):
+                c = getattr(n, f, None)
+                if c is None:
+                    continue
+                if type(c) is list:
+                    for x in c:
+                        if isinstance(x, AST):
+                            push(x)
+                elif isinstance(c, AST):
+                    push(c)
+
+    def _walk_target(self, target: ast.AST) -> None:
+        if not isinstance(target, ast.Name):
+            self._walk(target)
+
+    def _walk_pattern(self, pattern) -> None:
+        for node in ast.walk(pattern):
+            if isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+                self.scope.env[node.name] = UNKNOWN
+            elif isinstance(node, ast.MatchMapping) and node.rest:
+                self.scope.env[node.rest] = UNKNOWN
+
+    # ---------------------------------------------------------- evaluation
+    def _lookup(self, name: str) -> Value:
+        scope = self.scope
+        while scope is not None:
+            v = scope.env.get(name)
+            if v is not None:
+                return v
+            scope = scope.parent
+            while scope is not None and scope.is_class and scope is not self.scope:
+                scope = scope.parent
+        if name in _BUILTINS:
+            return Value(qual="builtins." + name)
+        return UNKNOWN
+
+    def _ev(self, node: ast.AST) -> Value:
+        t = type(node)
+        if t is ast.Constant:
+            return const(node.value)
+        if t is ast.Name:
+            v = self._lookup(node.id)
+            lab = self.name_labels(node.id)
+            return v.with_labels(lab) if lab else v
+        fn = _EVALUATORS.get(t)
+        if fn is None:
+            return UNKNOWN
+        return fn(self, node)
+
+    def _ev_attribute(self, node: ast.Attribute) -> Value:
+        attr = node.attr
+        base_node = node.value
+        if type(base_node) is ast.Name:
+            tracked = self._lookup_dotted(base_node.id + "." + attr)
+            if tracked is not None:
+                return tracked.with_labels(self.name_labels(attr))
+        base = self.value(base_node)
+        q = base.qual
+        if q:
+            req = web.REQUEST_TYPES.get(q)
+            if req is not None:
+                shape = req[0].get(attr)
+                if shape is not None:
+                    return self._source(node, shape)
+            fq = f"{q}.{attr}"
+            fq = web.ALIASES.get(fq, fq)
+            shape = web.ATTR_SOURCES.get(fq)
+            if shape is not None:
+                return self._source(node, shape)
+            if fq == "flask.g.user" or fq.endswith(".current_user"):
+                return Value(qual=fq, labels=frozenset({"principal"}))
+            return Value(qual=fq)
+        lab = self.name_labels(attr)
+        if base.taint:
+            shape_typ = "str" if base.typ == "file" and attr in ("filename", "name") else None
+            return Value(taint=base.taint, labels=base.labels | lab, typ=shape_typ,
+                         text=base.text)
+        if base.typ == "exception":
+            return Value(labels=EXCEPTION)
+        if lab:
+            return Value(labels=lab)
+        return UNKNOWN
+
+    def _lookup_dotted(self, key: str) -> Value | None:
+        scope = self.scope
+        while scope is not None:
+            v = scope.env.get(key)
+            if v is not None:
+                return v
+            scope = scope.parent
+        return None
+
+    def _source(self, node: ast.AST, shape: str) -> Value:
+        origin = Origin(self.source_text(node), node.lineno, shape)
+        return Value(taint=(origin,), typ="str" if shape == "str" else shape)
+
+    def _ev_subscript(self, node: ast.Subscript) -> Value:
+        base = self.value(node.value)
+        key = self.value(node.slice)
+        if base.items is not None and key.known:
+            try:
+                item = base.items.get(key.cval)
+            except TypeError:
+                item = None
+            if item is not None:
+                return item
+        lab = self.name_labels(key.cval) if key.known and isinstance(key.cval, str) else EMPTY
+        if base.taint:
+            taint = self._refine(base.taint, node)
+            if isinstance(node.slice, ast.Slice):
+                return base.copy(taint=taint, items=None, labels=base.labels | lab)
+            return Value(taint=taint, labels=base.labels | lab, typ=_element_typ(base.typ),
+                         text=base.text)
+        if base.items is not None:
+            return _element(base).with_labels(lab)
+        if base.is_const and key.is_const:
+            return Value(cval=ANYCONST, raw=False, labels=lab)
+        if base.typ == "exception":
+            return Value(labels=EXCEPTION)
+        if lab:
+            return Value(labels=lab | (base.labels & PASSWORD))
+        return UNKNOWN
+
+    def _refine(self, taint: tuple, node: ast.AST) -> tuple:
+        if len(taint) == 1 and taint[0].refinable:
+            o = taint[0]
+            return (o._replace(desc=self.source_text(node), refinable=False),)
+        return taint
+
+    def _ev_call(self, node: ast.Call) -> Value:
+        func = node.func
+        fv = self.value(func)
+        fq = fv.qual
+        args = node.args
+        if fq:
+            fq = web.ALIASES.get(fq, fq)
+            kind = SANITIZERS.get(fq)
+            if kind is None and (fq in self._sql_san or fq in self._html_san):
+                kind = "sql" if fq in self._sql_san else "html"
+            if kind == "all":
+                return NUMBER
+            if kind is not None:
+                a0 = self.value(args[0]) if args else UNKNOWN
+                if fq in web.MARKUP_CALLS:
+                    return sanitize(a0, kind).with_labels(MARKUP)
+                return sanitize(a0, kind)
+            owner, _, meth = fq.rpartition(".")
+            req = web.REQUEST_TYPES.get(owner)
+            if req is not None and meth in req[1]:
+                return self._source(node, req[1][meth])
+            shape = web.CALL_SOURCES.get(fq)
+            if shape is not None:
+                return self._source(node, shape)
+            if fq in web.PROPAGATORS:
+                if not args:
+                    return UNKNOWN
+                a0 = self.value(args[0])
+                if not a0.taint and not a0.labels:
+                    if fq in ("builtins.str", "builtins.repr", "builtins.format") and a0.typ == "int":
+                        return NUMBER
+                    return a0 if fq == "builtins.str" and a0.typ == "str" else (
+                        Value(cval=ANYCONST, raw=False) if a0.is_const else UNKNOWN)
+                typ = "obj" if fq == "json.loads" else ("str" if fq == "builtins.str" else None)
+                return Value(taint=a0.taint, labels=a0.labels, typ=typ, built=a0.built,
+                             text=a0.text)
+            if fq in crypto.PASSWORD_HASHERS or fq.endswith((".hash", ".encrypt")) and \
+                    fq.startswith(("passlib", "argon2", "flask_bcrypt")):
+                return Value(labels=frozenset({"hashed"}))
+            rt = RETURN_TYPES.get(fq)
+            if rt is not None:
+                return Value(qual=rt)
+            if fq in ("builtins.getattr",) and len(args) >= 2:
+                return UNKNOWN
+        if type(func) is ast.Attribute:
+            recv = self.value(func.value)
+            m = func.attr
+            if m == "format" and recv.is_const and isinstance(recv.cval, str) or \
+                    m == "format" and recv.built:
+                parts = [recv] + [self.value(a) for a in args] + \
+                        [self.value(k.value) for k in node.keywords]
+                if MARKUP <= recv.labels:  # Markup.format escapes its arguments
+                    return sanitize(_build(parts, "str.format()"), "html").with_labels(MARKUP)
+                return _build(parts, "str.format()")
+            if m == "join" and recv.is_const and args:
+                it = self.value(args[0])
+                if it.is_const:
+                    return Value(cval=ANYCONST, raw=False, typ="str", text=recv.text)
+                el = _element(it)
+                return _build([el], "str.join()", extra_text=recv.text if recv.known else "")
+            if m in SANITIZER_METHODS and args and (m != "escape" or not recv.taint):
+                return sanitize(self.value(args[0]), SANITIZER_METHODS[m])
+            if recv.items is not None and m == "get" and args:
+                key = self.value(args[0])
+                if key.known:
+                    try:
+                        item = recv.items.get(key.cval)
+                    except TypeError:
+                        item = None
+                    if item is not None:
+                        return item
+            if recv.taint or recv.built or recv.labels:
+                if m in CLEAN_STR_METHODS:
+                    return NUMBER
+                lab = recv.labels
+                if m in ("get", "getlist", "pop", "setdefault", "get_json") and args:
+                    key = self.value(args[0])
+                    if key.known and isinstance(key.cval, str):
+                        lab = lab | self.name_labels(key.cval)
+                    taint = self._refine(recv.taint, node)
+                    return Value(taint=taint, labels=lab,
+                                 typ=_element_typ(recv.typ) if m != "getlist" else "list")
+                if m in ("items", "values", "keys", "copy", "to_dict", "dict"):
+                    return recv.copy(items=None)
+                if m in ("hexdigest", "digest") and recv.qual:
+                    return UNKNOWN
+                if recv.qual == crypto.HASH_OBJECT:
+                    return UNKNOWN
+                typ = recv.typ if recv.typ == "str" else None
+                return Value(taint=recv.taint, built=recv.built, text=recv.text,
+                             raw=recv.raw, labels=lab, typ=typ)
+            if recv.is_const and m in _STR_CONST_METHODS and all(
+                    self.value(a).is_const for a in args):
+                return Value(cval=ANYCONST, raw=False, typ="str", text=recv.text)
+        return UNKNOWN
+
+    def _ev_joinedstr(self, node: ast.JoinedStr) -> Value:
+        parts = []
+        for piece in node.values:
+            if type(piece) is ast.Constant:
+                parts.append(const(piece.value))
+            elif type(piece) is ast.FormattedValue:
+                v = self.value(piece.value)
+                if piece.format_spec is not None and v.typ == "int":
+                    v = NUMBER
+                parts.append(v)
+        return _build(parts, "an f-string")
+
+    def _ev_binop(self, node: ast.BinOp) -> Value:
+        return self._binop_values(self.value(node.left), node.op, self.value(node.right),
+                                  node.right)
+
+    def _binop_values(self, left: Value, op: ast.AST, right: Value,
+                      right_node: ast.AST | None = None) -> Value:
+        t = type(op)
+        if left.known and right.known:
+            try:
+                if t is ast.Pow:
+                    if isinstance(right.cval, int) and abs(right.cval) <= 128 and \
+                            isinstance(left.cval, (int, float)):
+                        return const(left.cval ** right.cval)
+                elif t in _NUMERIC_OPS and not (t is ast.Mod and isinstance(left.cval, (str, bytes))):
+                    if t is ast.Mult and isinstance(right.cval, int) and right.cval > 10000:
+                        raise ValueError
+                    if t is ast.LShift and isinstance(right.cval, int) and right.cval > 128:
+                        raise ValueError
+                    return const(_NUMERIC_OPS[t](left.cval, right.cval))
+            except Exception:
+                pass
+        if MARKUP <= left.labels and t in (ast.Mod, ast.Add):  # Markup escapes
+            return sanitize(_build([left, right], "%-formatting"), "html").with_labels(MARKUP)
+        if t is ast.Mod and left.typ == "str" and (left.is_const or left.built):
+            if right_node is not None and type(right_node) is ast.Tuple:
+                parts = [left] + [self.value(e) for e in right_node.elts]
+            elif right.items is not None and right_node is not None and type(right_node) is ast.Dict:
+                parts = [left] + list(right.items.values())
+            else:
+                parts = [left, right]
+            return _build(parts, "%-formatting")
+        if t is ast.Add and (left.typ == "str" or right.typ == "str"):
+            return _build([left, right], "concatenation")
+        if t is ast.Mult and left.is_const and left.typ == "str":
+            return Value(cval=ANYCONST, raw=False, typ="str", text=left.text)
+        if t is ast.Mult and left.items is not None and left.is_const:
+            return left.copy(cval=ANYCONST)
+        if left.is_const and right.is_const:
+            return Value(cval=ANYCONST, raw=False, typ=left.typ if left.typ == right.typ else None)
+        if left.taint or right.taint or left.labels or right.labels:
+            return Value(taint=merge_taint(left.taint, right.taint),
+                         labels=left.labels | right.labels,
+                         built=left.built or right.built,
+                         typ="int" if left.typ == right.typ == "int" else None)
+        if left.typ == "int" and right.typ == "int":
+            return NUMBER
+        return UNKNOWN
+
+    def _ev_boolop(self, node: ast.BoolOp) -> Value:
+        vals = [self.value(v) for v in node.values]
+        if all(v.known for v in vals):
+            # the value of ``a or b`` / ``a and b`` is one of its operands
+            pick = None
+            for v in vals:
+                pick = v
+                if bool(v.cval) == isinstance(node.op, ast.Or):
+                    break
+            return pick
+        out = vals[0]
+        for v in vals[1:]:
+            out = join(out, v)
+        return out
+
+    def _ev_ifexp(self, node: ast.IfExp) -> Value:
+        test = self.value(node.test)
+        if test.known:
+            return self.value(node.body if test.cval else node.orelse)
+        return join(self.value(node.body), self.value(node.orelse))
+
+    def _ev_compare(self, node: ast.Compare) -> Value:
+        return NUMBER
+
+    def _ev_unaryop(self, node: ast.UnaryOp) -> Value:
+        v = self.value(node.operand)
+        if isinstance(node.op, ast.Not):
+            return const(not v.cval) if v.known else NUMBER
+        if v.known and isinstance(v.cval, (int, float)):
+            try:
+                return const({ast.USub: operator.neg, ast.UAdd: operator.pos,
+                              ast.Invert: operator.invert}[type(node.op)](v.cval))
+            except Exception:
+                return NUMBER
+        return v if v.typ == "int" else UNKNOWN
+
+    def _ev_dict(self, node: ast.Dict) -> Value:
+        items: dict | None = {}
+        taints = []
+        labels = EMPTY
+        all_const = True
+        for k, vnode in zip(node.keys, node.values):
+            v = self.value(vnode)
+            taints.append(v.taint)
+            labels |= v.labels
+            if not v.is_const:
+                all_const = False
+            if k is None:
+                items = None
+                all_const = False
+                continue
+            kv = self.value(k)
+            if not kv.is_const:
+                all_const = False
+            if items is not None and kv.known:
+                try:
+                    items[kv.cval] = v.with_labels(self.name_labels(kv.cval)
+                                                   if isinstance(kv.cval, str) else EMPTY)
+                except TypeError:
+                    items = None
+            else:
+                items = None
+        return Value(cval=ANYCONST if all_const else NOVAL, taint=merge_taint(*taints),
+                     raw=not all_const, labels=labels & PASSWORD, items=items, typ="dict")
+
+    def _ev_sequence(self, node) -> Value:
+        vals = [self.value(e) for e in node.elts]
+        all_const = all(v.is_const for v in vals)
+        items = {i: v for i, v in enumerate(vals)} if type(node) is ast.Tuple and not any(
+            isinstance(e, ast.Starred) for e in node.elts) else None
+        labels = EMPTY
+        for v in vals:
+            labels |= v.labels
+        return Value(cval=ANYCONST if all_const else NOVAL,
+                     taint=merge_taint(*(v.taint for v in vals)),
+                     raw=not all_const, labels=labels, items=items,
+                     typ="list")
+
+    def _ev_comprehension(self, node) -> Value:
+        env = self.scope.env
+        saved = {}
+        try:
+            for gen in node.generators:
+                it = self.value(gen.iter)
+                for name in _target_names(gen.target):
+                    if name not in saved:
+                        saved[name] = env.get(name)
+                self._bind(gen.target, _element(it))
+            if type(node) is ast.DictComp:
+                v = join(self.value(node.key), self.value(node.value))
+            else:
+                v = self.value(node.elt)
+        finally:
+            for name, old in saved.items():
+                if old is None:
+                    env.pop(name, None)
+                else:
+                    env[name] = old
+        if v.is_const:
+            return Value(cval=ANYCONST, raw=False, typ="list")
+        return Value(taint=v.taint, labels=v.labels, built=v.built, typ="list",
+                     raw=v.raw)
+
+    def _ev_passthrough(self, node) -> Value:
+        return self.value(node.value)
+
+    def _ev_namedexpr(self, node: ast.NamedExpr) -> Value:
+        return self.value(node.value)
+
+
+_RANK = {"LOW": 0, "MEDIUM": 1, "HIGH": 2}
+_STR_CONST_METHODS = frozenset({"encode", "decode", "upper", "lower", "strip", "lstrip",
+                                "rstrip", "replace", "title", "format_map", "zfill",
+                                "ljust", "rjust", "center", "casefold", "capitalize"})
+
+_EVALUATORS: dict[type, Callable] = {
+    ast.Attribute: FileContext._ev_attribute,
+    ast.Subscript: FileContext._ev_subscript,
+    ast.Call: FileContext._ev_call,
+    ast.JoinedStr: FileContext._ev_joinedstr,
+    ast.BinOp: FileContext._ev_binop,
+    ast.BoolOp: FileContext._ev_boolop,
+    ast.IfExp: FileContext._ev_ifexp,
+    ast.Compare: FileContext._ev_compare,
+    ast.UnaryOp: FileContext._ev_unaryop,
+    ast.Dict: FileContext._ev_dict,
+    ast.List: FileContext._ev_sequence,
+    ast.Tuple: FileContext._ev_sequence,
+    ast.Set: FileContext._ev_sequence,
+    ast.ListComp: FileContext._ev_comprehension,
+    ast.SetComp: FileContext._ev_comprehension,
+    ast.GeneratorExp: FileContext._ev_comprehension,
+    ast.DictComp: FileContext._ev_comprehension,
+    ast.Await: FileContext._ev_passthrough,
+    ast.Starred: FileContext._ev_passthrough,
+    ast.NamedExpr: FileContext._ev_namedexpr,
+}
+
+#: per node type, the fields that hold sub-expressions to visit
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_SKIP_FIELDS = frozenset({"ctx", "type_comment", "kind"})
+
+
+def _child_fields(t: type) -> tuple[str, ...]:
+    fields = tuple(f for f in t._fields if f not in _SKIP_FIELDS)
+    if issubclass(t, ast.stmt):
+        # statements inside expressions do not exist; a nested statement
+        # list (lambda has none) is walked by _stmt
+        fields = ()
+    if t is ast.Constant:
+        fields = ()
+    _CHILD_FIELDS[t] = fields
+    return fields
+
+
+def _build(parts: list[Value], how: str, extra_text: str = "") -> Value:
+    """A string made of ``parts`` (constant pieces and values)."""
+    text = [extra_text] if extra_text else []
+    taints = []
+    labels = EMPTY
+    dynamic = False
+    raw = False
+    built = None
+    for p in parts:
+        if p.text:
+            text.append(p.text)
+        if p.is_const:
+            continue
+        taints.append(p.taint)
+        labels |= p.labels
+        raw = raw or p.raw
+        if p.built and not (p.labels & SQLSAFE):
+            built = p.built
+        if not (p.labels & SQLSAFE) and not (p.typ == "int" and not p.taint):
+            dynamic = True
+    joined = "\x00".join(text)[:_MAX_TEXT]
+    if not taints:
+        return Value(cval=ANYCONST, raw=False, typ="str", text=joined)
+    labels -= SQLSAFE
+    return Value(taint=merge_taint(*taints), built=(how if dynamic else None) or built,
+                 text=joined, raw=raw, labels=labels, typ="str")
+
+
+def _element(v: Value) -> Value:
+    """An element of container ``v`` (for loops, unpacking, comprehensions)."""
+    if v.items is not None and v.items:
+        out = None
+        for item in v.items.values():
+            out = item if out is None else join(out, item)
+        return out
+    if v.is_const:
+        return Value(cval=ANYCONST, raw=False)
+    if v.taint or v.labels:
+        return Value(taint=v.taint, labels=v.labels, typ=_element_typ(v.typ))
+    return UNKNOWN
+
+
+def _element_typ(typ: str | None) -> str | None:
+    if typ in ("map", "list"):
+        return "str"
+    if typ == "files":
+        return "file"
+    return None
+
+
+def _target_names(target) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        out = []
+        for e in target.elts:
+            out += _target_names(e.value if isinstance(e, ast.Starred) else e)
+        return out
+    return []
+
+
+def _is_terminating_call(expr: ast.AST) -> bool:
+    if isinstance(expr, ast.Call):
+        name = dotted(expr.func) or ""
+        return name.rsplit(".", 1)[-1] in _TERMINATING_CALLS
+    return False

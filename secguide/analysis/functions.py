@@ -1,0 +1,179 @@
+"""What a function is: a Flask/FastAPI route, a Django view, or plain code.
+
+Decided once per function from its decorators, parameters and the module's
+imports; rules read the result from ``ctx.fn``.
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+from secguide.models.web import FASTAPI_ROUTE_METHODS, FLASK_ROUTE_METHODS
+from secguide.vocab import PERMISSION_DECORATORS, is_identifier_param
+
+_FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)>]*\))?:)?(\w+)>")
+_BRACE_PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
+#: Flask converters whose values carry no injectable text
+NUMERIC_CONVERTERS = frozenset({"int", "float", "uuid"})
+NUMERIC_ANNOTATIONS = frozenset({"int", "float", "bool", "uuid.UUID", "UUID",
+                                 "decimal.Decimal", "datetime.date",
+                                 "datetime.datetime", "PositiveInt",
+                                 "pydantic.PositiveInt", "conint"})
+
+
+class ClassInfo:
+    __slots__ = ("name", "bases", "attrs")
+
+    def __init__(self, name: str, bases: tuple[str, ...], attrs: frozenset):
+        self.name = name
+        self.bases = bases
+        self.attrs = attrs
+
+
+class FunctionInfo:
+    """Facts about the function being analysed."""
+
+    __slots__ = ("node", "name", "params", "framework", "is_route", "path",
+                 "path_params", "id_params", "decorators", "class_info",
+                 "state", "request_params", "depends_params")
+
+    def __init__(self, node, name: str, params: list[str]):
+        self.node = node
+        self.name = name
+        self.params = params
+        self.framework: str | None = None
+        self.is_route = False
+        self.path: str | None = None
+        #: route parameter name -> converter/annotation ("" when untyped)
+        self.path_params: dict[str, str] = {}
+        #: route parameters that identify one record (SCG401)
+        self.id_params: frozenset = frozenset()
+        #: decorator names (last dotted part) and qualified names
+        self.decorators: tuple[str, ...] = ()
+        self.class_info: ClassInfo | None = None
+        #: per-rule scratch space for this function (rules own their keys)
+        self.state: dict = {}
+        self.request_params: tuple[str, ...] = ()
+        self.depends_params: tuple[str, ...] = ()
+
+    @property
+    def has_permission_decorator(self) -> bool:
+        return any(PERMISSION_DECORATORS.match(d.rsplit(".", 1)[-1])
+                   for d in self.decorators)
+
+
+def dotted(node: ast.AST) -> str | None:
+    """``a.b.c`` for a chain of names, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def param_names(args: ast.arguments) -> list[str]:
+    names = [a.arg for a in args.posonlyargs + args.args]
+    if args.vararg:
+        names.append(args.vararg.arg)
+    names += [a.arg for a in args.kwonlyargs]
+    if args.kwarg:
+        names.append(args.kwarg.arg)
+    return names
+
+
+def route_from_decorators(decorators: list, resolve) -> tuple[str | None, str | None]:
+    """(framework, path) of the first route decorator, or (None, None).
+
+    ``resolve`` maps an expression to its qualified name (or None).
+    """
+    for dec in decorators:
+        if not isinstance(dec, ast.Call) or not isinstance(dec.func, ast.Attribute):
+            continue
+        method = dec.func.attr
+        if method not in FLASK_ROUTE_METHODS and method not in FASTAPI_ROUTE_METHODS:
+            continue
+        path = None
+        if dec.args and isinstance(dec.args[0], ast.Constant) and isinstance(dec.args[0].value, str):
+            path = dec.args[0].value
+        else:
+            for kw in dec.keywords:
+                if kw.arg in ("path", "rule") and isinstance(kw.value, ast.Constant) \
+                        and isinstance(kw.value.value, str):
+                    path = kw.value.value
+        if path is None or not path.startswith("/") and path != "":
+            continue
+        owner = resolve(dec.func.value) or ""
+        if owner.startswith(("fastapi", "starlette")) or "{" in path:
+            return "fastapi", path
+        return "flask", path
+    return None, None
+
+
+def analyse_function(node, resolve, module_has: set, class_info: ClassInfo | None) -> FunctionInfo:
+    """Build the FunctionInfo of a def (decorators resolved with ``resolve``)."""
+    params = param_names(node.args)
+    info = FunctionInfo(node, node.name, params)
+    info.class_info = class_info
+    decs = []
+    for d in node.decorator_list:
+        target = d.func if isinstance(d, ast.Call) else d
+        q = resolve(target) or dotted(target)
+        if q:
+            decs.append(q)
+    info.decorators = tuple(decs)
+
+    framework, path = route_from_decorators(node.decorator_list, resolve)
+    if framework == "flask":
+        info.framework, info.is_route, info.path = "flask", True, path
+        info.path_params = {m.group(2): (m.group(1) or "") for m in _FLASK_PARAM.finditer(path or "")}
+    elif framework == "fastapi":
+        info.framework, info.is_route, info.path = "fastapi", True, path
+        info.path_params = {m.group(1): (m.group(2) or "") for m in _BRACE_PARAM.finditer(path or "")}
+        ann = _annotations(node)
+        for p in list(info.path_params):
+            if p in ann:
+                info.path_params[p] = ann[p]
+        info.request_params = tuple(p for p, a in ann.items() if a.endswith("Request"))
+        info.depends_params = tuple(_depends_params(node))
+    elif "django" in module_has or any(d.rsplit(".", 1)[-1] == "api_view" for d in decs):
+        first = 1 if class_info is not None and params[:1] in (["self"], ["cls"]) else 0
+        if len(params) > first and params[first] in ("request", "req", "http_request"):
+            info.framework, info.is_route = "django", True
+            info.request_params = (params[first],)
+            info.path_params = {p: "" for p in params[first + 1:]
+                                if p not in ("args", "kwargs", "format")}
+    if info.is_route:
+        info.id_params = frozenset(p for p, conv in info.path_params.items()
+                                   if is_identifier_param(p))
+    return info
+
+
+def _annotations(node) -> dict[str, str]:
+    out = {}
+    args = node.args
+    for a in args.posonlyargs + args.args + args.kwonlyargs:
+        if a.annotation is not None:
+            out[a.arg] = dotted(a.annotation) or (
+                ast.unparse(a.annotation) if isinstance(a.annotation, ast.Subscript) else "")
+    return out
+
+
+def _depends_params(node) -> list[str]:
+    args = node.args
+    pos = args.posonlyargs + args.args
+    defaults = [None] * (len(pos) - len(args.defaults)) + list(args.defaults)
+    pairs = list(zip(pos, defaults)) + list(zip(args.kwonlyargs, args.kw_defaults))
+    out = []
+    for a, d in pairs:
+        call = d
+        if call is None and isinstance(a.annotation, ast.Subscript):
+            # Annotated[User, Depends(get_current_user)]
+            sl = a.annotation.slice
+            if isinstance(sl, ast.Tuple):
+                call = next((e for e in sl.elts if isinstance(e, ast.Call)), None)
+        if isinstance(call, ast.Call) and (dotted(call.func) or "").rsplit(".", 1)[-1] in ("Depends", "Security"):
+            out.append(a.arg)
+    return out

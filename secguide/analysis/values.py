@@ -1,0 +1,177 @@
+"""Abstract values of the dataflow.
+
+A ``Value`` says, for one expression at one point of a function, what the
+rules need to know: is it a constant (and which), was it built as a string
+from non-constant parts (and how), which untrusted sources reach it and
+which sanitizers they passed, which names mark it (password, exception),
+and, for imported names and known objects, its qualified type name.
+Values are immutable and shared freely.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class _Marker:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:  # pragma: no cover
+        return self.name
+
+
+#: not a constant
+NOVAL = _Marker("NOVAL")
+#: a constant whose exact value is not tracked
+ANYCONST = _Marker("ANYCONST")
+
+EMPTY: frozenset = frozenset()
+ALL = "all"
+
+
+class Origin(NamedTuple):
+    """Where untrusted data entered: a readable description and a line."""
+
+    desc: str
+    line: int
+    #: "str", "map", "obj", "files", "file", "list"
+    shape: str
+    #: sink kinds this data has been sanitized for
+    san: frozenset = EMPTY
+    #: the description may still be refined by the first subscript/.get()
+    refinable: bool = True
+
+
+class Value:
+    __slots__ = ("cval", "taint", "built", "text", "raw", "labels", "qual",
+                 "items", "typ")
+
+    def __init__(self, cval=NOVAL, taint: tuple = (), built: str | None = None,
+                 text: str = "", raw: bool = True, labels: frozenset = EMPTY,
+                 qual: str | None = None, items: dict | None = None,
+                 typ: str | None = None):
+        self.cval = cval
+        self.taint = taint
+        self.built = built
+        self.text = text
+        self.raw = raw
+        self.labels = labels
+        self.qual = qual
+        self.items = items
+        self.typ = typ
+
+    @property
+    def is_const(self) -> bool:
+        return self.cval is not NOVAL
+
+    @property
+    def known(self) -> bool:
+        """A constant whose value is known exactly."""
+        return self.cval is not NOVAL and self.cval is not ANYCONST
+
+    def tainted_for(self, kind: str) -> tuple:
+        """Origins that reach a sink of ``kind`` unsanitized."""
+        if not self.taint:
+            return ()
+        return tuple(o for o in self.taint if kind not in o.san)
+
+    def with_labels(self, labels: frozenset) -> "Value":
+        if not labels or labels <= self.labels:
+            return self
+        return self.copy(labels=self.labels | labels)
+
+    def copy(self, **changes) -> "Value":
+        v = Value(self.cval, self.taint, self.built, self.text, self.raw,
+                  self.labels, self.qual, self.items, self.typ)
+        for k, val in changes.items():
+            setattr(v, k, val)
+        return v
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        parts = []
+        if self.cval is not NOVAL:
+            parts.append(f"const={self.cval!r}")
+        if self.taint:
+            parts.append(f"taint={[o.desc for o in self.taint]}")
+        if self.built:
+            parts.append(f"built={self.built}")
+        if self.labels:
+            parts.append(f"labels={set(self.labels)}")
+        if self.qual:
+            parts.append(f"qual={self.qual}")
+        if self.typ:
+            parts.append(f"typ={self.typ}")
+        if self.items is not None:
+            parts.append(f"items={list(self.items)}")
+        return "Value(" + ", ".join(parts) + ")"
+
+
+UNKNOWN = Value()
+#: a clean number or boolean (e.g. the result of int(), len(), a comparison)
+NUMBER = Value(raw=False, typ="int")
+
+
+def const(value) -> Value:
+    if isinstance(value, str):
+        return Value(cval=value, text=value, raw=False, typ="str")
+    if isinstance(value, bytes):
+        return Value(cval=value, text=value.decode("latin-1"), raw=False, typ="str")
+    if isinstance(value, (bool, int, float, complex)):
+        return Value(cval=value, raw=False, typ="int")
+    return Value(cval=value, raw=False)
+
+
+def merge_taint(*taints: tuple) -> tuple:
+    out: list = []
+    for t in taints:
+        for o in t:
+            if o not in out:
+                out.append(o)
+    return tuple(out)
+
+
+def join(a: Value, b: Value) -> Value:
+    """The value of a variable that is ``a`` on one path and ``b`` on another."""
+    if a is b:
+        return a
+    if a.cval is NOVAL or b.cval is NOVAL:
+        cval = NOVAL
+    elif a.cval is ANYCONST or b.cval is ANYCONST:
+        cval = ANYCONST
+    else:
+        try:
+            same = type(a.cval) is type(b.cval) and a.cval == b.cval
+        except Exception:  # pragma: no cover - exotic constants
+            same = False
+        cval = a.cval if same else ANYCONST
+    items = None
+    if a.items is not None and b.items is not None and a.items.keys() == b.items.keys():
+        items = {k: join(a.items[k], b.items[k]) for k in a.items}
+    text = a.text if a.text == b.text else (a.text + "\n" + b.text)[:400]
+    return Value(
+        cval=cval,
+        taint=merge_taint(a.taint, b.taint),
+        built=a.built or b.built,
+        text=text,
+        raw=a.raw or b.raw,
+        labels=a.labels | b.labels,
+        qual=a.qual or b.qual,
+        items=items,
+        typ=a.typ if a.typ == b.typ else None,
+    )
+
+
+def sanitize(v: Value, kind: str) -> Value:
+    """``v`` after a sanitizer for ``kind``."""
+    taint = tuple(o._replace(san=o.san | {kind}) for o in v.taint)
+    if kind == "html":
+        return v.copy(taint=taint, raw=False)
+    if kind == "sql":
+        return v.copy(taint=taint, labels=v.labels | SQLSAFE)
+    return v.copy(taint=taint)
+
+
+#: label of values safe inside SQL text (quoted identifiers, numbers)
+SQLSAFE = frozenset({"sqlsafe"})

@@ -1,0 +1,131 @@
+"""Web frameworks: where untrusted input enters (Flask, Django, FastAPI/Starlette).
+
+A *request object* is a value whose type name is a key of REQUEST_TYPES.
+Reading one of its listed attributes (or calling one of its listed methods)
+yields untrusted data of the given shape:
+  "str"  a string          "map"  a mapping of strings (args, headers)
+  "obj"  decoded JSON      "files" a mapping of uploaded files
+"""
+
+FLASK_REQUEST_ATTRS = {
+    "args": "map", "form": "map", "values": "map", "cookies": "map",
+    "headers": "map", "view_args": "map", "files": "files", "json": "obj",
+    "data": "str", "stream": "str", "query_string": "str", "path": "str",
+    "full_path": "str", "url": "str", "base_url": "str", "host": "str",
+    "host_url": "str", "referrer": "str", "user_agent": "str",
+    "environ": "map", "authorization": "obj", "mimetype_params": "map",
+}
+FLASK_REQUEST_METHODS = {"get_json": "obj", "get_data": "str"}
+
+DJANGO_REQUEST_ATTRS = {
+    "GET": "map", "POST": "map", "COOKIES": "map", "META": "map",
+    "FILES": "files", "body": "str", "headers": "map", "data": "obj",
+    "query_params": "map", "path": "str", "path_info": "str",
+}
+DJANGO_REQUEST_METHODS = {"get_full_path": "str", "build_absolute_uri": "str",
+                          "read": "str", "get_host": "str"}
+
+STARLETTE_REQUEST_ATTRS = {
+    "query_params": "map", "path_params": "map", "headers": "map",
+    "cookies": "map", "url": "str", "base_url": "str",
+}
+STARLETTE_REQUEST_METHODS = {"json": "obj", "form": "map", "body": "str"}
+
+#: request type name -> (attributes, methods)
+REQUEST_TYPES = {
+    "flask.request": (FLASK_REQUEST_ATTRS, FLASK_REQUEST_METHODS),
+    "quart.request": (FLASK_REQUEST_ATTRS, FLASK_REQUEST_METHODS),
+    "werkzeug.wrappers.Request": (FLASK_REQUEST_ATTRS, FLASK_REQUEST_METHODS),
+    "django.http.HttpRequest": (DJANGO_REQUEST_ATTRS, DJANGO_REQUEST_METHODS),
+    "starlette.requests.Request": (STARLETTE_REQUEST_ATTRS, STARLETTE_REQUEST_METHODS),
+}
+
+#: annotations of a view parameter that make it a request object
+REQUEST_ANNOTATIONS = {
+    "django.http.HttpRequest": "django.http.HttpRequest",
+    "django.http.request.HttpRequest": "django.http.HttpRequest",
+    "rest_framework.request.Request": "django.http.HttpRequest",
+    "starlette.requests.Request": "starlette.requests.Request",
+    "fastapi.Request": "starlette.requests.Request",
+    "fastapi.requests.Request": "starlette.requests.Request",
+    "flask.Request": "werkzeug.wrappers.Request",
+}
+
+#: names that are the same object under another import path
+ALIASES = {
+    "flask.globals.request": "flask.request",
+    "werkzeug.local.request": "flask.request",
+    "quart.globals.request": "quart.request",
+    "fastapi.Request": "starlette.requests.Request",
+    "markupsafe.Markup": "markupsafe.Markup",
+    "flask.Markup": "markupsafe.Markup",
+    "jinja2.Markup": "markupsafe.Markup",
+    "jinja2.utils.Markup": "markupsafe.Markup",
+    "flask.escape": "markupsafe.escape",
+    "jinja2.escape": "markupsafe.escape",
+    "django.utils.safestring.SafeText": "django.utils.safestring.SafeString",
+}
+
+#: Flask-style route decorators: ``@<obj>.<method>("/path/<x>")``
+FLASK_ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete"})
+#: FastAPI/Starlette router decorators use ``{param}`` in the path
+FASTAPI_ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete",
+                                   "api_route", "head", "options", "route",
+                                   "websocket"})
+
+#: Other sources, by qualified name of a call
+CALL_SOURCES = {
+    "builtins.input": "str",
+}
+ATTR_SOURCES = {
+    "sys.argv": "list",
+}
+
+#: Untrusted data stays untrusted through these decoders (first argument)
+PROPAGATORS = frozenset({
+    "json.loads", "base64.b64decode", "base64.urlsafe_b64decode",
+    "base64.standard_b64decode", "base64.b32decode", "base64.b16decode",
+    "urllib.parse.unquote", "urllib.parse.unquote_plus",
+    "urllib.parse.unquote_to_bytes", "urllib.parse.parse_qs",
+    "urllib.parse.parse_qsl", "builtins.str", "builtins.bytes",
+    "builtins.list", "builtins.tuple", "builtins.dict", "builtins.set",
+    "builtins.sorted", "builtins.reversed", "builtins.next", "builtins.iter",
+    "builtins.repr", "builtins.format", "codecs.decode", "binascii.unhexlify",
+    "binascii.a2b_base64", "copy.copy", "copy.deepcopy",
+    "typing.cast",
+})
+
+#: Flask/Django/FastAPI helpers whose results are not HTML responses
+#: (they escape or serialise)
+SAFE_RESPONSE_CALLS = frozenset({
+    "flask.render_template", "flask.jsonify", "flask.json.jsonify",
+    "flask.render_template_string",  # SCG104's business
+    "django.shortcuts.render", "django.http.JsonResponse",
+    "django.template.loader.render_to_string",
+})
+
+#: response constructors whose body is served as text/html by default:
+#: qualified name -> (body position, body keyword, content type positions and
+#: keywords)
+HTML_RESPONSES = {
+    "flask.make_response": (0, None, (), ()),
+    "flask.Response": (0, "response", (3, 4), ("mimetype", "content_type")),
+    "flask.wrappers.Response": (0, "response", (3, 4), ("mimetype", "content_type")),
+    "werkzeug.wrappers.Response": (0, "response", (3, 4), ("mimetype", "content_type")),
+    "werkzeug.Response": (0, "response", (3, 4), ("mimetype", "content_type")),
+    "django.http.HttpResponse": (0, "content", (1,), ("content_type",)),
+    "django.http.response.HttpResponse": (0, "content", (1,), ("content_type",)),
+    "starlette.responses.HTMLResponse": (0, "content", (), ()),
+    "fastapi.responses.HTMLResponse": (0, "content", (), ()),
+}
+#: responses that are HTML only when their media type says so
+MEDIA_TYPE_RESPONSES = {
+    "starlette.responses.Response": (0, "content", (3,), ("media_type",)),
+    "fastapi.responses.Response": (0, "content", (3,), ("media_type",)),
+    "fastapi.Response": (0, "content", (3,), ("media_type",)),
+}
+#: calls that mark a string as safe HTML (SCG202)
+MARKUP_CALLS = frozenset({
+    "markupsafe.Markup", "django.utils.safestring.mark_safe",
+    "django.utils.safestring.SafeString",
+})

@@ -1,0 +1,96 @@
+"""User options, declared once and read by both adapters.
+
+Each option has one name.  flake8 exposes it as ``--secguide-<name>`` (and
+``secguide-<name> =`` in ``setup.cfg``/``tox.ini``/``.flake8``); Bandit reads
+it from a ``secguide:`` mapping in the config file given with ``-c``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    name: str
+    kind: str  # "list" (comma separated names) or "int"
+    help: str
+
+
+OPTION_SPECS: tuple[OptionSpec, ...] = (
+    OptionSpec("password-names", "list",
+               "extra names that mark a value as a password (SCG601, SCG604)"),
+    OptionSpec("authz-markers", "list",
+               "extra call or attribute names that count as an ownership or "
+               "permission check in a view (SCG401)"),
+    OptionSpec("permission-decorators", "list",
+               "extra decorator names that enforce authorization (SCG401)"),
+    OptionSpec("sql-sanitizers", "list",
+               "extra functions whose result is safe inside SQL text, such as "
+               "identifier quoting helpers (SCG101)"),
+    OptionSpec("html-sanitizers", "list",
+               "extra functions whose result is escaped HTML (SCG201, SCG202)"),
+    OptionSpec("min-bcrypt-rounds", "int", "bcrypt cost floor (SCG603)"),
+    OptionSpec("min-pbkdf2-sha256-iterations", "int",
+               "PBKDF2-HMAC-SHA256 iteration floor (SCG603)"),
+    OptionSpec("min-pbkdf2-sha512-iterations", "int",
+               "PBKDF2-HMAC-SHA512 iteration floor (SCG603)"),
+    OptionSpec("min-pbkdf2-sha1-iterations", "int",
+               "PBKDF2-HMAC-SHA1 iteration floor (SCG603)"),
+    OptionSpec("min-scrypt-n", "int", "scrypt CPU/memory cost floor (SCG603)"),
+    OptionSpec("min-argon2-time-cost", "int", "argon2 time_cost floor (SCG603)"),
+    OptionSpec("min-argon2-memory-cost", "int",
+               "argon2 memory_cost floor in KiB (SCG603)"),
+)
+
+
+@dataclass(frozen=True)
+class Options:
+    password_names: tuple[str, ...] = ()
+    authz_markers: tuple[str, ...] = ()
+    permission_decorators: tuple[str, ...] = ()
+    sql_sanitizers: tuple[str, ...] = ()
+    html_sanitizers: tuple[str, ...] = ()
+    # OWASP Password Storage Cheat Sheet floors
+    min_bcrypt_rounds: int = 10
+    min_pbkdf2_sha256_iterations: int = 600_000
+    min_pbkdf2_sha512_iterations: int = 210_000
+    min_pbkdf2_sha1_iterations: int = 1_300_000
+    min_scrypt_n: int = 2**17
+    min_argon2_time_cost: int = 2
+    min_argon2_memory_cost: int = 19_456
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any] | None) -> "Options":
+        """Build options from ``{"password-names": "a,b", ...}``.
+
+        Keys may use dashes or underscores; lists may be given as a comma
+        separated string or a sequence.  Unknown keys and unparsable values
+        are ignored (a bad config line must not break the host tool).
+        """
+        opts = cls()
+        if not raw:
+            return opts
+        known = {f.name: f for f in fields(cls)}
+        changes: dict[str, Any] = {}
+        for key, value in raw.items():
+            attr = str(key).replace("-", "_")
+            if attr.startswith("secguide_"):
+                attr = attr[len("secguide_"):]
+            if attr not in known or value is None:
+                continue
+            default = getattr(opts, attr)
+            if isinstance(default, tuple):
+                items = value.split(",") if isinstance(value, str) else value
+                changes[attr] = tuple(
+                    s for s in (str(i).strip() for i in items) if s
+                )
+            else:
+                try:
+                    changes[attr] = int(str(value).replace("_", ""), 0)
+                except ValueError:
+                    continue
+        return replace(opts, **changes)
+
+
+DEFAULT_OPTIONS = Options()

@@ -1,0 +1,47 @@
+"""Every rule, listed explicitly.  Checked at import time."""
+from __future__ import annotations
+
+import re
+
+from secguide.rule import SEVERITIES, Rule
+from secguide.rules import access_control, injection, passwords, xss
+
+ALL_RULES: tuple[type[Rule], ...] = (
+    injection.SqlBuiltQuery,
+    xss.UnescapedHtmlResponse,
+    xss.MarkupFromUnescapedFormat,
+    access_control.IdorUnscopedLookup,
+    passwords.PasswordFastHash,
+    passwords.ConstantSalt,
+    passwords.WeakWorkFactor,
+)
+
+_CODE = re.compile(r"SCG\d{3}")
+
+
+def validate(rules: tuple[type[Rule], ...]) -> dict[str, type[Rule]]:
+    """Refuse malformed or duplicate codes and symbols; return code -> rule."""
+    table: dict[str, type[Rule]] = {}
+    symbols: set[str] = set()
+    for rule in rules:
+        if not _CODE.fullmatch(getattr(rule, "code", "")):
+            raise ValueError(f"{rule.__name__}: code {getattr(rule, 'code', None)!r} is not SCG + 3 digits")
+        if rule.code in table:
+            raise ValueError(f"duplicate rule code {rule.code}")
+        if rule.symbol in symbols:
+            raise ValueError(f"duplicate rule symbol {rule.symbol}")
+        if rule.severity not in SEVERITIES or rule.confidence not in SEVERITIES:
+            raise ValueError(f"{rule.code}: bad severity or confidence")
+        for attr in ("message", "section", "rationale", "example", "fix"):
+            if not getattr(rule, attr, ""):
+                raise ValueError(f"{rule.code}: missing {attr}")
+        table[rule.code] = rule
+        symbols.add(rule.symbol)
+    return table
+
+
+BY_CODE: dict[str, type[Rule]] = validate(ALL_RULES)
+
+
+def by_code(code: str) -> type[Rule]:
+    return BY_CODE[code]

@@ -1,0 +1,36 @@
+"""Small helpers shared by rules (no tree walking here)."""
+from __future__ import annotations
+
+import ast
+
+from secguide.analysis.values import Value
+
+
+def flow_text(origins: tuple) -> str:
+    """`` with request.args['q'] from line 12`` for the first origin."""
+    if not origins:
+        return ""
+    o = origins[0]
+    more = f" (and {len(origins) - 1} more)" if len(origins) > 1 else ""
+    return f" with {o.desc} from line {o.line}{more}"
+
+
+def origin_text(origins: tuple) -> str:
+    o = origins[0]
+    return f"{o.desc} (line {o.line})"
+
+
+def last_name(node: ast.AST) -> str:
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Call):
+        return last_name(node.func)
+    return ""
+
+
+def known_int(v: Value) -> int | None:
+    if v.known and isinstance(v.cval, int) and not isinstance(v.cval, bool):
+        return v.cval
+    return None

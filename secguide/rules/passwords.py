@@ -1,0 +1,296 @@
+"""Guide section: Secure Password Storage."""
+from __future__ import annotations
+
+import ast
+
+from secguide.models import crypto
+from secguide.rule import Rule
+from secguide.rules._common import known_int
+
+
+def _is_password(v) -> bool:
+    return "password" in v.labels and "hashed" not in v.labels
+
+
+class PasswordFastHash(Rule):
+    """A password is hashed with a fast, general-purpose hash."""
+
+    code = "SCG601"
+    symbol = "password-fast-hash"
+    message = ("password hashed with {hash}(), a fast hash{salted}; use bcrypt, scrypt, "
+               "argon2 or PBKDF2 (e.g. werkzeug.security.generate_password_hash)")
+    cwe = 916
+    severity = "HIGH"
+    confidence = "MEDIUM"
+    section = "Secure Password Storage"
+    rationale = (
+        "MD5, SHA-1, SHA-2, SHA-3 and BLAKE2 are built to be fast: a GPU "
+        "tries billions of guesses a second against a leaked table, salted "
+        "or not. Password storage needs a deliberately slow, salted key "
+        "derivation function, bcrypt, scrypt, argon2id or PBKDF2 at OWASP "
+        "work factors (OWASP Password Storage Cheat Sheet, CWE-916)."
+    )
+    example = (
+        "import hashlib\n\n\n"
+        "def store(user, password):\n"
+        "    user.password_hash = hashlib.sha256(password.encode()).hexdigest()\n"
+    )
+    fix = (
+        "from werkzeug.security import generate_password_hash\n\n\n"
+        "def store(user, password):\n"
+        "    user.password_hash = generate_password_hash(password)\n"
+    )
+    not_flagged = (
+        "Hashing files, cache keys, tokens and other non-password data; "
+        "bcrypt, argon2, scrypt and PBKDF2; values named like a stored hash "
+        "(`password_hash`) or a password field (`password_field`). A value "
+        "is a password when its variable, attribute, key or request field is "
+        "named like one (password, passwd, pwd, passphrase, and the "
+        "`password-names` option)."
+    )
+    node_types = (ast.Call,)
+    report_types = (ast.Call,)
+
+    def check(self, node, ctx):
+        q = ctx.call_name(node)
+        data = None
+        name = None
+        if q in crypto.FAST_HASHES:
+            data = ctx.arg(node, 0, "data") or ctx.arg(node, None, "string")
+            name = q.replace("Crypto.Hash.", "").replace("Cryptodome.Hash.", "")
+        elif q in crypto.HASH_BY_NAME:
+            data = ctx.arg(node, 1, "data")
+            algo = ctx.value(ctx.arg(node, 0, "name"))
+            if algo.known and str(algo.cval).lower() in ("bcrypt", "scrypt", "argon2"):
+                return
+            name = f"hashlib.new({algo.cval!r})" if algo.known else "hashlib.new"
+            name = name[:-1] if name.endswith(")") else name
+        elif q in crypto.HMAC_NEW:
+            data = ctx.arg(node, 1, "msg")
+            name = q
+        elif isinstance(node.func, ast.Attribute) and node.func.attr == "update" and node.args:
+            recv = ctx.value(node.func.value)
+            if recv.qual in (crypto.HASH_OBJECT, "hmac.HMAC"):
+                data = node.args[0]
+                name = ctx.source_text(node.func)
+        if data is None:
+            return
+        v = ctx.value(data)
+        if _is_password(v):
+            salted = " (a salt does not slow it down)" if v.built else ""
+            ctx.report(self, node, hash=name, salted=salted)
+
+
+class ConstantSalt(Rule):
+    """A KDF or password hash is given the same salt for every password."""
+
+    code = "SCG602"
+    symbol = "constant-salt"
+    message = ("constant salt passed to {kdf}(); generate a random salt per password "
+               "(os.urandom(16), secrets.token_bytes(16), bcrypt.gensalt())")
+    cwe = 760
+    severity = "HIGH"
+    confidence = "HIGH"
+    section = "Secure Password Storage"
+    rationale = (
+        "A salt exists to make every stored hash unique, so that one "
+        "precomputed table or one cracked hash does not unlock every account "
+        "with the same password. A salt written in the code is the same for "
+        "every user and every installation: it is public the day the source "
+        "leaks, and equal passwords get equal hashes (CWE-760)."
+    )
+    example = (
+        "import hashlib\n\n"
+        "SALT = b'pepper-2019'\n\n\n"
+        "def hash_password(password):\n"
+        "    return hashlib.pbkdf2_hmac('sha256', password.encode(), SALT, 600_000)\n"
+    )
+    fix = (
+        "import hashlib\n"
+        "import os\n\n\n"
+        "def hash_password(password):\n"
+        "    salt = os.urandom(16)\n"
+        "    return salt + hashlib.pbkdf2_hmac('sha256', password.encode(), salt, 600_000)\n"
+    )
+    not_flagged = (
+        "Salts from os.urandom, secrets or bcrypt.gensalt(); "
+        "bcrypt.hashpw(password, stored_hash) and crypt.crypt(password, "
+        "stored_hash), which re-hash to check a password; salts read from "
+        "a variable whose origin is not visible in the function."
+    )
+    node_types = (ast.Call,)
+    report_types = (ast.Call,)
+
+    def check(self, node, ctx):
+        q = ctx.call_name(node)
+        salt = None
+        kdf = q
+        if q in crypto.SALT_ARGS:
+            pos, kw = crypto.SALT_ARGS[q]
+            salt = ctx.arg(node, pos, kw)
+        elif isinstance(node.func, ast.Attribute) and node.func.attr == "using":
+            recv = ctx.qualname(node.func.value) or ""
+            if recv.startswith("passlib."):
+                salt = ctx.keyword(node, "salt")
+                kdf = recv + ".using"
+        if salt is None:
+            return
+        v = ctx.value(salt)
+        if v.is_const and v.cval is not None:
+            ctx.report(self, node, kdf=kdf)
+
+
+class WeakWorkFactor(Rule):
+    """A password KDF runs below the OWASP work factor."""
+
+    code = "SCG603"
+    symbol = "weak-work-factor"
+    message = "{kdf} {param}={value} is below the OWASP minimum of {floor}; raise it to at least {floor}"
+    cwe = 916
+    severity = "MEDIUM"
+    confidence = "HIGH"
+    section = "Secure Password Storage"
+    rationale = (
+        "A KDF is only as slow as its work factor. OWASP's Password Storage "
+        "Cheat Sheet sets the floors that keep offline guessing expensive on "
+        "current hardware: bcrypt cost 10, PBKDF2-HMAC-SHA256 600,000 "
+        "iterations (SHA-512 210,000; SHA-1 1,300,000), scrypt N=2^17, "
+        "argon2id time_cost 2 with 19 MiB of memory. Old tutorials' 1,000 "
+        "iterations are a thousand times cheaper to attack (CWE-916)."
+    )
+    example = (
+        "import bcrypt\n\n\n"
+        "def hash_password(password):\n"
+        "    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=4))\n"
+    )
+    fix = (
+        "import bcrypt\n\n\n"
+        "def hash_password(password):\n"
+        "    return bcrypt.hashpw(password.encode(), bcrypt.gensalt())\n"
+    )
+    not_flagged = (
+        "Library defaults of bcrypt, argon2-cffi and werkzeug; values at or "
+        "above the floors; work factors held in variables whose value is not "
+        "a visible constant. Floors are options (`min-bcrypt-rounds`, "
+        "`min-pbkdf2-sha256-iterations`, ...)."
+    )
+    node_types = (ast.Call,)
+    report_types = (ast.Call,)
+
+    def check(self, node, ctx):
+        q = ctx.call_name(node)
+        opts = ctx.options
+        if q is None:
+            return
+        if q == "bcrypt.gensalt":
+            self._floor(ctx, node, "bcrypt.gensalt()", "rounds",
+                        ctx.arg(node, 0, "rounds"), opts.min_bcrypt_rounds)
+        elif q == "hashlib.pbkdf2_hmac":
+            algo = ctx.value(ctx.arg(node, 0, "hash_name"))
+            floor = _pbkdf2_floor(opts, algo.cval if algo.known else None)
+            if floor:
+                self._floor(ctx, node, f"PBKDF2-HMAC-{str(algo.cval).upper()}", "iterations",
+                            ctx.arg(node, 3, "iterations"), floor)
+        elif q == "cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2HMAC":
+            algo = ctx.arg(node, 0, "algorithm")
+            name = (ctx.qualname(algo.func) if isinstance(algo, ast.Call) else
+                    ctx.qualname(algo) if algo is not None else None) or ""
+            floor = _pbkdf2_floor(opts, name.rsplit(".", 1)[-1])
+            if floor:
+                self._floor(ctx, node, f"PBKDF2HMAC({name.rsplit('.', 1)[-1]})", "iterations",
+                            ctx.arg(node, 3, "iterations"), floor)
+        elif q in ("Crypto.Protocol.KDF.PBKDF2", "Cryptodome.Protocol.KDF.PBKDF2"):
+            count = ctx.arg(node, 3, "count")
+            module = ctx.arg(node, 5, "hmac_hash_module")
+            name = (ctx.qualname(module) or "") if module is not None else "SHA1"
+            floor = _pbkdf2_floor(opts, name.rsplit(".", 1)[-1])
+            if floor:
+                self._floor(ctx, node, "PBKDF2", "count", count, floor, default=1000)
+        elif q == "hashlib.scrypt":
+            self._floor(ctx, node, "hashlib.scrypt()", "n", ctx.arg(node, None, "n"),
+                        opts.min_scrypt_n)
+        elif q == "cryptography.hazmat.primitives.kdf.scrypt.Scrypt":
+            self._floor(ctx, node, "Scrypt()", "n", ctx.arg(node, 2, "n"), opts.min_scrypt_n)
+        elif q in ("argon2.PasswordHasher", "argon2.low_level.hash_secret",
+                   "argon2.low_level.hash_secret_raw"):
+            offset = 0 if q == "argon2.PasswordHasher" else 2
+            name = q.rsplit(".", 1)[-1] + "()"
+            if not self._floor(ctx, node, name, "time_cost", ctx.arg(node, offset, "time_cost"),
+                               opts.min_argon2_time_cost):
+                self._floor(ctx, node, name, "memory_cost",
+                            ctx.arg(node, offset + 1, "memory_cost"), opts.min_argon2_memory_cost)
+        elif q in ("werkzeug.security.generate_password_hash",):
+            self._werkzeug(ctx, node, ctx.arg(node, 1, "method"))
+        elif q == "passlib.context.CryptContext":
+            for kw in node.keywords:
+                if kw.arg and "__" in kw.arg:
+                    scheme, _, param = kw.arg.partition("__")
+                    if param in ("rounds", "default_rounds", "min_rounds", "time_cost",
+                                 "memory_cost"):
+                        if self._passlib(ctx, node, scheme, param.replace("default_", "")
+                                         .replace("min_", ""), kw.value):
+                            return
+        elif isinstance(node.func, ast.Attribute) and node.func.attr == "using":
+            recv = ctx.qualname(node.func.value) or ""
+            if recv.startswith("passlib.hash."):
+                scheme = recv.rsplit(".", 1)[-1]
+                for param in ("rounds", "time_cost", "memory_cost"):
+                    kw = ctx.keyword(node, param)
+                    if kw is not None and self._passlib(ctx, node, scheme, param, kw):
+                        return
+
+    def _passlib(self, ctx, node, scheme, param, value_node) -> bool:
+        kind = crypto.PASSLIB_SCHEMES.get(scheme)
+        opts = ctx.options
+        floor = None
+        if kind == "bcrypt" and param == "rounds":
+            floor = opts.min_bcrypt_rounds
+        elif kind and kind.startswith("pbkdf2") and param == "rounds":
+            floor = _pbkdf2_floor(opts, kind.split("_", 1)[1])
+        elif kind == "argon2":
+            floor = {"rounds": opts.min_argon2_time_cost, "time_cost": opts.min_argon2_time_cost,
+                     "memory_cost": opts.min_argon2_memory_cost}.get(param)
+        if floor:
+            return self._floor(ctx, node, f"passlib {scheme}", param, value_node, floor)
+        return False
+
+    def _werkzeug(self, ctx, node, method_node) -> None:
+        if method_node is None:
+            return
+        v = ctx.value(method_node)
+        if not v.known or not isinstance(v.cval, str):
+            return
+        parts = v.cval.split(":")
+        opts = ctx.options
+        try:
+            if parts[0] == "pbkdf2" and len(parts) >= 3:
+                floor = _pbkdf2_floor(opts, parts[1])
+                if floor and int(parts[2]) < floor:
+                    ctx.report(self, node, kdf=f"generate_password_hash(method={v.cval!r})",
+                               param="iterations", value=int(parts[2]), floor=floor)
+            elif parts[0] == "scrypt" and len(parts) >= 2 and int(parts[1]) < opts.min_scrypt_n:
+                ctx.report(self, node, kdf=f"generate_password_hash(method={v.cval!r})",
+                           param="n", value=int(parts[1]), floor=opts.min_scrypt_n)
+        except ValueError:
+            return
+
+    def _floor(self, ctx, node, kdf, param, value_node, floor, default=None) -> bool:
+        if value_node is None:
+            if default is None or default >= floor:
+                return False
+            value = default
+        else:
+            value = known_int(ctx.value(value_node))
+            if value is None:
+                return False
+        if value < floor:
+            ctx.report(self, node, kdf=kdf, param=param, value=value, floor=floor)
+            return True
+        return False
+
+
+def _pbkdf2_floor(opts, name) -> int | None:
+    if not isinstance(name, str):
+        return None
+    attr = crypto.PBKDF2_FLOORS.get(name.lower().replace("-", "").replace("_", ""))
+    return getattr(opts, attr) if attr else None

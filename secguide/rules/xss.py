@@ -1,0 +1,198 @@
+"""Guide section: XSS; Input Validation and Sanitization (missing escaping)."""
+from __future__ import annotations
+
+import ast
+import re
+
+from secguide.models import web
+from secguide.rule import Rule
+from secguide.rules._common import origin_text
+
+_TAG = re.compile(r"<\s*[a-zA-Z!/][^>]*>|<[a-zA-Z][a-zA-Z0-9]*[\s>]")
+
+
+def _non_html_type(ctx, node: ast.Call, positions, keywords) -> bool | None:
+    """True when the call sets a non-HTML content type, None when unknown."""
+    for name in keywords:
+        kw = ctx.keyword(node, name)
+        if kw is not None:
+            v = ctx.value(kw)
+            if not v.known:
+                return None
+            return "html" not in str(v.cval).lower()
+    for i in positions:
+        if i < len(node.args):
+            v = ctx.value(node.args[i])
+            if not v.known:
+                return None
+            if isinstance(v.cval, str) and "/" in v.cval:
+                return "html" not in v.cval.lower()
+    # make_response(body, 200, {"Content-Type": "text/plain"}) and headers=
+    for extra in list(node.args[1:]) + [k.value for k in node.keywords if k.arg == "headers"]:
+        v = ctx.value(extra)
+        if v.items:
+            for key, item in v.items.items():
+                if isinstance(key, str) and key.lower() == "content-type":
+                    return not (item.known and "html" in str(item.cval).lower())
+    return False
+
+
+class UnescapedHtmlResponse(Rule):
+    """A response served as HTML contains values that were not escaped."""
+
+    code = "SCG201"
+    symbol = "unescaped-html-response"
+    message = ("{what} is written into an HTML response by {sink} without escaping; "
+               "escape it (markupsafe.escape, html.escape) or render a template")
+    cwe = 79
+    severity = "HIGH"
+    confidence = "HIGH"
+    section = "XSS; Input Validation and Sanitization"
+    rationale = (
+        "A browser runs any markup it finds in a text/html response. A value "
+        "pasted into HTML without escaping lets whoever controls it inject "
+        "<script> into the page of every user who sees it: reflected XSS when "
+        "it comes from the request, stored XSS when it comes from the "
+        "database (OWASP A03:2021, CWE-79). Templates with autoescaping, "
+        "markupsafe.escape/html.escape, or a non-HTML content type prevent it."
+    )
+    example = (
+        "from flask import Flask, request\n\n"
+        "app = Flask(__name__)\n\n\n"
+        "@app.route('/hello')\n"
+        "def hello():\n"
+        "    name = request.args.get('name', '')\n"
+        "    return f'<h1>Hello {name}</h1>'\n"
+    )
+    fix = (
+        "from flask import Flask, request\n"
+        "from markupsafe import escape\n\n"
+        "app = Flask(__name__)\n\n\n"
+        "@app.route('/hello')\n"
+        "def hello():\n"
+        "    name = request.args.get('name', '')\n"
+        "    return f'<h1>Hello {escape(name)}</h1>'\n"
+    )
+    not_flagged = (
+        "Escaped values; rendered templates; responses with a non-HTML "
+        "mimetype or content type (text/plain, application/json, jsonify, "
+        "JsonResponse); numbers, lengths and booleans; FastAPI routes that "
+        "return a str (served as JSON); values marked safe with Markup()/"
+        "mark_safe() (SCG202 judges those); HTML built in another function."
+    )
+    node_types = (ast.Call, ast.Return)
+    report_types = (ast.Call, ast.Return)
+
+    def check(self, node, ctx):
+        if type(node) is ast.Return:
+            fn = ctx.fn
+            if fn is None or fn.framework != "flask" or node.value is None:
+                return
+            body = node.value
+            if type(body) is ast.Tuple and body.elts:
+                if len(body.elts) > 1 and _headers_not_html(ctx, body.elts[1:]):
+                    return
+                body = body.elts[0]
+            if type(body) is ast.Call and ctx.call_name(body) in _RESPONSE_CALLS:
+                return
+            self._judge(ctx, node, body, "return")
+            return
+        q = ctx.call_name(node)
+        if q is None:
+            return
+        spec = web.HTML_RESPONSES.get(q)
+        media_only = False
+        if spec is None:
+            spec = web.MEDIA_TYPE_RESPONSES.get(q)
+            media_only = True
+            if spec is None:
+                return
+        body_pos, body_kw, type_pos, type_kw = spec
+        body = ctx.arg(node, body_pos, body_kw)
+        if body is None:
+            return
+        non_html = _non_html_type(ctx, node, type_pos, type_kw)
+        if non_html is None or non_html:
+            return
+        if media_only and not any(ctx.keyword(node, k) is not None for k in type_kw) \
+                and len(node.args) <= max(type_pos, default=99):
+            return
+        self._judge(ctx, node, body, ctx.source_text(node.func) + "()")
+
+    def _judge(self, ctx, node, body, sink):
+        v = ctx.value(body)
+        if v.typ != "str" or "markup" in v.labels:
+            return
+        tainted = v.tainted_for("html")
+        if tainted:
+            ctx.report(self, node, what=origin_text(tainted), sink=sink)
+        elif v.raw and v.built and _TAG.search(v.text):
+            ctx.report(self, node, severity="MEDIUM", confidence="MEDIUM",
+                       what="a value formatted into markup", sink=sink)
+
+
+def _headers_not_html(ctx, elts) -> bool:
+    for e in elts:
+        v = ctx.value(e)
+        if v.items:
+            for key, item in v.items.items():
+                if isinstance(key, str) and key.lower() == "content-type":
+                    return not (item.known and "html" in str(item.cval).lower())
+    return False
+
+
+_RESPONSE_CALLS = frozenset(web.HTML_RESPONSES) | frozenset(web.MEDIA_TYPE_RESPONSES) \
+    | web.SAFE_RESPONSE_CALLS | web.MARKUP_CALLS
+
+
+class MarkupFromUnescapedFormat(Rule):
+    """A string built with unescaped values is declared safe HTML."""
+
+    code = "SCG202"
+    symbol = "markup-from-unescaped-format"
+    message = ("{call}() marks a string built with {how} as safe HTML{flow}; "
+               "use Markup(...).format(...) or format_html(), which escape the values")
+    cwe = 79
+    severity = "HIGH"
+    confidence = "MEDIUM"
+    section = "XSS; Input Validation and Sanitization"
+    rationale = (
+        "Markup(), mark_safe() and SafeString() tell the template engine that "
+        "a string is already safe HTML, switching autoescaping off for it. "
+        "When the string was built by formatting values in, those values are "
+        "never escaped, and any markup they carry reaches the page (CWE-79). "
+        "Markup('<b>{}</b>').format(value) and Django's format_html() escape "
+        "the values while keeping the template markup."
+    )
+    example = (
+        "from markupsafe import Markup\n\n\n"
+        "def badge(user):\n"
+        "    return Markup(f'<span class=\"badge\">{user.name}</span>')\n"
+    )
+    fix = (
+        "from markupsafe import Markup\n\n\n"
+        "def badge(user):\n"
+        "    return Markup('<span class=\"badge\">{}</span>').format(user.name)\n"
+    )
+    not_flagged = (
+        "Markup(...).format(...), Markup(...) % value and format_html(), which "
+        "escape; constant strings; strings whose formatted values were escaped "
+        "or are numbers; a plain variable passed to Markup() whose origin is "
+        "not visible in the function."
+    )
+    node_types = (ast.Call,)
+    report_types = (ast.Call,)
+
+    def check(self, node, ctx):
+        q = ctx.call_name(node)
+        if q is None or q not in web.MARKUP_CALLS or not node.args:
+            return
+        v = ctx.value(node.args[0])
+        tainted = v.tainted_for("html")
+        if tainted or (v.built and v.raw):
+            from secguide.rules._common import flow_text
+
+            ctx.report(self, node, severity="HIGH" if tainted else "MEDIUM",
+                       confidence="HIGH" if tainted else "MEDIUM",
+                       call=q.rsplit(".", 1)[-1], how=v.built or "unvalidated input",
+                       flow=flow_text(tainted))

@@ -1,0 +1,112 @@
+"""The engine, flake8 and Bandit agree on every fixture and example file.
+
+For each file the set of (line, code) found by ``secguide.check_source``,
+by real flake8 (``--select SCG``) and by real Bandit are identical, and the
+engine's set satisfies the file's inline ``# expect:`` comments.  flake8 and
+Bandit each run once over all files (once per ``# options:`` group).
+"""
+from __future__ import annotations
+
+import pytest
+
+from expectations import Expectations
+from toolrun import (BANDIT_CRASH_MARKERS, FIXTURES, FLAKE8_CRASH_MARKERS,
+                     REPO, adapter_results, all_codes, checked_files,
+                     engine_findings, engine_set, rel)
+
+FILES = checked_files()
+IDS = [rel(p) for p in FILES]
+
+
+def _has_markers(exp: Expectations) -> bool:
+    return bool(exp.expected or exp.missing or exp.spurious)
+
+
+def test_there_are_files_to_check():
+    assert FILES, f"no fixture files under {FIXTURES}"
+
+
+def test_every_rule_has_bad_and_good_fixtures():
+    from secguide.registry import ALL_RULES
+
+    problems = []
+    for rule in ALL_RULES:
+        folder = FIXTURES / rule.code
+        for name in ("bad.py", "good.py"):
+            if not (folder / name).is_file():
+                problems.append(f"missing {rel(folder / name)}")
+        bad = folder / "bad.py"
+        if bad.is_file() and not any(
+                code == rule.code for _, code in Expectations(bad).expected):
+            problems.append(f"{rel(bad)} expects no {rule.code}")
+    assert not problems, "\n".join(problems)
+
+
+def test_tool_runs_did_not_crash():
+    results = adapter_results()
+    for run in results.flake8_runs:
+        assert run.returncode in (0, 1), run.output
+        assert not any(m in run.output for m in FLAKE8_CRASH_MARKERS), run.output
+    for run in results.bandit_runs:
+        assert run.returncode in (0, 1), run.output
+        assert run.data is not None, run.output
+        assert not any(m in run.output for m in BANDIT_CRASH_MARKERS), run.output
+        assert not run.data.get("errors"), run.data["errors"]
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_engine_flake8_bandit_agree(path):
+    results = adapter_results()
+    engine = engine_set(path)
+    flake8 = results.flake8.get(path, set())
+    bandit = results.bandit.get(path, set())
+    assert flake8 == engine, (
+        f"flake8 only: {sorted(flake8 - engine)}; engine only: {sorted(engine - flake8)}")
+    assert bandit == engine, (
+        f"bandit only: {sorted(bandit - engine)}; engine only: {sorted(engine - bandit)}")
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_engine_meets_expectations(path):
+    exp = Expectations(path)
+    if not path.is_relative_to(FIXTURES) and not _has_markers(exp):
+        pytest.skip("example file without expectation comments")
+    assert exp.check(engine_set(path)) == []
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_findings_sit_on_their_node(path):
+    """Bandit reports a finding only through the node it sits on."""
+    from bandit_ext.plugins import bandit_checks
+    from secguide.registry import BY_CODE
+
+    for f in engine_findings(path):
+        assert f.node is not None, f
+        rule = BY_CODE[f.code]
+        assert isinstance(f.node, rule.report_types), (f, type(f.node))
+        assert bandit_checks((type(f.node),)), f"Bandit never tests {type(f.node).__name__}"
+        assert f.node.lineno <= f.line <= f.node.end_lineno, f
+        assert not f.message.startswith(f.code), f.message
+
+
+@pytest.mark.parametrize("path", [p for p in FILES if p.is_relative_to(FIXTURES)],
+                         ids=[rel(p) for p in FILES if p.is_relative_to(FIXTURES)])
+def test_selection_does_not_change_other_rules(path):
+    """A rule's findings do not depend on which other rules run.
+
+    flake8 (``--select``/``--ignore``) and Bandit (``-t``/``-s``) only run the
+    chosen rules, so this is what keeps them in agreement under selection.
+    """
+    full = engine_findings(path)
+    for code in all_codes():
+        alone = {(f.line, f.col, f.code) for f in engine_findings(path, select=[code])}
+        assert alone == {(f.line, f.col, f.code) for f in full if f.code == code}, code
+
+
+def test_relative_paths_resolve_inside_repo():
+    # guards the path mapping the comparisons above rely on
+    results = adapter_results()
+    for mapping in (results.flake8, results.bandit):
+        for path in mapping:
+            assert path.is_relative_to(REPO), path
+            assert path in FILES, path

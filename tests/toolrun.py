@@ -1,0 +1,222 @@
+"""Helpers for the adapter tests: run real flake8 and Bandit, parse results.
+
+Both tools run as ``sys.executable -m flake8`` / ``-m bandit`` subprocesses,
+so they use the interpreter (and the installed plugins) of the test run.
+Results over the fixture files are computed once per session and shared by
+the test modules (``functools.lru_cache``).
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+from expectations import Expectations
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures"
+EXAMPLES = REPO / "examples"
+
+#: tab separated, so paths with colons or spaces still parse
+FLAKE8_FORMAT = "%(path)s\t%(row)d\t%(col)d\t%(code)s\t%(text)s"
+
+#: what a crashing plugin looks like in each tool's output
+FLAKE8_CRASH_MARKERS = ("PluginExecutionFailed", "raised an unexpected exception",
+                        "failed during execution", "critical error")
+BANDIT_CRASH_MARKERS = ("Bandit internal error running",)
+
+TIMEOUT = 300
+
+
+class Hit(NamedTuple):
+    path: Path
+    line: int
+    col: int
+    code: str
+    text: str
+
+
+class ToolRun(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+    hits: list[Hit]
+    data: dict | None = None  # Bandit's JSON report
+
+    def by_file(self) -> dict[Path, set[tuple[int, str]]]:
+        out: dict[Path, set[tuple[int, str]]] = {}
+        for hit in self.hits:
+            out.setdefault(hit.path, set()).add((hit.line, hit.code))
+        return out
+
+    @property
+    def output(self) -> str:
+        return self.stdout + "\n" + self.stderr
+
+
+def all_codes() -> list[str]:
+    from secguide.registry import ALL_RULES
+
+    return [rule.code for rule in ALL_RULES]
+
+
+def checked_files() -> list[Path]:
+    """Fixture files, then example files (if any)."""
+    files = sorted(p for p in FIXTURES.rglob("*.py") if "__pycache__" not in p.parts)
+    if EXAMPLES.is_dir():
+        files += sorted(p for p in EXAMPLES.rglob("*.py") if "__pycache__" not in p.parts)
+    return files
+
+
+def rel(path: Path, base: Path = REPO) -> str:
+    return os.path.relpath(path, base)
+
+
+def _abs(path: str, cwd: Path) -> Path:
+    return Path(os.path.normpath(cwd / path))
+
+
+def run_python(args: Iterable[str], cwd: Path = REPO, stdin: bytes | None = None,
+               env: dict | None = None) -> subprocess.CompletedProcess:
+    full_env = dict(os.environ)
+    full_env.setdefault("PYTHONIOENCODING", "utf-8")
+    if env:
+        full_env.update(env)
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, input=stdin, capture_output=True,
+        timeout=TIMEOUT, env=full_env,
+    )
+
+
+def flake8(targets: Iterable[str], *extra: str, cwd: Path = REPO,
+           stdin: bytes | None = None) -> ToolRun:
+    """Run flake8 with the default plugins plus ours, configuration files ignored."""
+    proc = run_python(
+        ["-m", "flake8", "--isolated", f"--format={FLAKE8_FORMAT}", *extra,
+         *targets], cwd=cwd, stdin=stdin)
+    out = proc.stdout.decode("utf-8", "replace")
+    hits = []
+    for line in out.splitlines():
+        parts = line.split("\t", 4)
+        if len(parts) != 5 or not parts[1].isdigit():
+            continue
+        path, row, col, code, text = parts
+        hits.append(Hit(_abs(path, cwd), int(row), int(col), code, text))
+    return ToolRun(proc.returncode, out, proc.stderr.decode("utf-8", "replace"), hits)
+
+
+def bandit(targets: Iterable[str], *extra: str, cwd: Path = REPO,
+           stdin: bytes | None = None, fmt: str = "json") -> ToolRun:
+    proc = run_python(["-m", "bandit", "-q", "-f", fmt, *extra, *targets],
+                      cwd=cwd, stdin=stdin)
+    out = proc.stdout.decode("utf-8", "replace")
+    err = proc.stderr.decode("utf-8", "replace")
+    data = None
+    hits = []
+    if fmt == "json":
+        try:
+            data = json.loads(out)
+        except ValueError:
+            data = None
+        for res in (data or {}).get("results", []):
+            hits.append(Hit(_abs(res["filename"], cwd), res["line_number"],
+                            res.get("col_offset", 0), res["test_id"],
+                            res["issue_text"]))
+    return ToolRun(proc.returncode, out, err, hits, data)
+
+
+def scg(hits: Iterable[Hit]) -> list[Hit]:
+    return [h for h in hits if h.code.startswith("SCG")]
+
+
+# -- per-file options ------------------------------------------------------
+
+def _option_key(options: dict) -> str:
+    return json.dumps(options, sort_keys=True)
+
+
+def flake8_option_args(options: dict) -> list[str]:
+    args = []
+    for key, value in sorted(options.items()):
+        name = str(key).replace("_", "-")
+        if name.startswith("secguide-"):
+            name = name[len("secguide-"):]
+        if isinstance(value, (list, tuple)):
+            value = ",".join(str(v) for v in value)
+        args.append(f"--secguide-{name}={value}")
+    return args
+
+
+def bandit_config_file(options: dict, directory: Path) -> Path:
+    """A Bandit ``-c`` file whose ``secguide:`` block holds ``options``."""
+    fd, name = tempfile.mkstemp(suffix=".yaml", dir=directory)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(json.dumps({"secguide": options}))  # JSON is YAML
+    return Path(name)
+
+
+def option_groups(files: Iterable[Path]) -> dict[str, list[Path]]:
+    """Files grouped by their ``# options:`` header (one tool run per group)."""
+    groups: dict[str, list[Path]] = {}
+    for path in files:
+        groups.setdefault(_option_key(Expectations(path).options), []).append(path)
+    return groups
+
+
+class AdapterResults(NamedTuple):
+    flake8: dict[Path, set[tuple[int, str]]]
+    bandit: dict[Path, set[tuple[int, str]]]
+    flake8_runs: list[ToolRun]
+    bandit_runs: list[ToolRun]
+
+
+@functools.lru_cache(maxsize=None)
+def adapter_results() -> AdapterResults:
+    """flake8 and Bandit over every checked file: one run per option group.
+
+    ``--disable-noqa``/``--ignore-nosec`` make both report what the analysis
+    found, whatever comments a fixture carries; every SCG rule is selected
+    (``--select SCG`` also selects opt-in rules; Bandit runs all its tests).
+    """
+    f8: dict[Path, set] = {}
+    bd: dict[Path, set] = {}
+    f8_runs, bd_runs = [], []
+    files = checked_files()
+    with tempfile.TemporaryDirectory() as tmp:
+        for key, group in option_groups(files).items():
+            options = json.loads(key)
+            targets = [rel(p) for p in group]
+            run = flake8(targets, "--select=SCG", "--disable-noqa",
+                         *flake8_option_args(options))
+            f8_runs.append(run)
+            for path, found in run.by_file().items():
+                f8.setdefault(path, set()).update(found)
+            extra = ["--ignore-nosec"]
+            if options:
+                extra += ["-c", str(bandit_config_file(options, Path(tmp)))]
+            run = bandit(targets, *extra)
+            bd_runs.append(run)
+            for hit in scg(run.hits):
+                bd.setdefault(hit.path, set()).add((hit.line, hit.code))
+    return AdapterResults(f8, bd, f8_runs, bd_runs)
+
+
+def engine_findings(path: Path, select: Iterable[str] | None = "all",
+                    options: dict | None = None):
+    import secguide
+
+    if select == "all":
+        select = all_codes()
+    if options is None:
+        options = Expectations(path).options
+    return secguide.check_source(path.read_bytes(), rel(path), select=select,
+                                 options=options)
+
+
+def engine_set(path: Path, **kw) -> set[tuple[int, str]]:
+    return {(f.line, f.code) for f in engine_findings(path, **kw)}
