@@ -77,7 +77,7 @@ class SecguidePlugin:
     name = "secguide"
     version = secguide.__version__
 
-    def __init__(self, tree: ast.AST, filename: str = "<unknown>",
+    def __init__(self, tree: ast.AST, filename: str,
                  options: Any = None) -> None:
         self.tree = tree
         self.filename = filename

@@ -188,7 +188,7 @@ def render_bandit_entry_points(text: str, rules: Sequence) -> str:
     while start < len(lines) and lines[start].lstrip().startswith("#"):
         start += 1
     stop = start
-    while stop < len(lines) and lines[stop].strip() and not lines[stop].lstrip().startswith("["):
+    while stop < len(lines) and lines[stop].strip() and not lines[stop].startswith("["):
         stop += 1
     entries = [f'{bandit_test_name(r)} = "{BANDIT_MODULE}:{bandit_test_name(r)}"' for r in rules]
     return "\n".join(lines[:start] + entries + lines[stop:])
@@ -221,8 +221,9 @@ def plan(root: Path, rules: Sequence | None = None) -> list[Output]:
             if page.name not in wanted:
                 outputs.append(Output(DOCS_DIR / page.name, None))
     readme = root / README
-    outputs.append(Output(README, replace_between(
-        readme.read_text(encoding="utf-8"), TABLE_START, TABLE_END, render_table(rules), str(README))))
+    readme_text = replace_between(readme.read_text(encoding="utf-8"), TABLE_START, TABLE_END,
+                                  render_table(rules), str(README))
+    outputs.append(Output(README, readme_text))
     pyproject = root / PYPROJECT
     outputs.append(Output(PYPROJECT, render_bandit_entry_points(
         pyproject.read_text(encoding="utf-8"), rules)))
@@ -253,6 +254,8 @@ def write(root: Path = ROOT, rules: Sequence | None = None,
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(out.content, encoding="utf-8", newline="\n")
             log(f"wrote {out.path.as_posix()}")
+            if out.path == PYPROJECT:
+                log("  (Bandit entry points changed: reinstall, e.g. pip install -e .)")
         changed.append(out.path.as_posix())
     return changed
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from ast import AST
 from typing import Callable
 
@@ -60,10 +61,13 @@ RETURN_TYPES: dict[str, str] = {
     "fastapi.FastAPI": "fastapi.FastAPI",
     "fastapi.APIRouter": "fastapi.APIRouter",
 }
+_ADDERS = frozenset({"append", "extend", "insert", "add", "appendleft", "update"})
 _STMT_NOOP = (ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal)
 _TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _TERMINATING_CALLS = frozenset({"abort", "redirect", "exit", "_exit", "fail"})
 _MAX_TEXT = 400
+#: where a non-constant value was pasted into a built string's text
+HOLE = "\x01"
 
 
 class _Scope:
@@ -215,7 +219,12 @@ class FileContext:
                 self._bind(target, v)
         elif t is ast.Expr:
             self._walk(st.value)
-            return _is_terminating_call(st.value)
+            value = st.value
+            if type(value) is ast.Call and type(value.func) is ast.Attribute and \
+                    value.func.attr in _ADDERS and type(value.func.value) is ast.Name \
+                    and value.args:
+                self._add_to_container(value.func.value.id, value)
+            return _is_terminating_call(value)
         elif t is ast.Return:
             if st.value is not None:
                 self._walk(st.value)
@@ -558,6 +567,22 @@ class FileContext:
         elif t is ast.Starred:
             self._bind(target.value, v)
 
+    def _add_to_container(self, name: str, call: ast.Call) -> None:
+        """``parts.append(v)``: the container now also holds ``v``."""
+        cur = self._lookup(name)
+        if cur.qual or cur.typ not in ("list", "dict", None):
+            return
+        added = self.value(call.args[-1])
+        if call.func.attr in ("extend", "update"):
+            added = _element(added) if added.items is None else added
+        if not (added.taint or added.built or added.labels) and cur.is_const == added.is_const:
+            return
+        self.scope.env[name] = Value(
+            cval=ANYCONST if cur.is_const and added.is_const else NOVAL,
+            taint=merge_taint(cur.taint, added.taint), built=cur.built or added.built,
+            text=(cur.text + added.text)[:_MAX_TEXT], raw=cur.raw or added.raw,
+            labels=cur.labels | added.labels, typ="list")
+
     def _with_value(self, expr: ast.AST) -> Value:
         v = self.value(expr)
         if v.qual and v.qual.endswith("Connection") and isinstance(expr, ast.Call):
@@ -753,16 +778,25 @@ class FileContext:
                 return Value(qual=rt)
             if fq in ("builtins.getattr",) and len(args) >= 2:
                 return UNKNOWN
+        if type(func) is ast.Name and func.id in SANITIZER_METHODS and args and \
+                fv.qual is None:
+            # a local alias of a quoting helper: quote_name = connection.ops.quote_name
+            return sanitize(self.value(args[0]), SANITIZER_METHODS[func.id])
         if type(func) is ast.Attribute:
             recv = self.value(func.value)
             m = func.attr
             if m == "format" and recv.is_const and isinstance(recv.cval, str) or \
                     m == "format" and recv.built:
-                parts = [recv] + [self.value(a) for a in args] + \
-                        [self.value(k.value) for k in node.keywords]
+                fargs: dict = {i: self.value(a) for i, a in enumerate(args)}
+                fargs.update((k.arg, self.value(k.value)) for k in node.keywords if k.arg)
+                if any(k.arg is None for k in node.keywords) or any(
+                        isinstance(a, ast.Starred) for a in args):
+                    fargs = [self.value(a) for a in args] + [self.value(k.value)
+                                                             for k in node.keywords]
+                built = _format(recv, fargs, "str.format()", _BRACE_FIELD)
                 if MARKUP <= recv.labels:  # Markup.format escapes its arguments
-                    return sanitize(_build(parts, "str.format()"), "html").with_labels(MARKUP)
-                return _build(parts, "str.format()")
+                    return sanitize(built, "html").with_labels(MARKUP)
+                return built
             if m == "join" and recv.is_const and args:
                 it = self.value(args[0])
                 if it.is_const:
@@ -842,12 +876,12 @@ class FileContext:
             return sanitize(_build([left, right], "%-formatting"), "html").with_labels(MARKUP)
         if t is ast.Mod and left.typ == "str" and (left.is_const or left.built):
             if right_node is not None and type(right_node) is ast.Tuple:
-                parts = [left] + [self.value(e) for e in right_node.elts]
+                args = [self.value(e) for e in right_node.elts]
             elif right.items is not None and right_node is not None and type(right_node) is ast.Dict:
-                parts = [left] + list(right.items.values())
+                args = right.items
             else:
-                parts = [left, right]
-            return _build(parts, "%-formatting")
+                args = [right]
+            return _format(left, args, "%-formatting", _PERCENT_FIELD)
         if t is ast.Add and (left.typ == "str" or right.typ == "str"):
             return _build([left, right], "concatenation")
         if t is ast.Mult and left.is_const and left.typ == "str":
@@ -938,10 +972,12 @@ class FileContext:
         labels = EMPTY
         for v in vals:
             labels |= v.labels
+        built = next((v.built for v in vals if v.built), None)
+        text = "".join(v.text for v in vals if v.built)[:_MAX_TEXT] if built else ""
         return Value(cval=ANYCONST if all_const else NOVAL,
                      taint=merge_taint(*(v.taint for v in vals)),
                      raw=not all_const, labels=labels, items=items,
-                     typ="list")
+                     typ="list", built=built, text=text)
 
     def _ev_comprehension(self, node) -> Value:
         env = self.scope.env
@@ -1020,8 +1056,13 @@ def _child_fields(t: type) -> tuple[str, ...]:
     return fields
 
 
-def _build(parts: list[Value], how: str, extra_text: str = "") -> Value:
-    """A string made of ``parts`` (constant pieces and values)."""
+def _build(parts: list[Value], how: str, extra_text: str = "", holes: bool = True) -> Value:
+    """A string made of ``parts`` (constant pieces and values).
+
+    The result's ``text`` keeps the constant pieces, with ``HOLE`` where a
+    non-constant value was pasted in (format strings keep their own
+    placeholders), so rules can tell where values land.
+    """
     text = [extra_text] if extra_text else []
     taints = []
     labels = EMPTY
@@ -1031,6 +1072,8 @@ def _build(parts: list[Value], how: str, extra_text: str = "") -> Value:
     for p in parts:
         if p.text:
             text.append(p.text)
+        elif holes and not p.is_const:
+            text.append(HOLE)
         if p.is_const:
             continue
         taints.append(p.taint)
@@ -1040,12 +1083,51 @@ def _build(parts: list[Value], how: str, extra_text: str = "") -> Value:
             built = p.built
         if not (p.labels & SQLSAFE) and not (p.typ == "int" and not p.taint):
             dynamic = True
-    joined = "\x00".join(text)[:_MAX_TEXT]
+    joined = "".join(text)[:_MAX_TEXT]
     if not taints:
         return Value(cval=ANYCONST, raw=False, typ="str", text=joined)
     labels -= SQLSAFE
     return Value(taint=merge_taint(*taints), built=(how if dynamic else None) or built,
                  text=joined, raw=raw, labels=labels, typ="str")
+
+
+_PERCENT_FIELD = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGcoa]|%%")
+_BRACE_FIELD = re.compile(r"\{\{|\}\}|\{([^{}!:]*)(?:![rsa])?(?::[^{}]*)?\}")
+
+
+def _format(fmt: Value, args, how: str, field: "re.Pattern") -> Value:
+    """``fmt % args`` or ``fmt.format(*args)``: a built string whose text has
+    each field replaced by its argument's constant text or by HOLE."""
+    values = list(args.values()) if isinstance(args, dict) else list(args)
+    built = _build([fmt] + values, how, holes=False)
+    if not built.taint and not built.built and built.is_const:
+        return built
+    if not fmt.known or not isinstance(fmt.cval, str):
+        return built.copy(text=field.sub(lambda m: m.group(0) if m.group(0) in ("%%", "{{", "}}")
+                                         else HOLE, fmt.text)[:_MAX_TEXT])
+    pos = [0]
+
+    def fill(m: "re.Match") -> str:
+        whole = m.group(0)
+        if whole in ("%%", "{{", "}}"):
+            return whole[0]
+        key = m.group(1)
+        if isinstance(args, dict):
+            v = args.get(key) if key else args.get(pos[0])
+            if key == "" or key is None:
+                pos[0] += 1
+            elif key.isdigit():
+                v = args.get(int(key))
+        else:
+            v = values[pos[0]] if pos[0] < len(values) else None
+            pos[0] += 1
+        if v is None:
+            return HOLE
+        if v.is_const or v.typ == "int" and not v.taint:
+            return v.text
+        return v.text or HOLE
+
+    return built.copy(text=field.sub(fill, fmt.cval)[:_MAX_TEXT])
 
 
 def _element(v: Value) -> Value:
@@ -1057,8 +1139,9 @@ def _element(v: Value) -> Value:
         return out
     if v.is_const:
         return Value(cval=ANYCONST, raw=False)
-    if v.taint or v.labels:
-        return Value(taint=v.taint, labels=v.labels, typ=_element_typ(v.typ))
+    if v.taint or v.labels or v.built:
+        return Value(taint=v.taint, labels=v.labels, typ=_element_typ(v.typ) or (
+            "str" if v.built else None), built=v.built, text=v.text, raw=v.raw)
     return UNKNOWN
 
 

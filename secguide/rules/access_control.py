@@ -155,7 +155,7 @@ def _static_evidence(fn, ctx) -> bool:
 
 def _status_403(call: ast.Call) -> bool:
     for a in list(call.args[:1]) + [k.value for k in call.keywords if k.arg in ("status_code", "code", "status")]:
-        if isinstance(a, ast.Constant) and a.value in (401, 403, 404):
+        if isinstance(a, ast.Constant) and a.value in (401, 403):
             return True
         if isinstance(a, ast.Attribute) and ("403" in a.attr or "FORBIDDEN" in a.attr or
                                              "UNAUTHORIZED" in a.attr or "401" in a.attr):

@@ -14,6 +14,18 @@ _SQL_HINT = re.compile(
     r"(create|drop|alter|truncate)\s+(temp\w*\s+)?(table|index|view|database|schema)\b|"
     r"\border\s+by\b|\bgroup\s+by\b|\bvalues\s*\(|\bpragma\s+\w|\bjoin\s+\w+\s+on\b)"
 )
+_DDL = re.compile(
+    r"(?is)^\s*(create|drop|alter|truncate|grant|revoke|savepoint|release|rollback\s+to|"
+    r"set|pragma|vacuum|analyze|use|show|comment\s+on|lock|attach|detach|reindex|"
+    r"begin|commit|start\s+transaction|prepare\s+transaction|deallocate|listen|notify)\b"
+)
+_HOLE = r"\x01"
+#: a value (not an identifier) position: after a comparison, inside quotes,
+#: in VALUES (...), LIMIT/OFFSET
+_VALUE_HOLE = re.compile(
+    r"(?is)(?:=|<|>|\blike|\bin\s*\(|\bvalues\s*\(|\blimit|\boffset|\bbetween|"
+    r"\bagainst\s*\(|')\s*" + _HOLE
+)
 _DB_TYPES = frozenset({"dbapi.Connection", "dbapi.Cursor", "sqlalchemy.Engine"})
 _QUERY_KEYWORDS = ("sql", "query", "statement", "operation", "stmt")
 
@@ -43,6 +55,12 @@ def sql_sink(node: ast.Call, ctx) -> tuple[ast.AST, str, bool] | None:
         recv = ctx.value(func.value)
         known = recv.qual in _DB_TYPES or bool(db.DB_RECEIVER.match(last_name(func.value)))
         return arg, ctx.source_text(func), known
+    if m == "extra":
+        for k in ("where", "select", "tables", "order_by"):
+            arg = ctx.keyword(node, k)
+            if arg is not None:
+                return arg, ctx.source_text(func), True
+        return None
     if m == "raw" and last_name(func.value) == "objects":
         arg = ctx.arg(node, 0, "raw_query")
         return (arg, ctx.source_text(func), True) if arg is not None else None
@@ -116,6 +134,13 @@ class SqlBuiltQuery(Rule):
             return
         looks_sql = bool(v.text) and bool(_SQL_HINT.search(v.text))
         if not looks_sql and not (known_db and (v.built or tainted)):
+            return
+        if not tainted and _DDL.match(v.text):
+            # identifiers in DDL cannot be parameters; only input makes it a finding
+            return
+        if not tainted and not _VALUE_HOLE.search(v.text):
+            # only identifiers (table, column names) are pasted in: they cannot
+            # be parameters, and without input reaching them it is no finding
             return
         how = v.built or "unvalidated input"
         if tainted:

@@ -6,7 +6,7 @@ import re
 
 from secguide.models import web
 from secguide.rule import Rule
-from secguide.rules._common import origin_text
+from secguide.rules._common import flow_text, origin_text
 
 _TAG = re.compile(r"<\s*[a-zA-Z!/][^>]*>|<[a-zA-Z][a-zA-Z0-9]*[\s>]")
 
@@ -188,10 +188,10 @@ class MarkupFromUnescapedFormat(Rule):
         if q is None or q not in web.MARKUP_CALLS or not node.args:
             return
         v = ctx.value(node.args[0])
+        if not v.built:
+            return
         tainted = v.tainted_for("html")
-        if tainted or (v.built and v.raw):
-            from secguide.rules._common import flow_text
-
+        if tainted or (v.raw and _TAG.search(v.text)):
             ctx.report(self, node, severity="HIGH" if tainted else "MEDIUM",
                        confidence="HIGH" if tainted else "MEDIUM",
                        call=q.rsplit(".", 1)[-1], how=v.built or "unvalidated input",
