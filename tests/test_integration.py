@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import configparser
+import functools
 import importlib.metadata
 import io
 import json
@@ -20,6 +21,7 @@ from secguide.registry import ALL_RULES, BY_CODE
 from expectations import Expectations
 from toolrun import (REPO, adapter_results, all_codes, bandit,
                      checked_files, engine_findings, flake8, option_groups,
+                     run_python,
                      rel, scg)
 
 RULE_FUNCS = {rule.code: rule.symbol.replace("-", "_") for rule in ALL_RULES}
@@ -34,6 +36,7 @@ def _symbol_name(rule) -> str:
 @pytest.fixture
 def spy(monkeypatch):
     """Record every call of ``secguide.engine.analyze_tree`` (and still run it)."""
+    _richest_fixture()  # computed (and cached) before the patch
     calls = []
     real = _engine.analyze_tree
 
@@ -96,6 +99,7 @@ def _default_option_files(with_code: str | None = None) -> list[Path]:
     return files
 
 
+@functools.lru_cache(maxsize=None)
 def _richest_fixture() -> Path:
     files = _default_option_files()
     assert files
@@ -108,8 +112,7 @@ def test_stevedore_loads_every_rule_like_bandit_does():
     from stevedore import extension
 
     mgr = extension.ExtensionManager(namespace="bandit.plugins",
-                                     invoke_on_load=False,
-                                     verify_requirements=False)
+                                     invoke_on_load=False)
     loaded = {ext.name: ext.plugin for ext in mgr}
     from bandit_ext.plugins import bandit_checks
 
@@ -124,6 +127,18 @@ def test_stevedore_loads_every_rule_like_bandit_does():
         doc = test.__doc__
         for part in (rule.code, rule.symbol, rule.cwe_url()):
             assert part in doc, (name, part)
+
+
+@pytest.mark.parametrize("first", ["bandit_ext.plugins", "bandit"])
+def test_bandit_sees_our_tests_whatever_is_imported_first(first):
+    code = (f"import {first}\n"
+            "from bandit.core import extension_loader as e\n"
+            "print(sorted(e.MANAGER.plugins_by_id))\n")
+    proc = run_python(["-c", code])
+    assert proc.returncode == 0, proc.stderr
+    ids = proc.stdout.decode()
+    for rule in ALL_RULES:
+        assert repr(rule.code) in ids, (first, ids)
 
 
 def test_bandit_extension_manager_knows_our_ids_and_names():
@@ -377,7 +392,7 @@ def test_flake8_stdin_matches_file_run(tmp_path):
     assert by_file.hits, by_file.output
     assert by_stdin.hits == by_file.hits, by_stdin.output
     # and both equal the engine on that file name
-    engine = {(f.line, f.col + 1, f.code, f"{f.code} {f.message}") for f in
+    engine = {(f.line, f.col + 1, f.code, f.message) for f in
               secguide.check_source(src.read_bytes(), "app/views.py", select=all_codes())}
     assert {(h.line, h.col, h.code, h.text) for h in by_stdin.hits} == engine
 
@@ -457,8 +472,9 @@ def test_bandit_test_falls_back_to_parsing_file_data():
     src, lines = _flagged_example("SCG101")
     finding = secguide.check_source(src, "views.py", select=["SCG101"])[0]
     tree = ast.parse(src)
+    where = lambda n: (type(n), n.lineno, n.col_offset, n.end_lineno, n.end_col_offset)  # noqa: E731
     node = next(n for n in ast.walk(tree) if isinstance(n, type(finding.node))
-                and (n.lineno, n.col_offset) == (finding.line, finding.col))
+                and where(n) == where(finding.node))
     raw = {"node": node, "filename": "views.py", "file_data": io.BytesIO(src.encode()),
            "lineno": node.lineno}
     plugins._CACHE[0] = None

@@ -103,6 +103,10 @@ class FileContext:
         self._active = self._dispatch_plain
         self._memo: dict[int, Value] = {}
         self._deferred: list = []
+        #: return value of each analysed function of this file, by def node
+        self._summaries: dict[int, Value] = {}
+        self._in_progress: set[int] = set()
+        self._returns: list | None = None
         self._module_has: set[str] = set()
         self._label_cache: dict[str, frozenset] = {}
         self._extra_pw = tuple(n.lower() for n in options.password_names)
@@ -228,6 +232,9 @@ class FileContext:
         elif t is ast.Return:
             if st.value is not None:
                 self._walk(st.value)
+            if self._returns is not None:
+                self._returns.append(self.value(st.value) if st.value is not None
+                                     else const(None))
             return True
         elif t is ast.If:
             return self._if(st)
@@ -428,8 +435,9 @@ class FileContext:
         parent = self.scope
         while parent.is_class:
             parent = parent.parent
-        self._deferred.append((st, info, parent))
-        self.scope.env[st.name] = Value(qual=None, typ="function")
+        entry = (st, info, parent)
+        self._deferred.append(entry)
+        self.scope.env[st.name] = Value(typ="function", ref=entry)
         self._count(st.name)
 
     def _class(self, st: ast.ClassDef) -> None:
@@ -458,9 +466,12 @@ class FileContext:
 
     def _function(self, node, info: FunctionInfo, parent: _Scope) -> None:
         outer_fn, outer_scope, outer_active = self.fn, self.scope, self._active
+        outer_returns, outer_memo = self._returns, self._memo
         self.fn = info
         self.scope = _Scope(parent)
         self._active = self._dispatch if info.is_route else self._dispatch_plain
+        self._returns = [] if not info.is_route else None
+        self._in_progress.add(id(node))
         try:
             self._bind_params(node, info)
             rules = self._active.get(type(node))
@@ -472,10 +483,18 @@ class FileContext:
             for r in self._finishers:
                 if info.is_route or not r.needs_route:
                     r.finish_function(self)
+            returns = self._returns
+            if returns:
+                summary = returns[0]
+                for r in returns[1:]:
+                    summary = join(summary, r)
+                self._summaries[id(node)] = summary
         except RecursionError:
             pass
         finally:
+            self._in_progress.discard(id(node))
             self.fn, self.scope, self._active = outer_fn, outer_scope, outer_active
+            self._returns, self._memo = outer_returns, outer_memo
 
     def _bind_params(self, node, info: FunctionInfo) -> None:
         env = self.scope.env
@@ -484,7 +503,7 @@ class FileContext:
         for a in args.posonlyargs + args.args + args.kwonlyargs:
             if a.annotation is not None:
                 ann[a.arg] = self.qualname(a.annotation) or dotted(a.annotation) or ""
-        for p in info.params:
+        for i, p in enumerate(info.params):
             labels = self.name_labels(p)
             a = ann.get(p, "")
             req = web.REQUEST_ANNOTATIONS.get(a) or web.REQUEST_ANNOTATIONS.get(
@@ -497,8 +516,13 @@ class FileContext:
             if a and (a in NUMERIC_ANNOTATIONS or a.rsplit(".", 1)[-1] in NUMERIC_ANNOTATIONS):
                 env[p] = Value(raw=False, typ="int", labels=labels)
                 continue
-            if not info.is_route or p in info.depends_params or p in ("self", "cls"):
-                env[p] = Value(labels=labels) if labels else UNKNOWN
+            if p in ("self", "cls"):
+                env[p] = UNKNOWN
+                continue
+            if not info.is_route or p in info.depends_params:
+                # a helper's parameter: labelled so its summary says which
+                # arguments reach the return value
+                env[p] = Value(labels=labels | _arg_label(i))
                 continue
             conv = info.path_params.get(p)
             if conv is not None and conv in NUMERIC_CONVERTERS:
@@ -778,6 +802,8 @@ class FileContext:
                 return Value(qual=rt)
             if fq in ("builtins.getattr",) and len(args) >= 2:
                 return UNKNOWN
+        if fv.ref is not None:
+            return self._call_local(fv.ref, node)
         if type(func) is ast.Name and func.id in SANITIZER_METHODS and args and \
                 fv.qual is None:
             # a local alias of a quoting helper: quote_name = connection.ops.quote_name
@@ -839,6 +865,50 @@ class FileContext:
                 return Value(cval=ANYCONST, raw=False, typ="str", text=recv.text)
         return UNKNOWN
 
+    def _call_local(self, entry, call: ast.Call) -> Value:
+        """A call to a function of this file: its return value, with the
+        arguments' data substituted for the parameters that reach it."""
+        fnode, info, _ = entry
+        key = id(fnode)
+        if key not in self._summaries:
+            if key in self._in_progress or len(self._in_progress) > 8:
+                return UNKNOWN
+            for i, e in enumerate(self._deferred):
+                if e is entry:
+                    del self._deferred[i]
+                    self._function(*entry)
+                    break
+        summary = self._summaries.get(key)
+        if summary is None:
+            return UNKNOWN
+        used = [lab for lab in summary.labels if lab in _ARG_INDEX]
+        if not used:
+            return summary
+        taint, labels = summary.taint, summary.labels - _ARG_LABELS
+        built, raw = summary.built, summary.raw
+        starred = any(isinstance(a, ast.Starred) for a in call.args)
+        all_const = True
+        for lab in used:
+            i = _ARG_INDEX[lab]
+            anode = None
+            if not starred and i < len(call.args):
+                anode = call.args[i]
+            elif i < len(info.params):
+                anode = self.keyword(call, info.params[i])
+            if anode is None:
+                continue
+            av = self.value(anode)
+            all_const = all_const and av.is_const
+            taint = merge_taint(taint, av.taint)
+            labels |= av.labels
+            built = built or av.built
+        if all_const and not taint:
+            # only constants went in: what comes out is built from constants
+            return Value(cval=ANYCONST, raw=False, text=summary.text, typ=summary.typ,
+                         labels=labels, qual=summary.qual)
+        return Value(taint=taint, built=built, text=summary.text, raw=raw, labels=labels,
+                     qual=summary.qual, typ=summary.typ)
+
     def _ev_joinedstr(self, node: ast.JoinedStr) -> Value:
         parts = []
         for piece in node.values:
@@ -859,19 +929,9 @@ class FileContext:
                       right_node: ast.AST | None = None) -> Value:
         t = type(op)
         if left.known and right.known:
-            try:
-                if t is ast.Pow:
-                    if isinstance(right.cval, int) and abs(right.cval) <= 128 and \
-                            isinstance(left.cval, (int, float)):
-                        return const(left.cval ** right.cval)
-                elif t in _NUMERIC_OPS and not (t is ast.Mod and isinstance(left.cval, (str, bytes))):
-                    if t is ast.Mult and isinstance(right.cval, int) and right.cval > 10000:
-                        raise ValueError
-                    if t is ast.LShift and isinstance(right.cval, int) and right.cval > 128:
-                        raise ValueError
-                    return const(_NUMERIC_OPS[t](left.cval, right.cval))
-            except Exception:
-                pass
+            folded = _fold(t, left.cval, right.cval)
+            if folded is not None:
+                return folded
         if MARKUP <= left.labels and t in (ast.Mod, ast.Add):  # Markup escapes
             return sanitize(_build([left, right], "%-formatting"), "html").with_labels(MARKUP)
         if t is ast.Mod and left.typ == "str" and (left.is_const or left.built):
@@ -1128,6 +1188,37 @@ def _format(fmt: Value, args, how: str, field: "re.Pattern") -> Value:
         return v.text or HOLE
 
     return built.copy(text=field.sub(fill, fmt.cval)[:_MAX_TEXT])
+
+
+def _fold(t: type, a, b) -> Value | None:
+    """Constant-fold ``a <op> b`` for numbers (bounded); None if not folded."""
+    if not isinstance(a, (int, float)) or not isinstance(b, (int, float)):
+        if t is ast.Add and type(a) is type(b) and isinstance(a, (str, bytes)) \
+                and len(a) + len(b) <= _MAX_TEXT:
+            return const(a + b)
+        return None
+    if t is ast.Pow:
+        if isinstance(b, int) and 0 <= b <= 128 and abs(a) < 2**16:
+            return const(a ** b)
+        return None
+    if t is ast.LShift and not (isinstance(b, int) and 0 <= b <= 128):
+        return None
+    fn = _NUMERIC_OPS.get(t)
+    if fn is None or (t in (ast.FloorDiv, ast.Mod) and b == 0):
+        return None
+    try:
+        return const(fn(a, b))
+    except (ArithmeticError, TypeError, ValueError):
+        return None
+
+
+_ARG_LABELS = frozenset(f"arg{i}" for i in range(16))
+_ARG_INDEX = {f"arg{i}": i for i in range(16)}
+_ARG_FROZEN = [frozenset({f"arg{i}"}) for i in range(16)]
+
+
+def _arg_label(i: int) -> frozenset:
+    return _ARG_FROZEN[i] if i < 16 else EMPTY
 
 
 def _element(v: Value) -> Value:

@@ -46,12 +46,12 @@ class Origin(NamedTuple):
 
 class Value:
     __slots__ = ("cval", "taint", "built", "text", "raw", "labels", "qual",
-                 "items", "typ")
+                 "items", "typ", "ref")
 
     def __init__(self, cval=NOVAL, taint: tuple = (), built: str | None = None,
                  text: str = "", raw: bool = True, labels: frozenset = EMPTY,
                  qual: str | None = None, items: dict | None = None,
-                 typ: str | None = None):
+                 typ: str | None = None, ref: object = None):
         self.cval = cval
         self.taint = taint
         self.built = built
@@ -61,6 +61,8 @@ class Value:
         self.qual = qual
         self.items = items
         self.typ = typ
+        #: for a local function: its deferred analysis entry (see FileContext)
+        self.ref = ref
 
     @property
     def is_const(self) -> bool:
@@ -84,7 +86,7 @@ class Value:
 
     def copy(self, **changes) -> "Value":
         v = Value(self.cval, self.taint, self.built, self.text, self.raw,
-                  self.labels, self.qual, self.items, self.typ)
+                  self.labels, self.qual, self.items, self.typ, self.ref)
         for k, val in changes.items():
             setattr(v, k, val)
         return v
@@ -160,6 +162,7 @@ def join(a: Value, b: Value) -> Value:
         qual=a.qual or b.qual,
         items=items,
         typ=a.typ if a.typ == b.typ else None,
+        ref=a.ref if a.ref is b.ref else None,
     )
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 
+from secguide.analysis.functions import dotted
 from secguide.models import crypto
 from secguide.rule import Rule
 from secguide.rules._common import known_int
@@ -193,8 +194,8 @@ class WeakWorkFactor(Rule):
                             ctx.arg(node, 3, "iterations"), floor)
         elif q == "cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2HMAC":
             algo = ctx.arg(node, 0, "algorithm")
-            name = (ctx.qualname(algo.func) if isinstance(algo, ast.Call) else
-                    ctx.qualname(algo) if algo is not None else None) or ""
+            target = algo.func if isinstance(algo, ast.Call) else algo
+            name = (ctx.qualname(target) or dotted(target) or "") if target is not None else ""
             floor = _pbkdf2_floor(opts, name.rsplit(".", 1)[-1])
             if floor:
                 self._floor(ctx, node, f"PBKDF2HMAC({name.rsplit('.', 1)[-1]})", "iterations",

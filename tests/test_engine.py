@@ -1,0 +1,283 @@
+"""The shared pass: import resolution, constants, branches, containers,
+helper summaries, the public API and the registry's checks."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+import secguide.engine as engine
+from secguide import Finding, check_source
+from secguide.registry import ALL_RULES, validate
+from secguide.rule import Rule
+
+
+@pytest.fixture(autouse=True)
+def strict(monkeypatch):
+    monkeypatch.setattr(engine, "_STRICT", True)
+
+
+def codes(src: str, **kw) -> list[tuple[int, str]]:
+    return [(f.line, f.code) for f in check_source(textwrap.dedent(src), **kw)]
+
+
+FLASK = """
+    import sqlite3
+    from flask import Flask, request
+    app = Flask(__name__)
+"""
+
+
+# ---------------------------------------------------------------- imports
+def test_aliased_and_function_local_imports_resolve():
+    src = """
+    def store(password):
+        import hashlib as h
+        from hashlib import sha1 as fast
+        a = h.md5(password.encode())
+        b = fast(password.encode())
+        return a, b
+    """
+    assert codes(src) == [(5, "SCG601"), (6, "SCG601")]
+
+
+def test_submodule_import_alias():
+    src = """
+    import cryptography.hazmat.primitives.kdf.pbkdf2 as kdf
+    def derive(hashes, salt):
+        return kdf.PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=1000)
+    """
+    assert codes(src) == [(4, "SCG603")]
+
+
+def test_a_local_name_shadows_an_import():
+    src = """
+    import hashlib
+    def f(password):
+        hashlib = make_argon2_wrapper()
+        return hashlib.sha256(password)
+    """
+    assert codes(src) == []
+
+
+def test_import_scoped_to_its_function():
+    src = """
+    def a(password):
+        from hashlib import md5
+        return md5(password)
+    def b(password):
+        return md5(password)
+    """
+    assert codes(src) == [(4, "SCG601")]
+
+
+# -------------------------------------------------------------- constants
+def test_module_constant_is_clean_but_reassigned_one_is_not():
+    src = FLASK + """
+    TABLE = "users"
+    MODE = "a"
+    MODE = request_mode()
+    def q(cur, name):
+        cur.execute(f"SELECT * FROM {TABLE} WHERE name = ?", (name,))
+        cur.execute(f"SELECT * FROM t WHERE mode = '{MODE}'")
+    """
+    assert codes(src) == [(11, "SCG101")]
+
+
+def test_constants_fold_through_arithmetic():
+    src = """
+    import hashlib
+    ITER = 10 ** 3
+    BIG = 2 ** 20
+    def f(pw, salt):
+        hashlib.pbkdf2_hmac("sha256", pw, salt, ITER * 100)
+        hashlib.pbkdf2_hmac("sha256", pw, salt, BIG)
+    """
+    assert codes(src) == [(6, "SCG603")]
+
+
+def test_dead_branch_of_a_constant_condition_contributes_nothing():
+    src = FLASK + """
+    LEGACY = False
+    @app.route("/s")
+    def s():
+        q = "x"
+        if LEGACY:
+            q = request.args["q"]
+        db = sqlite3.connect("a")
+        return str(db.execute(f"SELECT * FROM t WHERE a = '{q}'").fetchall())
+    """
+    assert codes(src) == []
+
+
+def test_live_branch_joins_with_the_other():
+    src = FLASK + """
+    @app.route("/s")
+    def s():
+        q = "x"
+        if request.args.get("custom"):
+            q = request.args["q"]
+        db = sqlite3.connect("a")
+        return str(db.execute(f"SELECT * FROM t WHERE a = '{q}'").fetchall())
+    """
+    found = check_source(textwrap.dedent(src))
+    assert [(f.line, f.code, f.severity) for f in found] == [(12, "SCG101", "HIGH")]
+    assert "request.args['q'] from line 10" in found[0].message
+
+
+def test_container_slot_overwritten_by_constant_is_clean():
+    src = FLASK + """
+    @app.route("/s")
+    def s():
+        opts = {"order": request.args["order"], "limit": 10}
+        opts["order"] = "name"
+        db = sqlite3.connect("a")
+        return str(db.execute("SELECT * FROM t WHERE x = '%s'" % opts["order"]).fetchall())
+    """
+    assert codes(src) == []
+
+
+def test_allow_list_check_cleans_the_checked_path():
+    src = FLASK + """
+    ALLOWED = ("name", "date")
+    @app.route("/s")
+    def s():
+        col = request.args["col"]
+        if col not in ALLOWED:
+            return "bad", 400
+        db = sqlite3.connect("a")
+        return str(db.execute(f"SELECT * FROM t WHERE k = '{col}'").fetchall())
+    """
+    assert codes(src) == []
+
+
+def test_placeholder_lists_are_constant():
+    src = """
+    def q(cur, ids):
+        marks = ", ".join("?" * len(ids))
+        cur.execute(f"SELECT * FROM t WHERE id IN ({marks})", ids)
+        cur.execute("SELECT * FROM t WHERE id IN (%s)" % ",".join(["%s"] * len(ids)), ids)
+    """
+    assert codes(src) == []
+
+
+def test_int_sanitizes():
+    src = FLASK + """
+    @app.route("/s")
+    def s():
+        n = int(request.args["n"])
+        db = sqlite3.connect("a")
+        return str(db.execute(f"SELECT * FROM t WHERE n = {n}").fetchall())
+    """
+    assert codes(src) == []
+
+
+# ---------------------------------------------------------------- helpers
+def test_local_helper_summaries_carry_arguments_and_types():
+    src = FLASK + """
+    def get_db():
+        return sqlite3.connect("a")
+    def where(name):
+        return "SELECT * FROM t WHERE name = '" + name + "'"
+    def user_name():
+        return request.args.get("u")
+    @app.route("/s")
+    def s():
+        get_db().execute(where(request.args["q"]))
+        get_db().execute(where("constant"))
+        get_db().execute("SELECT * FROM t WHERE u = '" + user_name() + "'")
+        return "ok"
+    """
+    found = check_source(textwrap.dedent(src))
+    assert [(f.line, f.code, f.severity) for f in found] == [(14, "SCG101", "HIGH"), (16, "SCG101", "HIGH")]
+    assert "request.args.get('u') from line 11" in found[1].message
+
+
+def test_recursive_helpers_terminate():
+    src = """
+    def a(x):
+        return b(x) + "'"
+    def b(x):
+        return a(x)
+    def c(cur, v):
+        cur.execute("SELECT * FROM t WHERE x = '" + a(v))
+    """
+    assert isinstance(check_source(textwrap.dedent(src)), list)
+
+
+# ------------------------------------------------------------ public API
+def test_check_source_returns_findings_with_metadata():
+    src = FLASK + """
+    @app.route("/s")
+    def s():
+        db = sqlite3.connect("a")
+        return str(db.execute("SELECT * FROM t WHERE a = '%s'" % request.args["a"]).fetchall())
+    """
+    (f,) = check_source(textwrap.dedent(src), filename="app.py")
+    assert isinstance(f, Finding)
+    assert (f.code, f.line, f.col, f.cwe, f.severity, f.confidence) == ("SCG101", 9, 15, 89, "HIGH", "HIGH")
+    assert f.message.startswith("SQL query built with %-formatting reaches db.execute()")
+    assert f.text == "SCG101 " + f.message
+
+
+def test_select_limits_rules():
+    src = """
+    import hashlib, bcrypt
+    def f(password):
+        hashlib.md5(password)
+        bcrypt.gensalt(rounds=4)
+    """
+    assert codes(src, select=["SCG603"]) == [(5, "SCG603")]
+    assert codes(src, select=["SCG6"]) == [(4, "SCG601"), (5, "SCG603")]
+    assert codes(src, select=[]) == []
+
+
+def test_options_change_results():
+    src = """
+    import hashlib
+    def f(pin):
+        return hashlib.sha256(pin.encode()).hexdigest()
+    """
+    assert codes(src) == []
+    assert codes(src, options={"password-names": "pin"}) == [(4, "SCG601")]
+
+
+def test_findings_are_deterministic_and_sorted():
+    src = FLASK + """
+    import hashlib
+    @app.route("/s")
+    def s():
+        hashlib.md5(request.form["password"])
+        return "<p>" + request.args["x"] + "</p>"
+    """
+    first = check_source(textwrap.dedent(src))
+    assert first == check_source(textwrap.dedent(src))
+    assert [(f.line, f.code) for f in first] == sorted((f.line, f.code) for f in first)
+    assert [f.code for f in first] == ["SCG601", "SCG201"]
+
+
+# --------------------------------------------------------------- registry
+def test_registry_refuses_duplicate_and_malformed_codes():
+    good = ALL_RULES[0]
+
+    class Dup(good):
+        symbol = "another-symbol"
+
+    class Bad(good):
+        code = "SCG1"
+        symbol = "bad-code"
+
+    with pytest.raises(ValueError, match="duplicate rule code"):
+        validate((good, Dup))
+    with pytest.raises(ValueError, match="not SCG"):
+        validate((Bad,))
+    assert validate(ALL_RULES)
+
+
+def test_every_rule_declares_its_metadata_once():
+    for rule in ALL_RULES:
+        assert issubclass(rule, Rule)
+        for attr in ("code", "symbol", "message", "cwe", "severity", "confidence",
+                     "section", "rationale", "example", "fix", "not_flagged"):
+            assert getattr(rule, attr), (rule.code, attr)
+        assert not rule.message.startswith("SCG")
