@@ -257,21 +257,13 @@ def _stack_budget():
     while frame is not None:
         depth += 1
         frame = frame.f_back
-    raised = False
-    try:
-        if depth > 50:
-            sys.setrecursionlimit(old + depth)
-            raised = True
-    except Exception:
-        pass
+    if depth > 50:
+        sys.setrecursionlimit(old + depth)
     try:
         yield
     finally:
-        if raised:
-            try:
-                sys.setrecursionlimit(old)
-            except Exception:
-                pass
+        if sys.getrecursionlimit() != old:
+            sys.setrecursionlimit(old)
 
 
 def _read(fdata) -> bytes | None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from expectations import Expectations
-from toolrun import (BANDIT_CRASH_MARKERS, FIXTURES, FLAKE8_CRASH_MARKERS,
-                     REPO, adapter_results, all_codes, checked_files,
-                     engine_findings, engine_set, rel)
+from tests.expectations import Expectations
+from tests.toolrun import (
+    BANDIT_CRASH_MARKERS, FIXTURES, FLAKE8_CRASH_MARKERS, REPO, adapter_results,
+    all_codes, checked_files, engine_findings, engine_set, rel,
+)
 
 FILES = checked_files()
 IDS = [rel(p) for p in FILES]
@@ -24,22 +25,6 @@ def _has_markers(exp: Expectations) -> bool:
 
 def test_there_are_files_to_check():
     assert FILES, f"no fixture files under {FIXTURES}"
-
-
-def test_every_rule_has_bad_and_good_fixtures():
-    from secguide.registry import ALL_RULES
-
-    problems = []
-    for rule in ALL_RULES:
-        folder = FIXTURES / rule.code
-        for name in ("bad.py", "good.py"):
-            if not (folder / name).is_file():
-                problems.append(f"missing {rel(folder / name)}")
-        bad = folder / "bad.py"
-        if bad.is_file() and not any(
-                code == rule.code for _, code in Expectations(bad).expected):
-            problems.append(f"{rel(bad)} expects no {rule.code}")
-    assert not problems, "\n".join(problems)
 
 
 def test_tool_runs_did_not_crash():

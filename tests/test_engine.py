@@ -281,3 +281,22 @@ def test_every_rule_declares_its_metadata_once():
                      "section", "rationale", "example", "fix", "not_flagged"):
             assert getattr(rule, attr), (rule.code, attr)
         assert not rule.message.startswith("SCG")
+
+
+# ---------------------------------------------------- Django password config
+DJANGO_HASHERS = """
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    class Quick(PBKDF2PasswordHasher):
+        iterations = 1000
+"""
+
+
+def test_django_fast_hasher_and_weak_hasher_subclass():
+    assert codes(DJANGO_HASHERS, filename="settings/production.py") == [(3, "SCG601"), (5, "SCG603")]
+
+
+@pytest.mark.parametrize("name", ["settings/test.py", "test_settings.py", "conftest.py",
+                                  "proj/settings_test.py"])
+def test_test_settings_may_use_fast_hashers(name):
+    assert codes(DJANGO_HASHERS, filename=name) == []

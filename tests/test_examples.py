@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import secguide
-from expectations import Expectations
+from tests.expectations import Expectations
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 VULNERABLE = EXAMPLES / "vulnerable_app"

@@ -10,13 +10,13 @@ from __future__ import annotations
 import functools
 import json
 import os
-import subprocess
+import subprocess  # nosec B404  # runs flake8 and bandit under test
 import sys
 import tempfile
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from expectations import Expectations
+from tests.expectations import Expectations
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -87,7 +87,7 @@ def run_python(args: Iterable[str], cwd: Path = REPO, stdin: bytes | None = None
     full_env.setdefault("PYTHONIOENCODING", "utf-8")
     if env:
         full_env.update(env)
-    return subprocess.run(
+    return subprocess.run(  # nosec B603  # fixed argv, this interpreter
         [sys.executable, *args], cwd=cwd, input=stdin, capture_output=True,
         timeout=TIMEOUT, env=full_env,
     )

@@ -31,7 +31,7 @@ from secguide.models.sanitizers import (CLEAN_STR_METHODS, SANITIZER_METHODS,
                                         SANITIZERS)
 from secguide.options import Options
 from secguide.rule import Finding, Rule
-from secguide.vocab import is_password_name
+from secguide.vocab import NOT_PASSWORD_TAILS, is_password_name
 
 _BUILTINS = frozenset(dir(__import__("builtins")))
 PASSWORD = frozenset({"password"})
@@ -107,6 +107,7 @@ class FileContext:
         self._summaries: dict[int, Value] = {}
         self._in_progress: set[int] = set()
         self._returns: list | None = None
+        self._class_info: ClassInfo | None = None
         self._module_has: set[str] = set()
         self._label_cache: dict[str, frozenset] = {}
         self._extra_pw = tuple(n.lower() for n in options.password_names)
@@ -429,7 +430,7 @@ class FileContext:
             self._walk(d)
         for d in st.args.defaults + [d for d in st.args.kw_defaults if d is not None]:
             self._walk(d)
-        class_info = getattr(self, "_class_info", None)
+        class_info = self._class_info
         info = analyse_function(st, self._resolve, self._module_has,
                                 class_info if self.scope.is_class else None)
         parent = self.scope
@@ -451,7 +452,7 @@ class FileContext:
         for s in st.body:
             if isinstance(s, ast.Assign):
                 attrs.update(t.id for t in s.targets if isinstance(t, ast.Name))
-        outer_info = getattr(self, "_class_info", None)
+        outer_info = self._class_info
         self._class_info = ClassInfo(st.name, tuple(bases), frozenset(attrs))
         scope = _Scope(self.scope, is_class=True)
         outer = self.scope
@@ -708,9 +709,24 @@ class FileContext:
                          text=base.text)
         if base.typ == "exception":
             return Value(labels=EXCEPTION)
+        if PASSWORD <= base.labels and attr not in NOT_PASSWORD_TAILS:
+            lab = lab | PASSWORD  # form.password.data
         if lab:
             return Value(labels=lab)
         return UNKNOWN
+
+    @property
+    def is_test_file(self) -> bool:
+        """Test modules and test settings (``test_*.py``, ``settings/test.py``,
+        ``conftest.py``): where fast hashers and low work factors are normal."""
+        base = self.filename.replace("\\", "/").rsplit("/", 1)[-1].lower()
+        return base.startswith("test") or base.endswith(("_test.py", "_tests.py")) \
+            or base in ("conftest.py", "testing.py")
+
+    @property
+    def class_info(self) -> ClassInfo | None:
+        """The class whose body is being walked (class-level statements)."""
+        return self._class_info if self.scope.is_class else None
 
     def _lookup_dotted(self, key: str) -> Value | None:
         scope = self.scope

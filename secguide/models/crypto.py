@@ -58,3 +58,20 @@ PASSWORD_HASHERS = frozenset({
     "passlib.context.CryptContext.hash", "passlib.hash",
     "flask_bcrypt.generate_password_hash",
 })
+
+#: Django password hashers that are fast hashes (SCG601 when configured first
+#: in PASSWORD_HASHERS, the one new passwords are stored with)
+DJANGO_FAST_HASHERS = frozenset({
+    "MD5PasswordHasher", "UnsaltedMD5PasswordHasher", "SHA1PasswordHasher",
+    "UnsaltedSHA1PasswordHasher", "CryptPasswordHasher",
+})
+#: Django hasher base classes -> (attribute, option holding the floor)
+DJANGO_HASHER_FLOORS = {
+    "PBKDF2PasswordHasher": {"iterations": "min_pbkdf2_sha256_iterations"},
+    "PBKDF2SHA1PasswordHasher": {"iterations": "min_pbkdf2_sha1_iterations"},
+    "BCryptSHA256PasswordHasher": {"rounds": "min_bcrypt_rounds"},
+    "BCryptPasswordHasher": {"rounds": "min_bcrypt_rounds"},
+    "Argon2PasswordHasher": {"time_cost": "min_argon2_time_cost",
+                             "memory_cost": "min_argon2_memory_cost"},
+    "ScryptPasswordHasher": {"work_factor": "min_scrypt_n"},
+}

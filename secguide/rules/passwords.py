@@ -18,7 +18,7 @@ class PasswordFastHash(Rule):
 
     code = "SCG601"
     symbol = "password-fast-hash"
-    message = ("password hashed with {hash}(), a fast hash{salted}; use bcrypt, scrypt, "
+    message = ("password hashed with {hash}, a fast hash{salted}; use bcrypt, scrypt, "
                "argon2 or PBKDF2 (e.g. werkzeug.security.generate_password_hash)")
     cwe = 916
     severity = "HIGH"
@@ -43,16 +43,21 @@ class PasswordFastHash(Rule):
     )
     not_flagged = (
         "Hashing files, cache keys, tokens and other non-password data; "
+        "PASSWORD_HASHERS with a fast hasher in test settings (test_*.py, "
+        "settings/test.py), where Django recommends it for speed; "
         "bcrypt, argon2, scrypt and PBKDF2; values named like a stored hash "
         "(`password_hash`) or a password field (`password_field`). A value "
         "is a password when its variable, attribute, key or request field is "
         "named like one (password, passwd, pwd, passphrase, and the "
         "`password-names` option)."
     )
-    node_types = (ast.Call,)
-    report_types = (ast.Call,)
+    node_types = (ast.Call, ast.Assign)
+    report_types = (ast.Call, ast.Assign)
 
     def check(self, node, ctx):
+        if type(node) is ast.Assign:
+            self._django_hashers(node, ctx)
+            return
         q = ctx.call_name(node)
         data = None
         name = None
@@ -79,7 +84,22 @@ class PasswordFastHash(Rule):
         v = ctx.value(data)
         if _is_password(v):
             salted = " (a salt does not slow it down)" if v.built else ""
-            ctx.report(self, node, hash=name, salted=salted)
+            ctx.report(self, node, hash=name + "()", salted=salted)
+
+    def _django_hashers(self, node, ctx):
+        """``PASSWORD_HASHERS = ["...MD5PasswordHasher", ...]`` in settings."""
+        if ctx.is_test_file or not any(isinstance(t, ast.Name) and t.id == "PASSWORD_HASHERS"
+                                       for t in node.targets):
+            return
+        value = node.value
+        if not isinstance(value, (ast.List, ast.Tuple)) or not value.elts:
+            return
+        first = value.elts[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            hasher = first.value.rsplit(".", 1)[-1]
+            if hasher in crypto.DJANGO_FAST_HASHERS:
+                ctx.report(self, node, hash=f"Django's {hasher} (first in PASSWORD_HASHERS)",
+                           salted="")
 
 
 class ConstantSalt(Rule):
@@ -129,7 +149,7 @@ class ConstantSalt(Rule):
         if q in crypto.SALT_ARGS:
             pos, kw = crypto.SALT_ARGS[q]
             salt = ctx.arg(node, pos, kw)
-        elif isinstance(node.func, ast.Attribute) and node.func.attr == "using":
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in ("using", "hash", "encrypt"):
             recv = ctx.qualname(node.func.value) or ""
             if recv.startswith("passlib."):
                 salt = ctx.keyword(node, "salt")
@@ -170,15 +190,22 @@ class WeakWorkFactor(Rule):
         "    return bcrypt.hashpw(password.encode(), bcrypt.gensalt())\n"
     )
     not_flagged = (
-        "Library defaults of bcrypt, argon2-cffi and werkzeug; values at or "
+        "Test modules and test settings (test_*.py, *_test.py, conftest.py, "
+        "settings/test.py), which lower work factors on purpose; "
+        "library defaults of bcrypt, argon2-cffi and werkzeug; values at or "
         "above the floors; work factors held in variables whose value is not "
         "a visible constant. Floors are options (`min-bcrypt-rounds`, "
         "`min-pbkdf2-sha256-iterations`, ...)."
     )
-    node_types = (ast.Call,)
-    report_types = (ast.Call,)
+    node_types = (ast.Call, ast.Assign)
+    report_types = (ast.Call, ast.Assign)
 
     def check(self, node, ctx):
+        if ctx.is_test_file:  # tests lower work factors on purpose, for speed
+            return
+        if type(node) is ast.Assign:
+            self._django_hasher_class(node, ctx)
+            return
         q = ctx.call_name(node)
         opts = ctx.options
         if q is None:
@@ -231,7 +258,7 @@ class WeakWorkFactor(Rule):
                         if self._passlib(ctx, node, scheme, param.replace("default_", "")
                                          .replace("min_", ""), kw.value):
                             return
-        elif isinstance(node.func, ast.Attribute) and node.func.attr == "using":
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in ("using", "hash", "encrypt"):
             recv = ctx.qualname(node.func.value) or ""
             if recv.startswith("passlib.hash."):
                 scheme = recv.rsplit(".", 1)[-1]
@@ -239,6 +266,19 @@ class WeakWorkFactor(Rule):
                     kw = ctx.keyword(node, param)
                     if kw is not None and self._passlib(ctx, node, scheme, param, kw):
                         return
+
+    def _django_hasher_class(self, node, ctx) -> None:
+        """``class Fast(PBKDF2PasswordHasher): iterations = 1000``."""
+        ci = ctx.class_info
+        if ci is None or len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+            return
+        attr = node.targets[0].id
+        for base in ci.bases:
+            floors = crypto.DJANGO_HASHER_FLOORS.get(base.rsplit(".", 1)[-1])
+            if floors and attr in floors:
+                self._floor(ctx, node, f"{ci.name}({base.rsplit('.', 1)[-1]})", attr,
+                            node.value, getattr(ctx.options, floors[attr]))
+                return
 
     def _passlib(self, ctx, node, scheme, param, value_node) -> bool:
         kind = crypto.PASSLIB_SCHEMES.get(scheme)
