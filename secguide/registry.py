@@ -4,16 +4,27 @@ from __future__ import annotations
 import re
 
 from secguide.rule import SEVERITIES, Rule
-from secguide.rules import access_control, injection, passwords, xss
+from secguide.rules import (access_control, api, deserialization, injection, passwords,
+                            templates, xss)
 
 ALL_RULES: tuple[type[Rule], ...] = (
     injection.SqlBuiltQuery,
+    injection.ShellCommandBuilt,
+    injection.NosqlInjection,
+    templates.TemplateInjection,
     xss.UnescapedHtmlResponse,
     xss.MarkupFromUnescapedFormat,
+    templates.AutoescapeDisabledConfig,
+    deserialization.UntrustedDeserialization,
+    deserialization.PickleFamilyLoader,
     access_control.IdorUnscopedLookup,
+    access_control.PathTraversal,
+    access_control.OpenRedirect,
+    access_control.MassAssignment,
     passwords.PasswordFastHash,
     passwords.ConstantSalt,
     passwords.WeakWorkFactor,
+    api.Ssrf,
 )
 
 _CODE = re.compile(r"SCG\d{3}")

@@ -107,3 +107,94 @@ OWNER_KEYWORDS = re.compile(
     r"org_id|organization_id|customer_id|created_by_id|member_id|profile_id|"
     r"\w+__(user|owner|author|account|tenant|members?)(_id)?)$"
 )
+
+
+# ---------------------------------------------------------------- secrets
+#: words that make a name hold a secret
+SECRET_WORDS = frozenset({
+    "password", "passwd", "pwd", "passphrase", "secret", "secrets", "token", "tokens",
+    "apikey", "signature", "sig", "digest", "hmac", "otp", "totp", "hotp",
+    "credential", "credentials", "creds", "bearer", "jwt", "privkey", "passcode",
+    "pin", "nonce", "salt", "cookie", "sessionid",
+})
+#: "<word> key" pairs that are secrets (``api_key``, ``secret_key``)
+SECRET_KEY_QUALIFIERS = frozenset({
+    "api", "secret", "private", "signing", "sign", "access", "auth", "encryption",
+    "encrypt", "master", "client", "app", "session", "hmac", "jwt", "aes", "crypto",
+    "license", "service", "account", "webhook", "consumer", "license", "shared",
+    "admin", "root", "cookie", "csrf", "fernet", "django", "flask", "stripe",
+})
+#: "<word> code" pairs that are one-time codes (``verification_code``)
+CODE_QUALIFIERS = frozenset({"verification", "verify", "auth", "otp", "mfa", "totp", "twofa",
+                             "reset", "sms", "login", "security", "recovery", "backup",
+                             "confirmation", "activation", "authorization"})
+#: trailing words that make the name *about* a secret, not the secret itself
+NOT_SECRET_TAILS = frozenset({
+    "id", "ids", "type", "types", "url", "uri", "urls", "endpoint", "file", "files",
+    "path", "paths", "dir", "header", "headers", "name", "names", "field", "fields",
+    "length", "len", "size", "count", "prefix", "suffix", "format", "expiry",
+    "expires", "expiration", "exp", "ttl", "lifetime", "timeout", "age", "hint",
+    "label", "env", "var", "class", "kind", "policy", "required", "regex", "pattern",
+    "mode", "version", "algorithm", "alg", "algorithms", "scheme", "param", "params",
+    "location", "source", "backend", "storage", "manager", "generator", "provider",
+    "serializer", "validator", "form", "widget", "view", "template", "key_name",
+    "placeholder", "column", "col", "table", "model", "attr", "attribute", "option",
+    "options", "setting", "settings", "flag", "enabled", "valid", "is", "exists",
+    "hash", "hashed", "mask", "masked", "reset", "request", "response", "error",
+    "errors", "message", "msg", "text", "index", "position", "pos", "start", "end",
+    "limit", "max", "min", "store", "cache", "strength", "rules", "chars", "charset",
+    "bytes_len", "bits", "entropy", "encoding", "issuer", "audience", "usage", "scope",
+    "scopes", "method", "methods", "handler", "callback", "verifier", "checker",
+})
+#: leading words that make the name about something else (``is_token_valid``)
+NOT_SECRET_HEADS = frozenset({"is", "has", "check", "verify", "validate", "num", "n",
+                              "max", "min", "len", "get", "set", "use", "enable",
+                              "require", "requires", "allow", "show", "hide", "no"})
+
+
+def secret_kind(name: str, extra: tuple[str, ...] = ()) -> str | None:
+    """The kind of secret a variable/attribute/key named ``name`` holds, or None.
+
+    ``api_key`` -> "api key", ``csrf_token`` -> "token", ``token_type`` ->
+    None (it names a token's type), ``password_hash`` -> None.
+    """
+    if not name or len(name) > 80:
+        return None
+    low = name.lower()
+    if low in extra:
+        return "secret"
+    ws = words(name)
+    if not ws:
+        return None
+    if ws[0] in NOT_SECRET_HEADS and len(ws) > 1:
+        return None
+    if ws[-1] in NOT_SECRET_TAILS:
+        return None
+    for i, w in enumerate(ws):
+        if w == "key" and i > 0 and ws[i - 1] in SECRET_KEY_QUALIFIERS:
+            return "api key" if ws[i - 1] == "api" else "key"
+        if w in ("apikey", "privkey", "secretkey", "accesskey"):
+            return "api key" if w == "apikey" else "key"
+    kinds = [w for w in ws if w in SECRET_WORDS]
+    if not kinds:
+        joined = low.replace("_", "").replace("-", "")
+        for word in ("password", "passwd", "apikey"):
+            if word in joined and not joined.endswith(("id", "type", "url", "name")):
+                return "password" if word.startswith("pass") else "api key"
+        if ws[-1] == "code" and len(ws) > 1 and ws[-2] in CODE_QUALIFIERS:
+            return "one-time code"
+        return None
+    w = kinds[-1]
+    if w in ("pin", "sig", "nonce", "salt", "cookie") and ws[-1] != w:
+        return None  # "pin_code_length"-style names: only as the last word
+    if w in ("password", "passwd", "pwd", "passphrase", "passcode"):
+        return "password"
+    if w in ("secret", "secrets", "credential", "credentials", "creds"):
+        return "secret"
+    if w in ("token", "tokens", "bearer", "jwt", "sessionid"):
+        return "token"
+    if w in ("signature", "sig", "digest", "hmac"):
+        return "signature"
+    if w in ("otp", "totp", "hotp", "pin"):
+        return "one-time code"
+    return w

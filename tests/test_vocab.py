@@ -1,7 +1,7 @@
 """The shared vocabulary of names."""
 import pytest
 
-from secguide.vocab import is_identifier_param, is_password_name
+from secguide.vocab import is_identifier_param, is_password_name, secret_kind
 
 
 @pytest.mark.parametrize("name", [
@@ -34,3 +34,26 @@ def test_extra_password_names():
 ])
 def test_identifier_params(name, expected):
     assert is_identifier_param(name) is expected
+
+
+@pytest.mark.parametrize("name,kind", [
+    ("api_key", "api key"), ("API_KEY", "api key"), ("apiKey", "api key"),
+    ("SECRET_KEY", "key"), ("jwt_secret", "secret"), ("client_secret", "secret"),
+    ("access_token", "token"), ("csrf_token", "token"), ("AWS_SECRET_ACCESS_KEY", "key"),
+    ("db_password", "password"), ("signature", "signature"), ("hmac_digest", "signature"),
+    ("otp", "one-time code"), ("verification_code", "one-time code"),
+    ("webhook_secret", "secret"), ("private_key", "key"),
+])
+def test_secret_names(name, kind):
+    assert secret_kind(name) == kind
+
+
+@pytest.mark.parametrize("name", [
+    "token_type", "token_id", "password_field", "password_hash", "github_token_url",
+    "session_cookie_name", "otp_length", "cache_key", "primary_key", "key", "monkey",
+    "tokenizer", "secretary", "aws_access_key_id", "private_key_file", "is_token_valid",
+    "auth_header", "pin_length", "token_expiry", "secretName", "api_key_header",
+    "secret_key_file", "SECRET_KEY_FILE", "password_url",
+])
+def test_identifiers_are_not_secrets(name):
+    assert secret_kind(name) is None

@@ -15,6 +15,7 @@ environment as it is at that point.  Rules ask ``ctx.value(expr)`` and
 from __future__ import annotations
 
 import ast
+import contextlib
 import operator
 import re
 from ast import AST
@@ -23,10 +24,10 @@ from typing import Callable
 from secguide.analysis.functions import (NUMERIC_ANNOTATIONS, NUMERIC_CONVERTERS,
                                          ClassInfo, FunctionInfo,
                                          analyse_function, dotted)
-from secguide.analysis.values import (ANYCONST, EMPTY, NOVAL, NUMBER, SQLSAFE,
+from secguide.analysis.values import (ANYCONST, EMPTY, NOVAL, NUMBER, SAFE_LABELS,
                                       UNKNOWN, Origin, Value, const, join,
                                       merge_taint, sanitize)
-from secguide.models import crypto, db, web
+from secguide.models import crypto, db, sinks, web
 from secguide.models.sanitizers import (CLEAN_STR_METHODS, SANITIZER_METHODS,
                                         SANITIZERS)
 from secguide.options import Options
@@ -58,6 +59,14 @@ RETURN_TYPES: dict[str, str] = {
     "hashlib.new": crypto.HASH_OBJECT,
     "hmac.new": "hmac.HMAC",
     "flask.Flask": "flask.Flask",
+    **{c: "mongo.Client" for c in sinks.MONGO_CLIENTS},
+    "flask_pymongo.PyMongo": "mongo.PyMongo",
+    "requests.Session": "requests.Session", "requests.session": "requests.Session",
+    "httpx.Client": "httpx.Client", "httpx.AsyncClient": "httpx.AsyncClient",
+    "aiohttp.ClientSession": "aiohttp.ClientSession",
+    "urllib3.PoolManager": "urllib3.PoolManager",
+    "jinja2.Environment": "jinja2.Environment",
+    "socket.socket": "socket.socket",
     "fastapi.FastAPI": "fastapi.FastAPI",
     "fastapi.APIRouter": "fastapi.APIRouter",
 }
@@ -108,6 +117,10 @@ class FileContext:
         self._in_progress: set[int] = set()
         self._returns: list | None = None
         self._class_info: ClassInfo | None = None
+        #: per-rule scratch space for the whole file (rules own their keys)
+        self.file_state: dict = {}
+        #: pydantic-style models of this file: name -> field -> shape
+        self._models: dict[str, dict[str, str]] = {}
         self._module_has: set[str] = set()
         self._label_cache: dict[str, frozenset] = {}
         self._extra_pw = tuple(n.lower() for n in options.password_names)
@@ -316,8 +329,28 @@ class FileContext:
                     self._walk(child)
         return False
 
+    def _validators(self, test: ast.AST) -> None:
+        """A URL passed to a validator in an ``if`` test counts as checked on
+        both paths: ``if not is_safe(url): url = "/"`` and the compound
+        conditions around it are too varied to follow branch by branch."""
+        t = type(test)
+        if t is ast.BoolOp:
+            for v in test.values:
+                self._validators(v)
+        elif t is ast.UnaryOp:
+            self._validators(test.operand)
+        elif t is ast.Call:
+            q = self.call_name(test)
+            kind = sinks.VALIDATORS.get(q or "") or sinks.VALIDATORS.get(
+                dotted(test.func) or "")
+            if kind is not None:
+                subject = test.args[0] if test.args else self.keyword(test, "url")
+                if subject is not None:
+                    self._mark_checked(subject, frozenset({kind}), clean=False)
+
     def _if(self, st: ast.If) -> bool:
         self._walk(st.test)
+        self._validators(st.test)
         test = self.value(st.test)
         if test.known:
             live = st.body if test.cval else st.orelse
@@ -352,19 +385,43 @@ class FileContext:
                 for v in test.values:
                     self._narrow(v, positive)
             return None
-        if not (isinstance(test, ast.Compare) and len(test.ops) == 1
-                and isinstance(test.left, ast.Name)):
+        if isinstance(test, ast.Call) and test.args and isinstance(test.func, ast.Attribute) \
+                and test.func.attr in ("startswith", "is_relative_to") and positive:
+            self._mark_checked(test.func.value, _PATH_SAN, clean=False)
+            return None
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
             return None
         op = test.ops[0]
         right = self.value(test.comparators[0])
         member = (isinstance(op, ast.In) and positive) or (isinstance(op, ast.NotIn) and not positive)
         equal = (isinstance(op, ast.Eq) and positive) or (isinstance(op, ast.NotEq) and not positive)
         if (member or equal) and right.is_const:
-            cur = self.value(test.left)
-            self.scope.env[test.left.id] = Value(
-                cval=ANYCONST, raw=False, typ=cur.typ if cur.typ != "map" else None,
-                labels=cur.labels, text=right.text if equal else "")
+            self._mark_checked(test.left, _CHECKED_KINDS, clean=True,
+                               text=right.text if equal else "")
         return None
+
+    def _mark_checked(self, subject: ast.AST, kinds: frozenset, clean: bool,
+                      text: str = "") -> None:
+        """On this path ``subject`` passed a check: a name compared with an
+        allow-list holds an allowed constant; the data it came from
+        (``urlparse(url).hostname in ALLOWED`` checks ``url``) is safe for
+        ``kinds`` wherever it flows in this scope."""
+        cur = self.value(subject)
+        if clean and isinstance(subject, ast.Name):
+            self.scope.env[subject.id] = Value(
+                cval=ANYCONST, raw=False, typ=cur.typ if cur.typ != "map" else None,
+                labels=cur.labels, text=text)
+        origins = set(cur.taint)
+        if not origins:
+            if isinstance(subject, ast.Name) and not clean:
+                self.scope.env[subject.id] = cur.copy(
+                    labels=cur.labels | frozenset("safe:" + k for k in kinds))
+            return
+        env = self.scope.env
+        for name, v in list(env.items()):
+            if v.taint and not origins.isdisjoint(v.taint):
+                env[name] = v.copy(taint=tuple(
+                    o._replace(san=o.san | kinds) if o in origins else o for o in v.taint))
 
     def _try(self, st) -> bool:
         before = self.scope.env
@@ -452,6 +509,14 @@ class FileContext:
         for s in st.body:
             if isinstance(s, ast.Assign):
                 attrs.update(t.id for t in s.targets if isinstance(t, ast.Name))
+        if any(b.rsplit(".", 1)[-1] in _MODEL_BASES for b in bases):
+            fields = {}
+            for s_ in st.body:
+                if isinstance(s_, ast.AnnAssign) and isinstance(s_.target, ast.Name):
+                    ann = dotted(s_.annotation) or (ast.unparse(s_.annotation)
+                                                    if isinstance(s_.annotation, ast.Subscript) else "")
+                    fields[s_.target.id] = _annotation_shape(ann)
+            self._models[st.name] = fields
         outer_info = self._class_info
         self._class_info = ClassInfo(st.name, tuple(bases), frozenset(attrs))
         scope = _Scope(self.scope, is_class=True)
@@ -533,11 +598,20 @@ class FileContext:
                 env[p] = Value(labels=labels) if labels else UNKNOWN
                 continue
             kind = "route parameter" if conv is not None else "request parameter"
-            shape = "obj" if a and a[:1].isupper() and a not in ("str",) else "str"
+            shape = _annotation_shape(a)
+            model = a.rsplit(".", 1)[-1]
             env[p] = Value(taint=(Origin(f"{kind} '{p}'", node.lineno, shape, EMPTY, False),),
-                           labels=labels, typ="str" if shape == "str" else None)
-        if info.class_info is not None and info.framework == "django":
+                           labels=labels | (UKEYS if shape == "obj" else EMPTY),
+                           typ="str" if shape == "str" else None,
+                           qual="model:" + model if shape == "model" and model in self._models
+                           else None)
+        ci = info.class_info
+        if ci is not None and (info.framework == "django" or (
+                ("django" in self._module_has or "rest_framework" in self._module_has)
+                and any(b.rsplit(".", 1)[-1].endswith(_CBV_SUFFIXES) for b in ci.bases))):
             env["self.request"] = Value(qual="django.http.HttpRequest")
+            env["self.kwargs"] = Value(taint=(Origin("self.kwargs", node.lineno, "map"),),
+                                       typ="map")
 
     def _finish_module(self) -> None:
         """Names assigned more than once at module level are not constants."""
@@ -630,6 +704,9 @@ class FileContext:
                     r.check(n, self)
             if t is ast.NamedExpr:
                 self._bind(n.target, self.value(n.value))
+            elif t in _COMPREHENSIONS:
+                self._walk_comprehension(n)
+                continue
             for f in _CHILD_FIELDS.get(t) or _child_fields(t):
                 c = getattr(n, f, None)
                 if c is None:
@@ -640,6 +717,35 @@ class FileContext:
                             push(x)
                 elif isinstance(c, AST):
                     push(c)
+
+    def _walk_comprehension(self, node) -> None:
+        """Walk a comprehension with its loop variables bound, as at run time."""
+        with self._comprehension_scope(node):
+            for gen in node.generators:
+                for cond in gen.ifs:
+                    self._walk(cond)
+            if type(node) is ast.DictComp:
+                self._walk(node.key)
+                self._walk(node.value)
+            else:
+                self._walk(node.elt)
+
+    @contextlib.contextmanager
+    def _comprehension_scope(self, node):
+        """Bind the loop variables (and apply ``if`` filters such as
+        ``if k in ALLOWED``) for the duration of the block, then restore."""
+        env = self.scope.env
+        saved = dict(env)
+        try:
+            for gen in node.generators:
+                self._walk(gen.iter)
+                self._bind(gen.target, _element(self.value(gen.iter)))
+                for cond in gen.ifs:
+                    self._narrow(cond, True)
+            yield
+        finally:
+            env.clear()
+            env.update(saved)
 
     def _walk_target(self, target: ast.AST) -> None:
         if not isinstance(target, ast.Name):
@@ -688,7 +794,18 @@ class FileContext:
                 return tracked.with_labels(self.name_labels(attr))
         base = self.value(base_node)
         q = base.qual
+        if q and q.startswith("model:"):
+            shape = self._models.get(q[6:], {}).get(attr, "model")
+            return Value(taint=tuple(o._replace(shape=shape) for o in base.taint),
+                         typ="str" if shape == "str" else None,
+                         labels=UKEYS if shape == "obj" else EMPTY)
         if q:
+            nxt = _MONGO_NEXT.get(q)
+            if nxt is not None and attr not in _MONGO_METHODS:
+                return Value(qual=nxt)
+            if q == "pathlib.Path" and base.taint:
+                return base if attr in ("parent", "name", "stem", "suffix") else Value(
+                    qual=f"{q}.{attr}", taint=base.taint)
             req = web.REQUEST_TYPES.get(q)
             if req is not None:
                 shape = req[0].get(attr)
@@ -739,10 +856,14 @@ class FileContext:
 
     def _source(self, node: ast.AST, shape: str) -> Value:
         origin = Origin(self.source_text(node), node.lineno, shape)
-        return Value(taint=(origin,), typ="str" if shape == "str" else shape)
+        return Value(taint=(origin,), typ="str" if shape in ("str", "url") else shape,
+                     labels=UKEYS if shape in ("obj", "map") else EMPTY)
 
     def _ev_subscript(self, node: ast.Subscript) -> Value:
         base = self.value(node.value)
+        nxt = _MONGO_NEXT.get(base.qual or "")
+        if nxt is not None:
+            return Value(qual=nxt)
         key = self.value(node.slice)
         if base.items is not None and key.known:
             try:
@@ -795,21 +916,44 @@ class FileContext:
             req = web.REQUEST_TYPES.get(owner)
             if req is not None and meth in req[1]:
                 return self._source(node, req[1][meth])
+            if owner == "pathlib.Path" and type(func) is ast.Attribute:
+                recv = self.value(func.value)
+                extra = merge_taint(*(self.value(a).taint for a in args)) if meth in (
+                    "joinpath", "with_name", "with_suffix", "relative_to") else ()
+                return Value(qual="pathlib.Path", taint=merge_taint(recv.taint, extra))
             shape = web.CALL_SOURCES.get(fq)
             if shape is not None:
                 return self._source(node, shape)
+            if fq in _PATH_TYPES:
+                vals = [self.value(a) for a in args]
+                return Value(qual="pathlib.Path", taint=merge_taint(*(v.taint for v in vals)),
+                             labels=_labels_of(vals) & SAFE_LABELS)
+            if fq in sinks.PATH_JOINERS:
+                vals = [self.value(a) for a in args]
+                if not any(v.taint for v in vals):
+                    return Value(cval=ANYCONST, raw=False, typ="str") if all(
+                        v.is_const for v in vals) else UNKNOWN
+                return Value(taint=merge_taint(*(v.taint for v in vals)), typ="str",
+                             labels=_labels_of(vals) - SAFE_LABELS)
             if fq in web.PROPAGATORS:
                 if not args:
                     return UNKNOWN
                 a0 = self.value(args[0])
+                if fq in web.DECODERS and a0.taint:
+                    return Value(taint=tuple(o._replace(shape="obj") for o in a0.taint),
+                                 labels=a0.labels | UKEYS, typ="obj")
                 if not a0.taint and not a0.labels:
                     if fq in ("builtins.str", "builtins.repr", "builtins.format") and a0.typ == "int":
                         return NUMBER
                     return a0 if fq == "builtins.str" and a0.typ == "str" else (
                         Value(cval=ANYCONST, raw=False) if a0.is_const else UNKNOWN)
-                typ = "obj" if fq == "json.loads" else ("str" if fq == "builtins.str" else None)
-                return Value(taint=a0.taint, labels=a0.labels, typ=typ, built=a0.built,
-                             text=a0.text)
+                if fq == "builtins.str":  # a string cannot carry Mongo operators
+                    return Value(taint=tuple(o._replace(san=o.san | _MONGO_SAN, shape="str")
+                                             for o in a0.taint),
+                                 labels=a0.labels, typ="str", built=a0.built, text=a0.text)
+                return Value(taint=a0.taint, labels=a0.labels, built=a0.built, text=a0.text,
+                             typ=a0.typ if fq in ("copy.copy", "copy.deepcopy") else
+                             "stream" if fq in web.STREAMS else None)
             if fq in crypto.PASSWORD_HASHERS or fq.endswith((".hash", ".encrypt")) and \
                     fq.startswith(("passlib", "argon2", "flask_bcrypt")):
                 return Value(labels=frozenset({"hashed"}))
@@ -827,6 +971,12 @@ class FileContext:
         if type(func) is ast.Attribute:
             recv = self.value(func.value)
             m = func.attr
+            shape = web.METHOD_SOURCES.get(m)
+            if shape is not None and not recv.is_const:
+                return self._source(node, shape)
+            if recv.qual in _MONGO_NEXT and m in ("get_database", "get_collection",
+                                                  "get_default_database"):
+                return Value(qual=_MONGO_NEXT[recv.qual])
             if m == "format" and recv.is_const and isinstance(recv.cval, str) or \
                     m == "format" and recv.built:
                 fargs: dict = {i: self.value(a) for i, a in enumerate(args)}
@@ -948,6 +1098,9 @@ class FileContext:
             folded = _fold(t, left.cval, right.cval)
             if folded is not None:
                 return folded
+        if t is ast.Div and left.qual == "pathlib.Path":
+            return Value(qual="pathlib.Path", taint=merge_taint(left.taint, right.taint),
+                         labels=_join_safe(left.labels, right.labels))
         if MARKUP <= left.labels and t in (ast.Mod, ast.Add):  # Markup escapes
             return sanitize(_build([left, right], "%-formatting"), "html").with_labels(MARKUP)
         if t is ast.Mod and left.typ == "str" and (left.is_const or left.built):
@@ -1037,13 +1190,18 @@ class FileContext:
                     items = None
             else:
                 items = None
+        spread = EMPTY
+        for k, vnode in zip(node.keys, node.values):
+            if k is None:
+                spread |= self.value(vnode).labels & UKEYS
         return Value(cval=ANYCONST if all_const else NOVAL, taint=merge_taint(*taints),
-                     raw=not all_const, labels=labels & PASSWORD, items=items, typ="dict")
+                     raw=not all_const, labels=(labels & PASSWORD) | spread, items=items,
+                     typ="dict")
 
     def _ev_sequence(self, node) -> Value:
         vals = [self.value(e) for e in node.elts]
         all_const = all(v.is_const for v in vals)
-        items = {i: v for i, v in enumerate(vals)} if type(node) is ast.Tuple and not any(
+        items = {i: v for i, v in enumerate(vals)} if type(node) is not ast.Set and not any(
             isinstance(e, ast.Starred) for e in node.elts) else None
         labels = EMPTY
         for v in vals:
@@ -1056,29 +1214,20 @@ class FileContext:
                      typ="list", built=built, text=text)
 
     def _ev_comprehension(self, node) -> Value:
-        env = self.scope.env
-        saved = {}
-        try:
-            for gen in node.generators:
-                it = self.value(gen.iter)
-                for name in _target_names(gen.target):
-                    if name not in saved:
-                        saved[name] = env.get(name)
-                self._bind(gen.target, _element(it))
+        with self._comprehension_scope(node):
             if type(node) is ast.DictComp:
-                v = join(self.value(node.key), self.value(node.value))
+                key = self.value(node.key)
+                v = join(key, self.value(node.value))
+                if key.taint and not key.is_const:
+                    v = v.with_labels(UKEYS)  # keys chosen by the data
+                else:
+                    v = v.copy(labels=v.labels - UKEYS)
             else:
                 v = self.value(node.elt)
-        finally:
-            for name, old in saved.items():
-                if old is None:
-                    env.pop(name, None)
-                else:
-                    env[name] = old
         if v.is_const:
             return Value(cval=ANYCONST, raw=False, typ="list")
         return Value(taint=v.taint, labels=v.labels, built=v.built, typ="list",
-                     raw=v.raw)
+                     raw=v.raw, text=v.text if v.built else "")
 
     def _ev_passthrough(self, node) -> Value:
         return self.value(node.value)
@@ -1145,6 +1294,7 @@ def _build(parts: list[Value], how: str, extra_text: str = "", holes: bool = Tru
     dynamic = False
     raw = False
     built = None
+    common = None
     for p in parts:
         if p.text:
             text.append(p.text)
@@ -1155,14 +1305,16 @@ def _build(parts: list[Value], how: str, extra_text: str = "", holes: bool = Tru
         taints.append(p.taint)
         labels |= p.labels
         raw = raw or p.raw
-        if p.built and not (p.labels & SQLSAFE):
-            built = p.built
-        if not (p.labels & SQLSAFE) and not (p.typ == "int" and not p.taint):
-            dynamic = True
+        if p.typ == "int" and not p.taint:
+            continue
+        dynamic = True
+        built = built or p.built
+        safe = p.labels & SAFE_LABELS
+        common = safe if common is None else common & safe
     joined = "".join(text)[:_MAX_TEXT]
     if not taints:
         return Value(cval=ANYCONST, raw=False, typ="str", text=joined)
-    labels -= SQLSAFE
+    labels = (labels - SAFE_LABELS) | (common or EMPTY)
     return Value(taint=merge_taint(*taints), built=(how if dynamic else None) or built,
                  text=joined, raw=raw, labels=labels, typ="str")
 
@@ -1226,6 +1378,57 @@ def _fold(t: type, a, b) -> Value | None:
         return const(fn(a, b))
     except (ArithmeticError, TypeError, ValueError):
         return None
+
+
+_MONGO_SAN = frozenset({"mongo"})
+#: a mapping whose keys come from untrusted data (mass assignment)
+UKEYS = frozenset({"ukeys"})
+_COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
+_PATH_SAN = frozenset({"path"})
+#: kinds for which checking one part of a value (the host of a URL against an
+#: allow-list) vouches for the whole value wherever it flows
+_CHECKED_KINDS = frozenset({"redirect", "ssrf"})
+_CBV_SUFFIXES = ("View", "ViewSet", "Mixin", "APIView")
+_MODEL_BASES = frozenset({"BaseModel", "Schema", "SQLModel", "TypedDict"})
+_PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath",
+                         "pathlib.WindowsPath", "anyio.Path", "trio.Path"})
+#: Mongo client -> database -> collection, by attribute or subscript
+_MONGO_NEXT = {
+    **{c: "mongo.Client" for c in ()},
+    "mongo.Client": "mongo.Database", "mongo.PyMongo": "mongo.Client",
+    "mongo.Database": "mongo.Collection", "mongo.Collection": "mongo.Collection",
+}
+_MONGO_METHODS = frozenset(sinks.MONGO_FILTER_METHODS) | frozenset({
+    "insert_one", "insert_many", "bulk_write", "create_index", "drop", "command",
+    "list_collection_names", "close", "client", "name", "get_collection",
+    "get_database", "estimated_document_count", "with_options", "db" ,
+})
+
+
+def _annotation_shape(annotation: str) -> str:
+    """What a FastAPI parameter holds: "str", a validated "model", or JSON "obj"."""
+    if not annotation or annotation in ("str", "typing.Any", "Any"):
+        return "str"
+    last = annotation.rsplit(".", 1)[-1]
+    if last in ("dict", "Dict", "list", "List", "Json", "Body", "Any") or annotation.startswith(
+            ("dict[", "Dict[", "list[", "List[", "typing.Dict", "typing.List")):
+        return "obj"
+    if last in ("UploadFile", "File"):
+        return "file"
+    if last[:1].isupper():
+        return "model"
+    return "str"
+
+
+def _labels_of(vals: list) -> frozenset:
+    out = EMPTY
+    for v in vals:
+        out |= v.labels
+    return out
+
+
+def _join_safe(a: frozenset, b: frozenset) -> frozenset:
+    return ((a | b) - SAFE_LABELS) | (a & b & SAFE_LABELS)
 
 
 _ARG_LABELS = frozenset(f"arg{i}" for i in range(16))

@@ -158,7 +158,7 @@ def join(a: Value, b: Value) -> Value:
         built=a.built or b.built,
         text=text,
         raw=a.raw or b.raw,
-        labels=a.labels | b.labels,
+        labels=_join_labels(a.labels, b.labels),
         qual=a.qual or b.qual,
         items=items,
         typ=a.typ if a.typ == b.typ else None,
@@ -166,15 +166,29 @@ def join(a: Value, b: Value) -> Value:
     )
 
 
+SANITIZER_KINDS = ("sql", "shell", "html", "path", "redirect", "mongo", "ssrf",
+                   "deserialize", "template")
+#: ``safe:<kind>``: a value (or every pasted part of a built string) went
+#: through a sanitizer for that kind of sink
+SAFE = {k: frozenset({"safe:" + k}) for k in SANITIZER_KINDS}
+SAFE_LABELS = frozenset("safe:" + k for k in SANITIZER_KINDS)
+SQLSAFE = SAFE["sql"]
+
+
+def _join_labels(a: frozenset, b: frozenset) -> frozenset:
+    """Union of labels, except that "safe" must hold on both paths."""
+    if a == b:
+        return a
+    out = a | b
+    if out & SAFE_LABELS:
+        out = (out - SAFE_LABELS) | (a & b & SAFE_LABELS)
+    return out
+
+
 def sanitize(v: Value, kind: str) -> Value:
     """``v`` after a sanitizer for ``kind``."""
     taint = tuple(o._replace(san=o.san | {kind}) for o in v.taint)
+    labels = v.labels | SAFE.get(kind, EMPTY)
     if kind == "html":
-        return v.copy(taint=taint, raw=False)
-    if kind == "sql":
-        return v.copy(taint=taint, labels=v.labels | SQLSAFE)
-    return v.copy(taint=taint)
-
-
-#: label of values safe inside SQL text (quoted identifiers, numbers)
-SQLSAFE = frozenset({"sqlsafe"})
+        return v.copy(taint=taint, raw=False, labels=labels)
+    return v.copy(taint=taint, labels=labels)

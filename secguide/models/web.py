@@ -5,14 +5,17 @@ Reading one of its listed attributes (or calling one of its listed methods)
 yields untrusted data of the given shape:
   "str"  a string          "map"  a mapping of strings (args, headers)
   "obj"  decoded JSON      "files" a mapping of uploaded files
+  "url"  the URL (or part of it) the request was sent to: client-chosen
+         text, but always this site's own address, so not an open-redirect
+         source
 """
 
 FLASK_REQUEST_ATTRS = {
     "args": "map", "form": "map", "values": "map", "cookies": "map",
     "headers": "map", "view_args": "map", "files": "files", "json": "obj",
-    "data": "str", "stream": "str", "query_string": "str", "path": "str",
-    "full_path": "str", "url": "str", "base_url": "str", "host": "str",
-    "host_url": "str", "referrer": "str", "user_agent": "str",
+    "data": "str", "stream": "str", "query_string": "str", "path": "url",
+    "full_path": "url", "url": "url", "base_url": "url", "host": "url",
+    "host_url": "url", "url_root": "url", "referrer": "str", "user_agent": "str",
     "environ": "map", "authorization": "obj", "mimetype_params": "map",
 }
 FLASK_REQUEST_METHODS = {"get_json": "obj", "get_data": "str"}
@@ -20,14 +23,14 @@ FLASK_REQUEST_METHODS = {"get_json": "obj", "get_data": "str"}
 DJANGO_REQUEST_ATTRS = {
     "GET": "map", "POST": "map", "COOKIES": "map", "META": "map",
     "FILES": "files", "body": "str", "headers": "map", "data": "obj",
-    "query_params": "map", "path": "str", "path_info": "str",
+    "query_params": "map", "path": "url", "path_info": "url",
 }
-DJANGO_REQUEST_METHODS = {"get_full_path": "str", "build_absolute_uri": "str",
-                          "read": "str", "get_host": "str"}
+DJANGO_REQUEST_METHODS = {"get_full_path": "url", "build_absolute_uri": "url",
+                          "read": "str", "get_host": "url"}
 
 STARLETTE_REQUEST_ATTRS = {
     "query_params": "map", "path_params": "map", "headers": "map",
-    "cookies": "map", "url": "str", "base_url": "str",
+    "cookies": "map", "url": "url", "base_url": "url",
 }
 STARLETTE_REQUEST_METHODS = {"json": "obj", "form": "map", "body": "str"}
 
@@ -81,6 +84,18 @@ ATTR_SOURCES = {
     "sys.argv": "list",
 }
 
+#: method names that read from a peer: sockets, pipes, websockets
+METHOD_SOURCES = {"recv": "str", "recvfrom": "obj", "recv_bytes": "str",
+                  "recvmsg": "obj", "recv_json": "obj", "receive_text": "str",
+                  "receive_json": "obj", "receive_bytes": "str"}
+#: decoders whose result is a JSON-like structure (Mongo operator injection)
+DECODERS = frozenset({"json.loads", "ujson.loads", "orjson.loads", "simplejson.loads",
+                      "yaml.safe_load", "urllib.parse.parse_qs", "bson.json_util.loads"})
+
+#: in-memory files: their content may be untrusted, but they are not paths
+STREAMS = frozenset({"io.BytesIO", "io.StringIO", "io.BufferedReader", "io.TextIOWrapper",
+                     "gzip.GzipFile"})
+
 #: Untrusted data stays untrusted through these decoders (first argument)
 PROPAGATORS = frozenset({
     "json.loads", "base64.b64decode", "base64.urlsafe_b64decode",
@@ -92,7 +107,12 @@ PROPAGATORS = frozenset({
     "builtins.sorted", "builtins.reversed", "builtins.next", "builtins.iter",
     "builtins.repr", "builtins.format", "codecs.decode", "binascii.unhexlify",
     "binascii.a2b_base64", "copy.copy", "copy.deepcopy",
-    "typing.cast",
+    "typing.cast", "urllib.parse.urlparse", "urllib.parse.urlsplit",
+    "ujson.loads", "orjson.loads", "simplejson.loads", "yaml.safe_load",
+    "bson.json_util.loads", "html.unescape", "shlex.split", "os.fsdecode", "os.fsencode",
+    "io.BytesIO", "io.StringIO", "io.BufferedReader", "io.TextIOWrapper", "builtins.bytearray",
+    "builtins.memoryview", "gzip.decompress", "zlib.decompress", "lzma.decompress",
+    "bz2.decompress", "gzip.GzipFile", "codecs.encode", "base64.b64encode",
 })
 
 #: Flask/Django/FastAPI helpers whose results are not HTML responses

@@ -34,3 +34,18 @@ def known_int(v: Value) -> int | None:
     if v.known and isinstance(v.cval, int) and not isinstance(v.cval, bool):
         return v.cval
     return None
+
+
+def call_arg(ctx, node: ast.Call, spec) -> ast.AST | None:
+    """The argument a ``(position, keyword)`` table entry points at."""
+    pos, kw = spec[0], spec[1]
+    return ctx.arg(node, pos, kw)
+
+
+def report_tainted(rule, ctx, node: ast.AST, value, kind: str, **fields) -> bool:
+    """Report ``node`` when untrusted data reaches it unsanitized for ``kind``."""
+    origins = value.tainted_for(kind)
+    if not origins or (kind == "path" and value.typ == "stream"):
+        return False
+    ctx.report(rule, node, flow=flow_text(origins), source=origin_text(origins), **fields)
+    return True

@@ -5,9 +5,9 @@ import ast
 import re
 
 from secguide.analysis.functions import dotted
-from secguide.models import db
+from secguide.models import db, sinks
 from secguide.rule import Rule
-from secguide.rules._common import last_name
+from secguide.rules._common import last_name, origin_text, report_tainted
 from secguide.vocab import (AUTHZ_CALL, OWNER_KEYWORDS, PERMISSION_DECORATORS,
                             PRINCIPAL_NAMES)
 
@@ -238,3 +238,214 @@ def _lookup_param(node: ast.Call, ids: frozenset, ctx) -> str | None:
                                and isinstance(recv, ast.Name)):
         return _only_ids(list(node.args), ids, ctx)
     return None
+
+
+class PathTraversal(Rule):
+    """An untrusted file name or path reaches the file system."""
+
+    code = "SCG402"
+    symbol = "path-traversal"
+    message = ("{source} reaches {sink}() as a file path; serve files with "
+               "send_from_directory()/safe_join() or reduce the name with secure_filename()")
+    cwe = 22
+    severity = "HIGH"
+    confidence = "HIGH"
+    section = "Access Control: Path Traversal"
+    rationale = (
+        "A file name from the request can be `../../etc/passwd` or an "
+        "absolute path: joined to a base directory with os.path.join or `/`, "
+        "it still escapes it, and the application reads, overwrites or "
+        "deletes files it never meant to expose (CWE-22). "
+        "`send_from_directory` and `safe_join` refuse paths outside the base "
+        "directory; `secure_filename` and `os.path.basename` reduce a name to "
+        "a single safe component."
+    )
+    example = (
+        "import os\n"
+        "from flask import Flask, request, send_file\n\n"
+        "app = Flask(__name__)\n"
+        "REPORTS = '/srv/reports'\n\n\n"
+        "@app.route('/report')\n"
+        "def report():\n"
+        "    name = request.args['name']\n"
+        "    return send_file(os.path.join(REPORTS, name))\n"
+    )
+    fix = (
+        "from flask import Flask, request, send_from_directory\n\n"
+        "app = Flask(__name__)\n"
+        "REPORTS = '/srv/reports'\n\n\n"
+        "@app.route('/report')\n"
+        "def report():\n"
+        "    name = request.args['name']\n"
+        "    return send_from_directory(REPORTS, name)\n"
+    )
+    not_flagged = (
+        "send_from_directory, safe_join, secure_filename, os.path.basename; "
+        "paths checked with `.startswith(base)`/`is_relative_to(base)` before "
+        "use; integer ids in paths; paths whose origin is not untrusted input."
+    )
+    node_types = (ast.Call,)
+    report_types = (ast.Call,)
+
+    def check(self, node, ctx):
+        q = ctx.call_name(node)
+        func = node.func
+        sink = ctx.source_text(func)
+        if q is not None:
+            if q in sinks.SAFE_FILE_CALLS:
+                return
+            spec = sinks.PATH_CALLS.get(q)
+            if spec is not None:
+                positions, keywords = spec
+                for i, pos in enumerate(positions):
+                    arg = ctx.arg(node, pos, keywords[i] if i < len(keywords) else None)
+                    if arg is not None and report_tainted(self, ctx, node, ctx.value(arg),
+                                                          "path", sink=sink):
+                        return
+                return
+        if type(func) is not ast.Attribute:
+            return
+        recv = ctx.value(func.value)
+        if func.attr in sinks.PATH_METHODS and recv.qual == "pathlib.Path":
+            report_tainted(self, ctx, node, recv, "path", sink=sink)
+        elif func.attr == "save" and recv.typ == "file" and node.args:
+            report_tainted(self, ctx, node, ctx.value(node.args[0]), "path", sink=sink)
+
+
+class OpenRedirect(Rule):
+    """An untrusted URL is used as a redirect target."""
+
+    code = "SCG403"
+    symbol = "open-redirect"
+    message = ("{source} is used as the target of {sink}(); redirect to url_for(...) or "
+               "check the URL with url_has_allowed_host_and_scheme() or an allow-list")
+    cwe = 601
+    severity = "MEDIUM"
+    confidence = "HIGH"
+    section = "Access Control: Unvalidated Redirects"
+    rationale = (
+        "A `?next=` parameter that is redirected to as is lets anyone craft a "
+        "link on your trusted domain that lands on theirs: the classic "
+        "phishing step after a real login page (CWE-601). Redirect only to "
+        "URLs you build (url_for) or that pass a host allow-list check."
+    )
+    example = (
+        "from flask import Flask, redirect, request\n\n"
+        "app = Flask(__name__)\n\n\n"
+        "@app.route('/login', methods=['POST'])\n"
+        "def login():\n"
+        "    return redirect(request.args.get('next', '/'))\n"
+    )
+    fix = (
+        "from flask import Flask, redirect, request, url_for\n\n"
+        "app = Flask(__name__)\n"
+        "ALLOWED = {'/account', '/orders'}\n\n\n"
+        "@app.route('/login', methods=['POST'])\n"
+        "def login():\n"
+        "    target = request.args.get('next', '/')\n"
+        "    if target not in ALLOWED:\n"
+        "        target = url_for('index')\n"
+        "    return redirect(target)\n"
+    )
+    not_flagged = (
+        "url_for(...) targets; URLs checked with "
+        "url_has_allowed_host_and_scheme()/is_safe_url() or an allow-list "
+        "membership test on the path that redirects; constant targets."
+    )
+    node_types = (ast.Call,)
+    report_types = (ast.Call,)
+
+    def check(self, node, ctx):
+        q = ctx.call_name(node)
+        spec = sinks.REDIRECT_CALLS.get(q) if q else None
+        if spec is None:
+            return
+        arg = ctx.arg(node, spec[0], spec[1])
+        if arg is None:
+            return
+        v = ctx.value(arg)
+        origins = tuple(o for o in v.tainted_for("redirect") if o.shape != "url")
+        if origins:
+            ctx.report(self, node, source=origin_text(origins),
+                       sink=ctx.source_text(node.func))
+
+
+_CREATE_METHODS = frozenset({"create", "update", "get_or_create", "update_or_create",
+                             "bulk_create", "insert", "create_user", "create_superuser"})
+
+
+class MassAssignment(Rule):
+    """Untrusted keys choose which attributes of a model are set."""
+
+    code = "SCG404"
+    symbol = "mass-assignment"
+    message = ("{source} sets arbitrary fields through {sink}; copy an explicit list of "
+               "allowed fields instead")
+    cwe = 915
+    severity = "HIGH"
+    confidence = "MEDIUM"
+    section = "Access Control: Mass Assignment"
+    rationale = (
+        "Passing a request body straight into a model (`User(**request.json)`, "
+        "`setattr` in a loop over its keys) lets the client set fields the form "
+        "never showed: `is_admin`, `owner_id`, `balance` (CWE-915, OWASP API3 "
+        "Broken Object Property Level Authorization). Copy the fields the "
+        "operation allows, by name, or check each key against an allow-list."
+    )
+    example = (
+        "from flask import Flask, request\n"
+        "from models import User, db\n\n"
+        "app = Flask(__name__)\n\n\n"
+        "@app.route('/users', methods=['POST'])\n"
+        "def create_user():\n"
+        "    user = User(**request.get_json())\n"
+        "    db.session.add(user)\n"
+        "    return {'id': user.id}\n"
+    )
+    fix = (
+        "from flask import Flask, request\n"
+        "from models import User, db\n\n"
+        "app = Flask(__name__)\n\n\n"
+        "@app.route('/users', methods=['POST'])\n"
+        "def create_user():\n"
+        "    data = request.get_json()\n"
+        "    user = User(name=str(data['name']), email=str(data['email']))\n"
+        "    db.session.add(user)\n"
+        "    return {'id': user.id}\n"
+    )
+    not_flagged = (
+        "Explicit field lists; keys checked against an allow-list before "
+        "setattr; validated models (pydantic `item.dict()`, DRF serializers, "
+        "Django forms' cleaned_data); `**kwargs` whose origin is not untrusted "
+        "input."
+    )
+    node_types = (ast.Call,)
+    report_types = (ast.Call,)
+
+    def check(self, node, ctx):
+        func = node.func
+        q = ctx.call_name(node)
+        if q == "builtins.setattr" and len(node.args) >= 2:
+            self._flag(ctx, node, ctx.value(node.args[1]), "setattr() keys", keys=True)
+            return
+        if type(func) is ast.Attribute and func.attr == "update" and node.args and (
+                isinstance(func.value, ast.Attribute) and func.value.attr == "__dict__" or
+                isinstance(func.value, ast.Call) and ctx.call_name(func.value) == "builtins.vars"):
+            self._flag(ctx, node, ctx.value(node.args[0]), ctx.source_text(func) + "()")
+            return
+        star = next((k.value for k in node.keywords if k.arg is None), None)
+        if star is None:
+            return
+        name = func.attr if type(func) is ast.Attribute else (
+            func.id if type(func) is ast.Name else "")
+        model_like = name[:1].isupper() or (type(func) is ast.Attribute and name in _CREATE_METHODS)
+        if model_like:
+            self._flag(ctx, node, ctx.value(star), ctx.source_text(func) + "(**...)")
+
+    def _flag(self, ctx, node, v, sink, keys=False):
+        if not keys and "ukeys" not in v.labels:
+            return  # the keys are constants (an explicit field list)
+        origins = tuple(o for o in v.tainted_for("allowlist") if o.shape != "model")
+        if origins:
+            o = origins[0]
+            ctx.report(self, node, source=f"{o.desc} (line {o.line})", sink=sink)

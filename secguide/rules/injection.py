@@ -4,9 +4,10 @@ from __future__ import annotations
 import ast
 import re
 
-from secguide.models import db
+from secguide.analysis.functions import dotted
+from secguide.models import db, sinks
 from secguide.rule import Rule
-from secguide.rules._common import flow_text, last_name
+from secguide.rules._common import call_arg, flow_text, last_name, origin_text
 
 _SQL_HINT = re.compile(
     r"(?is)\b(select\b.{0,400}?\bfrom\b|insert\s+(or\s+\w+\s+)?into\b|update\b.{0,200}?\bset\b|"
@@ -130,7 +131,7 @@ class SqlBuiltQuery(Rule):
         tainted = v.tainted_for("sql")
         if not v.built and not tainted:
             return
-        if "sqlsafe" in v.labels:
+        if "safe:sql" in v.labels:
             return
         looks_sql = bool(v.text) and bool(_SQL_HINT.search(v.text))
         if not looks_sql and not (known_db and (v.built or tainted)):
@@ -148,3 +149,197 @@ class SqlBuiltQuery(Rule):
         else:
             ctx.report(self, node, severity="MEDIUM", confidence="MEDIUM" if looks_sql else "LOW",
                        how=how, sink=sink_text, flow="")
+
+
+class ShellCommandBuilt(Rule):
+    """A command string built from values is run by a shell."""
+
+    code = "SCG102"
+    symbol = "shell-command-built"
+    message = ("shell command built with {how} is run by {sink}(){flow}; pass an argument "
+               "list without shell=True, or quote each value with shlex.quote()")
+    cwe = 78
+    severity = "HIGH"
+    confidence = "HIGH"
+    section = "Injection Attacks: Command Injection"
+    rationale = (
+        "A shell parses its command line: `;`, `&&`, `|`, `$()` and backquotes "
+        "in a pasted value start commands of the attacker's choosing (OS "
+        "command injection, CWE-78). An argument list run without a shell "
+        "(`subprocess.run([\"convert\", path, out])`) passes each value as one "
+        "argument that no character can break out of. Findings are HIGH when "
+        "request or other untrusted input reaches the command, MEDIUM when it "
+        "is built from other non-constant values."
+    )
+    example = (
+        "import subprocess\n"
+        "from flask import Flask, request\n\n"
+        "app = Flask(__name__)\n\n\n"
+        "@app.route('/ping')\n"
+        "def ping():\n"
+        "    host = request.args['host']\n"
+        "    out = subprocess.check_output(f'ping -c 1 {host}', shell=True)\n"
+        "    return {'out': out.decode()}\n"
+    )
+    fix = (
+        "import subprocess\n"
+        "from flask import Flask, request\n\n"
+        "app = Flask(__name__)\n\n\n"
+        "@app.route('/ping')\n"
+        "def ping():\n"
+        "    host = request.args['host']\n"
+        "    out = subprocess.check_output(['ping', '-c', '1', '--', host])\n"
+        "    return {'out': out.decode()}\n"
+    )
+    not_flagged = (
+        "Argument lists run without a shell; constant commands; commands whose "
+        "every pasted value went through shlex.quote(); numbers. Bandit's "
+        "B602/B605 report every shell call; this rule reports only the ones "
+        "whose command is built from values."
+    )
+    node_types = (ast.Call,)
+    report_types = (ast.Call,)
+
+    def check(self, node, ctx):
+        q = ctx.call_name(node)
+        if q is None:
+            return
+        cmd = None
+        spec = sinks.SHELL_CALLS.get(q)
+        if spec is not None:
+            cmd = call_arg(ctx, node, spec)
+        else:
+            spec = sinks.SUBPROCESS_CALLS.get(q)
+            if spec is None:
+                return
+            argv = call_arg(ctx, node, spec)
+            shell = ctx.keyword(node, "shell")
+            if shell is not None and ctx.value(shell).known and ctx.value(shell).cval:
+                cmd = argv.elts[0] if isinstance(argv, (ast.List, ast.Tuple)) and argv.elts else argv
+            elif isinstance(argv, (ast.List, ast.Tuple)) and len(argv.elts) >= 3:
+                prog, flag = ctx.value(argv.elts[0]), ctx.value(argv.elts[1])
+                if prog.known and flag.known and str(prog.cval) in sinks.SHELLS \
+                        and str(flag.cval) in sinks.SHELL_FLAGS:
+                    cmd = argv.elts[2]
+        if cmd is None:
+            return
+        v = ctx.value(cmd)
+        tainted = v.tainted_for("shell")
+        sink = ctx.source_text(node.func)
+        if tainted:
+            ctx.report(self, node, how=v.built or "unvalidated input", sink=sink,
+                       flow=flow_text(tainted))
+        elif v.built and "safe:shell" not in v.labels:
+            ctx.report(self, node, severity="MEDIUM", confidence="MEDIUM", how=v.built,
+                       sink=sink, flow="")
+
+
+_MONGO_DB_NAMES = frozenset({"db", "mongo", "database", "mongodb", "client", "collection",
+                             "coll", "col"})
+
+
+class NosqlInjection(Rule):
+    """Untrusted JSON or built JavaScript reaches a MongoDB query."""
+
+    code = "SCG103"
+    symbol = "nosql-injection"
+    message = "{problem} reaches the query of {sink}(){flow}; {advice}"
+    cwe = 943
+    severity = "HIGH"
+    confidence = "HIGH"
+    section = "Injection Attacks: NoSQL Injection"
+    rationale = (
+        "MongoDB queries are data structures, so an attacker who controls a "
+        "JSON body controls operators: `{\"password\": {\"$ne\": null}}` "
+        "matches every user and logs in without a password (operator "
+        "injection, CWE-943). `$where`, `$function` and `$accumulator` run "
+        "JavaScript on the server, so text pasted into them is code. Coerce "
+        "each field to the type it must have (`str()`, `int()`) and build "
+        "queries with operators, never with JavaScript strings."
+    )
+    example = (
+        "from flask import Flask, request\n"
+        "from pymongo import MongoClient\n\n"
+        "app = Flask(__name__)\n"
+        "users = MongoClient().app.users\n\n\n"
+        "@app.route('/login', methods=['POST'])\n"
+        "def login():\n"
+        "    data = request.get_json()\n"
+        "    user = users.find_one({'name': data['name'], 'password_hash': data['hash']})\n"
+        "    return {'ok': user is not None}\n"
+    )
+    fix = (
+        "from flask import Flask, request\n"
+        "from pymongo import MongoClient\n\n"
+        "app = Flask(__name__)\n"
+        "users = MongoClient().app.users\n\n\n"
+        "@app.route('/login', methods=['POST'])\n"
+        "def login():\n"
+        "    data = request.get_json()\n"
+        "    user = users.find_one({'name': str(data['name']), 'password_hash': str(data['hash'])})\n"
+        "    return {'ok': user is not None}\n"
+    )
+    not_flagged = (
+        "Filters built from constants; string request values (query "
+        "parameters, form fields, path parameters), which cannot carry "
+        "operators; values coerced with str()/int(); validated models "
+        "(pydantic). `find()` and `aggregate()` are matched only on "
+        "collections the analysis can see come from a Mongo client or that "
+        "are reached through a name like `db.<collection>`, since other "
+        "objects have methods of that name too."
+    )
+    node_types = (ast.Call,)
+    report_types = (ast.Call,)
+
+    def check(self, node, ctx):
+        func = node.func
+        if type(func) is not ast.Attribute:
+            return
+        spec = sinks.MONGO_FILTER_METHODS.get(func.attr)
+        if spec is None:
+            return
+        recv = ctx.value(func.value)
+        if recv.qual != "mongo.Collection" and func.attr not in sinks.MONGO_ONLY_METHODS:
+            parts = (dotted(func.value) or "").split(".")
+            if len(parts) < 2 or not _MONGO_DB_NAMES.intersection(p.lower() for p in parts[:-1]):
+                return
+        if recv.is_const or recv.typ in ("str", "list", "dict"):
+            return
+        filt = call_arg(ctx, node, spec)
+        if filt is None:
+            return
+        v = ctx.value(filt)
+        sink = ctx.source_text(func)
+        js = _javascript(v, 0)
+        if js is not None:
+            op, jv = js
+            tainted = jv.tainted_for("mongo")
+            ctx.report(self, node, severity="HIGH" if tainted else "MEDIUM",
+                       confidence="HIGH" if tainted else "MEDIUM",
+                       problem=f"JavaScript for {op} built with {jv.built or 'unvalidated input'}",
+                       sink=sink, flow=flow_text(tainted),
+                       advice="use query operators instead of server-side JavaScript")
+            return
+        objs = tuple(o for o in v.tainted_for("mongo") if o.shape == "obj")
+        if objs:
+            ctx.report(self, node, problem=f"untrusted JSON from {origin_text(objs)}",
+                       sink=sink, flow="",
+                       advice="coerce each field with str()/int() so it cannot carry "
+                              "operators such as {\"$ne\": null}")
+
+
+def _javascript(v, depth):
+    """(operator, value) of a ``$where``-like entry holding non-constant code."""
+    if v.items is None or depth > 4:
+        return None
+    for key, item in v.items.items():
+        if key in sinks.MONGO_JS_OPERATORS:
+            code = item
+            if item.items is not None:  # {"$function": {"body": ..., "args": ...}}
+                code = item.items.get("body") or item.items.get("init") or item
+            if (code.built or code.tainted_for("mongo")) and not code.is_const:
+                return key, code
+        found = _javascript(item, depth + 1)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,163 @@
+"""Guide section: XSS and template injection (server-side templates)."""
+from __future__ import annotations
+
+import ast
+
+from secguide.analysis.functions import dotted
+from secguide.models import sinks
+from secguide.rule import Rule
+from secguide.rules._common import call_arg, flow_text
+
+
+class TemplateInjection(Rule):
+    """A template's source text is not a constant."""
+
+    code = "SCG104"
+    symbol = "template-injection"
+    message = ("template source built with {how} is compiled by {sink}(){flow}; keep the "
+               "template constant and pass values as context variables")
+    cwe = 1336
+    severity = "HIGH"
+    confidence = "HIGH"
+    section = "Injection Attacks: Server-Side Template Injection"
+    rationale = (
+        "Template languages are programming languages: `{{ ''.__class__.__mro__ }}` "
+        "in Jinja2 walks to arbitrary Python objects, and a template compiled "
+        "from text the user wrote runs on the server (server-side template "
+        "injection, CWE-1336). Values belong in the render context, where the "
+        "engine treats them as data and escapes them; the template text itself "
+        "must be a constant or a file the application ships."
+    )
+    example = (
+        "from flask import Flask, render_template_string, request\n\n"
+        "app = Flask(__name__)\n\n\n"
+        "@app.route('/hello')\n"
+        "def hello():\n"
+        "    name = request.args.get('name', '')\n"
+        "    return render_template_string(f'<h1>Hello {name}</h1>')\n"
+    )
+    fix = (
+        "from flask import Flask, render_template_string, request\n\n"
+        "app = Flask(__name__)\n\n\n"
+        "@app.route('/hello')\n"
+        "def hello():\n"
+        "    name = request.args.get('name', '')\n"
+        "    return render_template_string('<h1>Hello {{ name }}</h1>', name=name)\n"
+    )
+    not_flagged = (
+        "Constant template text with values passed as context; templates read "
+        "from a variable whose origin is not visible (files the application "
+        "ships, template loaders); string.Template, which has no code."
+    )
+    node_types = (ast.Call,)
+    report_types = (ast.Call,)
+
+    def check(self, node, ctx):
+        q = ctx.call_name(node)
+        spec = sinks.TEMPLATE_CALLS.get(q) if q else None
+        if spec is not None:
+            src = call_arg(ctx, node, spec)
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in sinks.TEMPLATE_METHODS:
+            src = ctx.arg(node, 0, "source")
+        else:
+            return
+        if src is None:
+            return
+        v = ctx.value(src)
+        tainted = v.tainted_for("template")
+        sink = ctx.source_text(node.func)
+        if tainted:
+            ctx.report(self, node, how=v.built or "unvalidated input", sink=sink,
+                       flow=flow_text(tainted))
+        elif v.built and not v.is_const:
+            ctx.report(self, node, severity="MEDIUM", confidence="MEDIUM", how=v.built,
+                       sink=sink, flow="")
+
+
+class AutoescapeDisabledConfig(Rule):
+    """Template autoescaping is switched off in the framework's configuration."""
+
+    code = "SCG203"
+    symbol = "autoescape-disabled-config"
+    message = ("{where} switches template autoescaping off; keep it on and mark the few "
+               "trusted fragments with Markup()/mark_safe() instead")
+    cwe = 79
+    severity = "HIGH"
+    confidence = "HIGH"
+    section = "XSS; Input Validation and Sanitization"
+    rationale = (
+        "Autoescaping is what makes every `{{ value }}` in a template safe by "
+        "default. Switched off for the whole application, every variable of "
+        "every template becomes an XSS hole unless someone remembers to "
+        "escape it by hand (CWE-79). Bandit's B701 covers "
+        "`jinja2.Environment(autoescape=False)`; this rule covers the Flask "
+        "and Django settings that do the same."
+    )
+    example = (
+        "from flask import Flask\n\n"
+        "app = Flask(__name__)\n"
+        "app.jinja_env.autoescape = False\n"
+    )
+    fix = (
+        "from flask import Flask\n\n"
+        "app = Flask(__name__)\n"
+        "app.jinja_env.autoescape = True\n"
+    )
+    not_flagged = (
+        "autoescape set to True or left at its default; jinja2.Environment("
+        "autoescape=False), which Bandit's B701 already reports; per-block "
+        "`{% autoescape false %}` inside templates (not Python)."
+    )
+    node_types = (ast.Assign, ast.Dict, ast.Call)
+    report_types = (ast.Assign, ast.Constant)
+
+    def check(self, node, ctx):
+        if type(node) is ast.Call:
+            # settings.configure(TEMPLATES=[...]): the Dict check reports inside
+            for kw in node.keywords:
+                if kw.arg == "TEMPLATES":
+                    ctx.file_state.setdefault(self.code, []).append(
+                        (kw.value.lineno, getattr(kw.value, "end_lineno", kw.value.lineno),
+                         "TEMPLATES"))
+            return
+        if type(node) is ast.Assign:
+            target = node.targets[0] if len(node.targets) == 1 else None
+            name = dotted(target) if target is not None else None
+            if isinstance(target, ast.Subscript) and _false(ctx, node.value):
+                # TEMPLATES[0]["OPTIONS"]["autoescape"] = False
+                key = ctx.value(target.slice)
+                root = target.value
+                while isinstance(root, ast.Subscript):
+                    root = root.value
+                if key.known and key.cval == "autoescape" and isinstance(root, ast.Name) \
+                        and root.id == "TEMPLATES":
+                    ctx.report(self, node, where='TEMPLATES[...]["autoescape"] = False')
+                    return
+            if name is None:
+                if isinstance(target, ast.Subscript) and (dotted(target.value) or "").endswith(
+                        "jinja_options"):
+                    key = ctx.value(target.slice)
+                    if key.known and key.cval == "autoescape" and _false(ctx, node.value):
+                        ctx.report(self, node, where="app.jinja_options['autoescape'] = False")
+                return
+            if name.endswith("jinja_env.autoescape") and _false(ctx, node.value):
+                ctx.report(self, node, where=f"{name} = False")
+            elif name in ("TEMPLATES",) or name.endswith("jinja_options"):
+                # the Dict check below reports keys inside this assignment
+                ctx.file_state.setdefault(self.code, []).append(
+                    (node.lineno, getattr(node, "end_lineno", node.lineno), name))
+            return
+        spans = ctx.file_state.get(self.code)
+        if not spans:
+            return
+        for key, value in zip(node.keys, node.values):
+            if isinstance(key, ast.Constant) and key.value == "autoescape" and _false(ctx, value):
+                for start, end, name in spans:
+                    if start <= node.lineno <= end:
+                        ctx.report(self, key, where=f'"autoescape": False in {name}')
+                        return
+
+
+def _false(ctx, node) -> bool:
+    v = ctx.value(node)
+    return v.known and v.cval is False
