@@ -20,6 +20,8 @@ class OptionSpec:
 OPTION_SPECS: tuple[OptionSpec, ...] = (
     OptionSpec("password-names", "list",
                "extra names that mark a value as a password (SCG601, SCG604)"),
+    OptionSpec("secret-names", "list",
+               "extra names that mark a value as a secret (SCG504, SCG701, SCG702, SCG802)"),
     OptionSpec("authz-markers", "list",
                "extra call or attribute names that count as an ownership or "
                "permission check in a view (SCG401)"),
@@ -41,12 +43,18 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
     OptionSpec("min-argon2-time-cost", "int", "argon2 time_cost floor (SCG603)"),
     OptionSpec("min-argon2-memory-cost", "int",
                "argon2 memory_cost floor in KiB (SCG603)"),
+    OptionSpec("trusted-hosts", "list",
+               "hosts that may be reached over plain http:// (SCG902), besides "
+               "localhost, 127.0.0.1, [::1] and *.local"),
+    OptionSpec("rate-limit-decorators", "list",
+               "extra decorator names that rate-limit a view (SCG904)"),
 )
 
 
 @dataclass(frozen=True)
 class Options:
     password_names: tuple[str, ...] = ()
+    secret_names: tuple[str, ...] = ()
     authz_markers: tuple[str, ...] = ()
     permission_decorators: tuple[str, ...] = ()
     sql_sanitizers: tuple[str, ...] = ()
@@ -59,6 +67,8 @@ class Options:
     min_scrypt_n: int = 2**17
     min_argon2_time_cost: int = 2
     min_argon2_memory_cost: int = 19_456
+    trusted_hosts: tuple[str, ...] = ()
+    rate_limit_decorators: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any] | None) -> "Options":

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 from secguide.rule import SEVERITIES, Rule
-from secguide.rules import (access_control, api, deserialization, injection, passwords,
-                            templates, xss)
+from secguide.rules import (access_control, api, auth, configuration, deserialization,
+                            errors, injection, passwords, templates, xss)
 
 ALL_RULES: tuple[type[Rule], ...] = (
     injection.SqlBuiltQuery,
@@ -21,10 +21,28 @@ ALL_RULES: tuple[type[Rule], ...] = (
     access_control.PathTraversal,
     access_control.OpenRedirect,
     access_control.MassAssignment,
+    auth.JwtUnverified,
+    auth.InsecureCookie,
+    auth.CsrfDisabled,
+    auth.TimingUnsafeCompare,
+    auth.InsecureRandomSecret,
+    auth.WeakPasswordPolicy,
+    auth.UntrustedDataInSession,
     passwords.PasswordFastHash,
     passwords.ConstantSalt,
     passwords.WeakWorkFactor,
+    passwords.PlaintextPasswordStorage,
+    configuration.HardcodedSecret,
+    configuration.SecretEnvFallback,
+    configuration.DebugEnabled,
+    errors.ExceptionExposed,
+    errors.SecretLogged,
+    api.CorsWildcardCredentials,
+    api.CleartextHttp,
     api.Ssrf,
+    api.AuthEndpointNoRateLimit,
+    api.PermissivePermissions,
+    api.PrivilegedAccount,
 )
 
 _CODE = re.compile(r"SCG\d{3}")

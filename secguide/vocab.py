@@ -22,7 +22,9 @@ NOT_PASSWORD_TAILS = frozenset({
     "mask", "masked", "enc", "encrypted", "hasher", "hashers", "salt", "key",
     "token", "link", "page", "view", "manager", "set", "confirmation_sent",
     "salted", "check", "valid", "ok", "match", "matches", "entropy", "column",
-    "col", "param", "option", "options", "env", "var", "history",
+    "col", "param", "option", "options", "env", "var", "history", "context", "ctx",
+    "crypt", "crypto", "handler", "service", "util", "utils", "helper", "helpers",
+    "checker", "generator", "module", "lib", "config", "settings",
 })
 #: a leading word that makes the name about something other than the password
 NOT_PASSWORD_HEADS = frozenset({"check", "verify", "validate", "is", "has",
@@ -145,11 +147,19 @@ NOT_SECRET_TAILS = frozenset({
     "limit", "max", "min", "store", "cache", "strength", "rules", "chars", "charset",
     "bytes_len", "bits", "entropy", "encoding", "issuer", "audience", "usage", "scope",
     "scopes", "method", "methods", "handler", "callback", "verifier", "checker",
+    "minutes", "seconds", "hours", "days", "secs", "mins", "ms", "delta", "duration",
+    "context", "ctx", "service", "client", "helper", "util", "utils", "factory",
+    "period", "interval", "max_age", "rotation", "uses", "attempts", "retries",
 })
 #: leading words that make the name about something else (``is_token_valid``)
 NOT_SECRET_HEADS = frozenset({"is", "has", "check", "verify", "validate", "num", "n",
                               "max", "min", "len", "get", "set", "use", "enable",
                               "require", "requires", "allow", "show", "hide", "no"})
+
+
+#: secret kinds whose values must not reach logs or be compared with ``==``
+LOGGABLE_SECRET_KINDS = frozenset({"password", "token", "secret", "api key", "key",
+                                   "one-time code"})
 
 
 def secret_kind(name: str, extra: tuple[str, ...] = ()) -> str | None:

@@ -32,11 +32,14 @@ from secguide.models.sanitizers import (CLEAN_STR_METHODS, SANITIZER_METHODS,
                                         SANITIZERS)
 from secguide.options import Options
 from secguide.rule import Finding, Rule
-from secguide.vocab import NOT_PASSWORD_TAILS, is_password_name
+from secguide.vocab import (LOGGABLE_SECRET_KINDS, NOT_PASSWORD_TAILS, is_password_name,
+                            secret_kind)
 
 _BUILTINS = frozenset(dir(__import__("builtins")))
 PASSWORD = frozenset({"password"})
 EXCEPTION = frozenset({"exception"})
+SECRET = frozenset({"secret"})
+RANDOM = frozenset({"random"})
 MARKUP = frozenset({"markup"})
 _NUMERIC_OPS = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -66,6 +69,7 @@ RETURN_TYPES: dict[str, str] = {
     "aiohttp.ClientSession": "aiohttp.ClientSession",
     "urllib3.PoolManager": "urllib3.PoolManager",
     "jinja2.Environment": "jinja2.Environment",
+    "builtins.open": "io.File", "io.open": "io.File", "codecs.open": "io.File",
     "socket.socket": "socket.socket",
     "fastapi.FastAPI": "fastapi.FastAPI",
     "fastapi.APIRouter": "fastapi.APIRouter",
@@ -124,6 +128,7 @@ class FileContext:
         self._module_has: set[str] = set()
         self._label_cache: dict[str, frozenset] = {}
         self._extra_pw = tuple(n.lower() for n in options.password_names)
+        self._extra_secret = tuple(n.lower() for n in options.secret_names)
         self._sql_san = frozenset(options.sql_sanitizers)
         self._html_san = frozenset(options.html_sanitizers)
         self.scope = _Scope(None)
@@ -208,11 +213,32 @@ class FileContext:
         return prefix in self._module_has
 
     def name_labels(self, name: str) -> frozenset:
+        """Labels a value gets from what it is called: "password", "secret"."""
         lab = self._label_cache.get(name)
         if lab is None:
             lab = PASSWORD if is_password_name(name, self._extra_pw) else EMPTY
+            kind = secret_kind(name, self._extra_secret)
+            if kind in LOGGABLE_SECRET_KINDS or lab:
+                lab = lab | SECRET
             self._label_cache[name] = lab
         return lab
+
+    @property
+    def is_settings_module(self) -> bool:
+        """A Django/Flask settings module (not test settings): by file name, or
+        by the top-level names Django settings define."""
+        cached = self.file_state.get("settings")
+        if cached is None:
+            base = self.filename.replace("\\", "/").rsplit("/", 1)[-1].lower()
+            path = self.filename.replace("\\", "/").lower()
+            cached = not self.is_test_file and (
+                base.startswith("settings") or "/settings/" in path
+                or "/conf/" in path and base in ("base.py", "production.py", "prod.py")
+                or sum(1 for st in self.tree.body if isinstance(st, ast.Assign)
+                       and any(isinstance(t, ast.Name) and t.id in _SETTINGS_MARKERS
+                               for t in st.targets)) >= 2)
+            self.file_state["settings"] = cached
+        return cached
 
     # ------------------------------------------------------------ statements
     def _block(self, body: list) -> bool:
@@ -236,8 +262,10 @@ class FileContext:
                 self._walk_target(target)
                 self._bind(target, v)
         elif t is ast.Expr:
-            self._walk(st.value)
             value = st.value
+            if type(value) is ast.Constant:
+                return False  # a docstring or bare string (Bandit skips these too)
+            self._walk(value)
             if type(value) is ast.Call and type(value.func) is ast.Attribute and \
                     value.func.attr in _ADDERS and type(value.func.value) is ast.Name \
                     and value.args:
@@ -585,6 +613,10 @@ class FileContext:
             if p in ("self", "cls"):
                 env[p] = UNKNOWN
                 continue
+            if info.is_error_handler and p not in ("request", "req") and (
+                    a.rsplit(".", 1)[-1].endswith(("Exception", "Error")) or not a):
+                env[p] = Value(labels=EXCEPTION, typ="exception")
+                continue
             if not info.is_route or p in info.depends_params:
                 # a helper's parameter: labelled so its summary says which
                 # arguments reach the return value
@@ -798,7 +830,7 @@ class FileContext:
             shape = self._models.get(q[6:], {}).get(attr, "model")
             return Value(taint=tuple(o._replace(shape=shape) for o in base.taint),
                          typ="str" if shape == "str" else None,
-                         labels=UKEYS if shape == "obj" else EMPTY)
+                         labels=(UKEYS if shape == "obj" else EMPTY) | self.name_labels(attr))
         if q:
             nxt = _MONGO_NEXT.get(q)
             if nxt is not None and attr not in _MONGO_METHODS:
@@ -824,8 +856,10 @@ class FileContext:
             shape_typ = "str" if base.typ == "file" and attr in ("filename", "name") else None
             return Value(taint=base.taint, labels=base.labels | lab, typ=shape_typ,
                          text=base.text)
-        if base.typ == "exception":
-            return Value(labels=EXCEPTION)
+        if base.typ == "exception" or EXCEPTION <= base.labels:
+            # werkzeug/marshmallow/DRF errors' client-facing attributes are not
+            # internals; everything else about an exception is
+            return UNKNOWN if attr in _PUBLIC_ERROR_ATTRS else Value(labels=EXCEPTION)
         if PASSWORD <= base.labels and attr not in NOT_PASSWORD_TAILS:
             lab = lab | PASSWORD  # form.password.data
         if lab:
@@ -876,7 +910,7 @@ class FileContext:
         if base.taint:
             taint = self._refine(base.taint, node)
             if isinstance(node.slice, ast.Slice):
-                return base.copy(taint=taint, items=None, labels=base.labels | lab)
+                return base.copy(taint=taint, items=None, labels=(base.labels | lab) - SECRET)
             return Value(taint=taint, labels=base.labels | lab, typ=_element_typ(base.typ),
                          text=base.text)
         if base.items is not None:
@@ -885,8 +919,11 @@ class FileContext:
             return Value(cval=ANYCONST, raw=False, labels=lab)
         if base.typ == "exception":
             return Value(labels=EXCEPTION)
-        if lab:
-            return Value(labels=lab | (base.labels & PASSWORD))
+        carried = base.labels & _CARRIED
+        if type(node.slice) is ast.Slice:
+            carried -= SECRET  # token[-4:]: a masked form
+        if lab or carried:
+            return Value(labels=lab | carried)
         return UNKNOWN
 
     def _refine(self, taint: tuple, node: ast.AST) -> tuple:
@@ -924,6 +961,15 @@ class FileContext:
             shape = web.CALL_SOURCES.get(fq)
             if shape is not None:
                 return self._source(node, shape)
+            if fq in _RANDOM_CALLS:
+                return Value(labels=RANDOM, typ="str")
+            if fq in web.EXCEPTION_TEXT:
+                return Value(labels=EXCEPTION, typ="str")
+            if fq in web.RESPONSE_CALLS:
+                labels = EMPTY
+                for a in list(args) + [k.value for k in node.keywords]:
+                    labels |= self.value(a).labels & EXCEPTION
+                return Value(labels=labels, typ="response") if labels else UNKNOWN
             if fq in _PATH_TYPES:
                 vals = [self.value(a) for a in args]
                 return Value(qual="pathlib.Path", taint=merge_taint(*(v.taint for v in vals)),
@@ -959,7 +1005,10 @@ class FileContext:
                 return Value(labels=frozenset({"hashed"}))
             rt = RETURN_TYPES.get(fq)
             if rt is not None:
-                return Value(qual=rt)
+                carried = EMPTY
+                if rt == crypto.HASH_OBJECT and args:
+                    carried = self.value(args[0]).labels & RANDOM
+                return Value(qual=rt, labels=carried)
             if fq in ("builtins.getattr",) and len(args) >= 2:
                 return UNKNOWN
         if fv.ref is not None:
@@ -1019,10 +1068,9 @@ class FileContext:
                                  typ=_element_typ(recv.typ) if m != "getlist" else "list")
                 if m in ("items", "values", "keys", "copy", "to_dict", "dict"):
                     return recv.copy(items=None)
-                if m in ("hexdigest", "digest") and recv.qual:
-                    return UNKNOWN
                 if recv.qual == crypto.HASH_OBJECT:
-                    return UNKNOWN
+                    return Value(labels=recv.labels & RANDOM) if m in (
+                        "hexdigest", "digest") and RANDOM <= recv.labels else UNKNOWN
                 typ = recv.typ if recv.typ == "str" else None
                 return Value(taint=recv.taint, built=recv.built, text=recv.text,
                              raw=recv.raw, labels=lab, typ=typ)
@@ -1195,7 +1243,7 @@ class FileContext:
             if k is None:
                 spread |= self.value(vnode).labels & UKEYS
         return Value(cval=ANYCONST if all_const else NOVAL, taint=merge_taint(*taints),
-                     raw=not all_const, labels=(labels & PASSWORD) | spread, items=items,
+                     raw=not all_const, labels=(labels & _CARRIED) | spread, items=items,
                      typ="dict")
 
     def _ev_sequence(self, node) -> Value:
@@ -1383,12 +1431,23 @@ def _fold(t: type, a, b) -> Value | None:
 _MONGO_SAN = frozenset({"mongo"})
 #: a mapping whose keys come from untrusted data (mass assignment)
 UKEYS = frozenset({"ukeys"})
+#: labels that containers, subscripts and responses carry from their parts
+_CARRIED = frozenset({"password", "exception", "secret", "random"})
+_PUBLIC_ERROR_ATTRS = frozenset({"code", "name", "description", "status_code", "status",
+                                 "messages", "message_dict", "errors", "detail", "title",
+                                 "__name__", "__class__", "valid_data", "field_name"})
+_SETTINGS_MARKERS = frozenset({"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "DATABASES",
+                               "WSGI_APPLICATION", "ASGI_APPLICATION", "AUTH_PASSWORD_VALIDATORS",
+                               "STATIC_URL", "TEMPLATES", "SECRET_KEY", "ALLOWED_HOSTS"})
 _COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
 _PATH_SAN = frozenset({"path"})
 #: kinds for which checking one part of a value (the host of a URL against an
 #: allow-list) vouches for the whole value wherever it flows
 _CHECKED_KINDS = frozenset({"redirect", "ssrf"})
 _CBV_SUFFIXES = ("View", "ViewSet", "Mixin", "APIView")
+_RANDOM_CALLS = frozenset(f"random.{f}" for f in (
+    "random", "randint", "randrange", "choice", "choices", "sample", "getrandbits",
+    "uniform", "randbytes", "shuffle", "triangular", "gauss"))
 _MODEL_BASES = frozenset({"BaseModel", "Schema", "SQLModel", "TypedDict"})
 _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath",
                          "pathlib.WindowsPath", "anyio.Path", "trio.Path"})

@@ -35,7 +35,8 @@ class FunctionInfo:
 
     __slots__ = ("node", "name", "params", "framework", "is_route", "path",
                  "path_params", "id_params", "decorators", "class_info",
-                 "state", "request_params", "depends_params")
+                 "state", "request_params", "depends_params", "methods",
+                 "is_error_handler")
 
     def __init__(self, node, name: str, params: list[str]):
         self.node = node
@@ -55,6 +56,10 @@ class FunctionInfo:
         self.state: dict = {}
         self.request_params: tuple[str, ...] = ()
         self.depends_params: tuple[str, ...] = ()
+        #: HTTP methods the route accepts (upper case); empty when unknown
+        self.methods: frozenset = frozenset()
+        #: an @app.errorhandler / exception_handler function
+        self.is_error_handler = False
 
     @property
     def has_permission_decorator(self) -> bool:
@@ -124,6 +129,8 @@ def analyse_function(node, resolve, module_has: set, class_info: ClassInfo | Non
         if q:
             decs.append(q)
     info.decorators = tuple(decs)
+    info.methods = _route_methods(node.decorator_list)
+    info.is_error_handler = any(d.rsplit(".", 1)[-1] in _ERROR_HANDLERS for d in decs)
 
     framework, path = route_from_decorators(node.decorator_list, resolve)
     if framework == "flask":
@@ -177,3 +184,36 @@ def _depends_params(node) -> list[str]:
         if isinstance(call, ast.Call) and (dotted(call.func) or "").rsplit(".", 1)[-1] in ("Depends", "Security"):
             out.append(a.arg)
     return out
+
+
+_ERROR_HANDLERS = frozenset({"errorhandler", "app_errorhandler", "exception_handler",
+                             "register_error_handler"})
+_METHOD_DECORATORS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH",
+                      "delete": "DELETE", "require_POST": "POST", "require_GET": "GET",
+                      "require_http_methods": None, "api_view": None, "route": None,
+                      "api_route": None}
+
+
+def _route_methods(decorators: list) -> frozenset:
+    """HTTP methods named by route decorators (``methods=["POST"]``, ``@app.post``,
+    ``@require_POST``, ``@api_view(["POST"])``)."""
+    out: set = set()
+    for dec in decorators:
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        name = (dotted(target) or "").rsplit(".", 1)[-1]
+        if name not in _METHOD_DECORATORS:
+            continue
+        fixed = _METHOD_DECORATORS[name]
+        if fixed:
+            out.add(fixed)
+            continue
+        if not isinstance(dec, ast.Call):
+            continue
+        lists = [k.value for k in dec.keywords if k.arg in ("methods", "http_method_names")]
+        if name in ("require_http_methods", "api_view") and dec.args:
+            lists.append(dec.args[0])
+        for lst in lists:
+            if isinstance(lst, (ast.List, ast.Tuple, ast.Set)):
+                out.update(str(e.value).upper() for e in lst.elts
+                           if isinstance(e, ast.Constant) and isinstance(e.value, str))
+    return frozenset(out)

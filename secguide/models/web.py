@@ -110,6 +110,7 @@ PROPAGATORS = frozenset({
     "typing.cast", "urllib.parse.urlparse", "urllib.parse.urlsplit",
     "ujson.loads", "orjson.loads", "simplejson.loads", "yaml.safe_load",
     "bson.json_util.loads", "html.unescape", "shlex.split", "os.fsdecode", "os.fsencode",
+    "builtins.hex", "builtins.oct", "builtins.bin", "builtins.chr",
     "io.BytesIO", "io.StringIO", "io.BufferedReader", "io.TextIOWrapper", "builtins.bytearray",
     "builtins.memoryview", "gzip.decompress", "zlib.decompress", "lzma.decompress",
     "bz2.decompress", "gzip.GzipFile", "codecs.encode", "base64.b64encode",
@@ -148,4 +149,21 @@ MEDIA_TYPE_RESPONSES = {
 MARKUP_CALLS = frozenset({
     "markupsafe.Markup", "django.utils.safestring.mark_safe",
     "django.utils.safestring.SafeString",
+})
+
+#: calls that return the text of the exception being handled (SCG801)
+EXCEPTION_TEXT = frozenset({
+    "traceback.format_exc", "traceback.format_exception", "traceback.format_tb",
+    "traceback.format_exception_only", "traceback.format_stack", "sys.exc_info",
+})
+#: response constructors: what goes in reaches the client (SCG801)
+RESPONSE_CALLS = frozenset({
+    "flask.jsonify", "flask.json.jsonify", "flask.make_response", "flask.Response",
+    "werkzeug.wrappers.Response", "django.http.HttpResponse", "django.http.JsonResponse",
+    "django.http.HttpResponseBadRequest", "django.http.HttpResponseServerError",
+    "starlette.responses.JSONResponse", "fastapi.responses.JSONResponse",
+    "starlette.responses.PlainTextResponse", "fastapi.responses.PlainTextResponse",
+    "starlette.responses.HTMLResponse", "fastapi.responses.HTMLResponse",
+    "starlette.responses.Response", "fastapi.responses.Response", "fastapi.Response",
+    "rest_framework.response.Response",
 })

@@ -1,0 +1,266 @@
+"""Guide section: Secure Configuration Management (secrets, debug)."""
+from __future__ import annotations
+
+import ast
+
+from secguide.models import config
+from secguide.rule import Rule
+from secguide.rules._common import last_name
+from secguide.rules.auth import setting_assignments
+from secguide.vocab import secret_kind
+
+
+def _literal_secret(v) -> bool:
+    """A string literal that is a value, not a placeholder."""
+    if not v.known or not isinstance(v.cval, (str, bytes)):
+        return False
+    text = v.cval.decode("latin-1") if isinstance(v.cval, bytes) else v.cval
+    return len(text.strip()) >= 3 and not config.PLACEHOLDER.match(text.strip())
+
+
+def _literal_node(value, fallback=None):
+    """Report on the string literal itself (its line), when it is one."""
+    if isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)):
+        return value
+    return fallback if fallback is not None else value
+
+
+class HardcodedSecret(Rule):
+    """A secret is written in the source code."""
+
+    code = "SCG701"
+    symbol = "hardcoded-secret"
+    message = "{what} is written in the code; read it from the environment or a secrets manager"
+    cwe = 798
+    severity = "HIGH"
+    confidence = "MEDIUM"
+    section = "Secure Configuration Management: Secrets"
+    rationale = (
+        "Source code is copied to laptops, CI logs, forks and backups, and "
+        "stays in git history forever. A key in it is a key everyone with "
+        "any of those has, and rotating it means a release (CWE-798). Keep "
+        "secrets in the environment or a secrets manager and read them at "
+        "start-up."
+    )
+    example = (
+        "from flask import Flask\n\n"
+        "app = Flask(__name__)\n"
+        "app.config['SECRET_KEY'] = 'f3b1c0ffee-9d2e-4c1a'\n"
+    )
+    fix = (
+        "import os\n\n"
+        "from flask import Flask\n\n"
+        "app = Flask(__name__)\n"
+        "app.config['SECRET_KEY'] = os.environ['SECRET_KEY']\n"
+    )
+    not_flagged = (
+        "Values from the environment or a secrets manager; empty strings and "
+        "placeholders (`<your-key>`, `${API_KEY}`, `changeme_later`); names "
+        "that are about a secret rather than the secret (`API_KEY_HEADER = "
+        "\"X-API-Key\"`, `token_type = \"Bearer\"`, `*_url`, `*_file`); URLs "
+        "without a password; test modules."
+    )
+    node_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant)
+    report_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant)
+
+    def check(self, node, ctx):
+        t = type(node)
+        if t is ast.Constant:
+            self._formats(node, ctx)
+            return
+        if ctx.is_test_file:
+            return
+        extra = tuple(n.lower() for n in ctx.options.secret_names)
+        if t in (ast.Assign, ast.AnnAssign):
+            if node.value is None:
+                return
+            v = ctx.value(node.value)
+            if not _literal_secret(v):
+                return
+            targets = node.targets if t is ast.Assign else [node.target]
+            for target in targets:
+                name = last_name(target)
+                if isinstance(target, ast.Subscript):
+                    key = ctx.value(target.slice)
+                    name = key.cval if key.known and isinstance(key.cval, str) else ""
+                if name and (name.upper() in config.SECRET_SETTINGS or
+                             secret_kind(name, extra) in config.LITERAL_SECRET_KINDS) \
+                        and str(v.cval).lower() != name.lower():
+                    ctx.report(self, _literal_node(node.value, node), what=f"{ctx.source_text(target)} = '...'")
+                    return
+            return
+        # calls: signing keys, secret keywords, config.update(SECRET_KEY=...)
+        q = ctx.call_name(node)
+        spec = config.SIGNING_KEY_ARGS.get(q) if q else None
+        if spec is not None:
+            key = ctx.arg(node, spec[0], spec[1])
+            if key is not None and _literal_secret(ctx.value(key)):
+                ctx.report(self, _literal_node(key, node),
+                           what=f"the signing key of {ctx.source_text(node.func)}()")
+                return
+        for name, value, _ in setting_assignments(node, ctx):
+            if name.upper() in config.SECRET_SETTINGS and _literal_secret(ctx.value(value)):
+                ctx.report(self, _literal_node(value, node), what=name)
+                return
+        for kw in node.keywords:
+            if kw.arg and secret_kind(kw.arg, extra) in config.LITERAL_SECRET_KINDS and \
+                    _literal_secret(ctx.value(kw.value)) and \
+                    str(ctx.value(kw.value).cval).lower() != kw.arg.lower():
+                ctx.report(self, _literal_node(kw.value, node),
+                           what=f"{kw.arg}= of {ctx.source_text(node.func)}()")
+                return
+
+    def _formats(self, node, ctx):
+        s = node.value
+        if not isinstance(s, str) or len(s) < 16:
+            return
+        if "://" in s and "@" in s:
+            m = config.URL_CREDENTIALS.match(s)
+            if m and not config.PLACEHOLDER.match(m.group(3)) and not ctx.is_test_file:
+                ctx.report(self, node, what=f"the password in a {m.group(1)}:// URL")
+                return
+        if not any(marker in s for marker in config.TOKEN_MARKERS):
+            return
+        for label, pattern in config.TOKEN_FORMATS.items():
+            if pattern.search(s):
+                ctx.report(self, node, what=f"a {label}")
+                return
+
+
+_ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault",
+                          "decouple.config", "environ.Env", "os.getenvb"})
+
+
+class SecretEnvFallback(Rule):
+    """A secret read from the environment falls back to a literal."""
+
+    code = "SCG702"
+    symbol = "secret-env-fallback"
+    message = ("{call}({name!r}, ...) falls back to a literal secret when the variable is "
+               "missing; fail at start-up instead (os.environ[{name!r}])")
+    cwe = 798
+    severity = "MEDIUM"
+    confidence = "HIGH"
+    section = "Secure Configuration Management: Secrets"
+    rationale = (
+        "A default secret turns a missing environment variable into a "
+        "running service signed with a key that is in the code: sessions "
+        "and tokens can be forged by anyone who read the repository, and "
+        "nothing says it happened (CWE-798, CWE-1188). A missing secret "
+        "should stop the service at start-up."
+    )
+    example = (
+        "import os\n\n"
+        "SECRET_KEY = os.getenv('SECRET_KEY', 'dev-secret')\n"
+    )
+    fix = (
+        "import os\n\n"
+        "SECRET_KEY = os.environ['SECRET_KEY']\n"
+    )
+    not_flagged = (
+        "Empty defaults; non-secret names (`DEBUG`, `*_URL`, `*_EXPIRE_MINUTES`); "
+        "`*_FILE` path settings; test modules."
+    )
+    node_types = (ast.Call,)
+    report_types = (ast.Call,)
+
+    def check(self, node, ctx):
+        if ctx.is_test_file:
+            return
+        q = ctx.call_name(node)
+        func = node.func
+        getter = q in _ENV_GETTERS or (
+            isinstance(func, ast.Attribute) and func.attr == "get" and
+            (ctx.qualname(func.value) or "").endswith("environ")) or (
+            q is None and isinstance(func, (ast.Name, ast.Attribute)) and
+            last_name(func) in ("env", "config") and any(k.arg == "default" for k in node.keywords)) \
+            or (isinstance(func, ast.Attribute) and last_name(func.value) == "env" and
+                func.attr in ("str", "bytes", "get_value"))
+        if not getter or not node.args:
+            return
+        name = ctx.value(node.args[0])
+        if not (name.known and isinstance(name.cval, str)):
+            return
+        default = ctx.arg(node, 1, "default")
+        if default is None:
+            return
+        if secret_kind(name.cval, tuple(n.lower() for n in ctx.options.secret_names)) \
+                not in config.LITERAL_SECRET_KINDS and name.cval.upper() not in config.SECRET_SETTINGS:
+            return
+        v = ctx.value(default)
+        if v.known and isinstance(v.cval, (str, bytes)) and len(v.cval.strip()) > 0 \
+                and not config.PLACEHOLDER.match(str(v.cval).strip()):
+            ctx.report(self, node, call=ctx.source_text(func), name=name.cval)
+
+
+class DebugEnabled(Rule):
+    """Debug mode is switched on in code that configures the application."""
+
+    code = "SCG703"
+    symbol = "debug-enabled"
+    message = "{what} turns debug mode on; read it from the environment and keep it off in production"
+    cwe = 489
+    severity = "HIGH"
+    confidence = "MEDIUM"
+    section = "Secure Configuration Management: Debug mode"
+    rationale = (
+        "Debug mode shows stack traces, settings and source to whoever "
+        "triggers an error, and Werkzeug's debugger runs Python typed into "
+        "the error page (CWE-489, CWE-215). `ALLOWED_HOSTS = ['*']` disables "
+        "Django's host header check. Both belong to development only, "
+        "switched by the environment. Bandit's B201 covers app.run(debug=True)."
+    )
+    example = (
+        "from fastapi import FastAPI\n\n"
+        "app = FastAPI(debug=True)\n"
+    )
+    fix = (
+        "import os\n\n"
+        "from fastapi import FastAPI\n\n"
+        "app = FastAPI(debug=os.getenv('APP_DEBUG') == '1')\n"
+    )
+    not_flagged = (
+        "`DEBUG = os.getenv(...)` and other non-literal values; test settings "
+        "(test_settings.py, settings/test.py); `DEBUG = True` in modules that "
+        "are not settings modules; app.run(debug=True) (Bandit B201)."
+    )
+    node_types = (ast.Assign, ast.Call)
+    report_types = (ast.Assign, ast.Call)
+
+    def check(self, node, ctx):
+        if ctx.is_test_file:
+            return
+        t = type(node)
+        if t is ast.Assign:
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and target.attr == "debug" and \
+                        _true(ctx, node.value) and ctx.fn is None or (
+                        isinstance(target, ast.Attribute) and target.attr == "debug" and
+                        _true(ctx, node.value) and last_name(target.value) == "app"):
+                    return ctx.report(self, node, what=f"{ctx.source_text(target)} = True")
+        for name, value, at in setting_assignments(node, ctx):
+            module_level = t is ast.Assign and isinstance(node.targets[0], ast.Name)
+            if module_level and (not ctx.is_settings_module or ctx.class_info is not None):
+                continue
+            if name == "DEBUG" and _true(ctx, value):
+                return ctx.report(self, at, what="DEBUG = True")
+            if name == "ALLOWED_HOSTS":
+                v = ctx.value(value)
+                if v.items and any(i.known and i.cval == "*" for i in v.items.values()):
+                    return ctx.report(self, at, what="ALLOWED_HOSTS = ['*']")
+        if t is ast.Call:
+            q = ctx.call_name(node)
+            if q in config.DEBUG_CALLS:
+                kw = ctx.keyword(node, config.DEBUG_CALLS[q])
+                if kw is not None and _true(ctx, kw):
+                    return ctx.report(self, node, what=f"{ctx.source_text(node.func)}(debug=True)")
+            elif q in config.DEBUGGED_APPLICATION:
+                ev = ctx.arg(node, 1, "evalex")
+                if ev is not None and _true(ctx, ev):
+                    return ctx.report(self, node, what="DebuggedApplication(evalex=True)")
+        return None
+
+
+def _true(ctx, node) -> bool:
+    v = ctx.value(node)
+    return v.known and v.cval is True

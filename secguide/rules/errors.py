@@ -1,0 +1,147 @@
+"""Guide section: Error handling and logging."""
+from __future__ import annotations
+
+import ast
+
+from secguide.rule import Rule
+from secguide.rules._common import last_name
+
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "critical",
+                          "exception", "log", "fatal", "msg"})
+
+
+class ExceptionExposed(Rule):
+    """Exception text or a traceback is sent to the client."""
+
+    code = "SCG801"
+    symbol = "exception-exposed"
+    message = ("exception details reach the client through {sink}; return a generic "
+               "message and log the exception on the server (logger.exception)")
+    cwe = 209
+    severity = "MEDIUM"
+    confidence = "HIGH"
+    section = "Error Handling and Logging"
+    rationale = (
+        "Exception messages and tracebacks describe the inside of the "
+        "application: file paths, SQL text, library versions, sometimes "
+        "values from configuration. Sent to the client they map the attack "
+        "surface for free (CWE-209). Log them on the server; answer with a "
+        "generic message and an id to correlate."
+    )
+    example = (
+        "from flask import Flask, jsonify\n\n"
+        "app = Flask(__name__)\n\n\n"
+        "@app.route('/report')\n"
+        "def report():\n"
+        "    try:\n"
+        "        return jsonify(build_report())\n"
+        "    except Exception as e:\n"
+        "        return jsonify(error=str(e)), 500\n"
+    )
+    fix = (
+        "from flask import Flask, jsonify\n\n"
+        "app = Flask(__name__)\n\n\n"
+        "@app.route('/report')\n"
+        "def report():\n"
+        "    try:\n"
+        "        return jsonify(build_report())\n"
+        "    except Exception:\n"
+        "        app.logger.exception('report failed')\n"
+        "        return jsonify(error='internal error'), 500\n"
+    )
+    not_flagged = (
+        "Generic messages; exceptions logged on the server; functions that "
+        "are not views or error handlers; HTTP errors' own public attributes "
+        "(`e.code`, `e.name`, `e.description` of werkzeug HTTPExceptions)."
+    )
+    node_types = (ast.Return, ast.Raise, ast.Call)
+    report_types = (ast.Return, ast.Raise, ast.Call)
+
+    def check(self, node, ctx):
+        fn = ctx.fn
+        if fn is None or not (fn.is_route or fn.is_error_handler):
+            return
+        t = type(node)
+        if t is ast.Return:
+            if node.value is not None and "exception" in ctx.value(node.value).labels:
+                ctx.report(self, node, sink="the response")
+        elif t is ast.Raise:
+            exc = node.exc
+            if isinstance(exc, ast.Call) and last_name(exc.func) in (
+                    "HTTPException", "HTTPError", "APIException", "ValidationError",
+                    "Http404", "BadRequest", "NotFound"):
+                for arg in list(exc.args) + [k.value for k in exc.keywords
+                                             if k.arg in ("detail", "description", "message")]:
+                    if "exception" in ctx.value(arg).labels:
+                        ctx.report(self, node, sink=f"{last_name(exc.func)}(detail=...)")
+                        return
+        elif last_name(node.func) == "abort" and ctx.call_name(node) in (
+                "flask.abort", "werkzeug.exceptions.abort", None):
+            for arg in list(node.args[1:]) + [k.value for k in node.keywords]:
+                if "exception" in ctx.value(arg).labels:
+                    ctx.report(self, node, sink="abort()")
+                    return
+
+
+class SecretLogged(Rule):
+    """A password, token, secret or key is written to a log or stdout."""
+
+    code = "SCG802"
+    symbol = "secret-logged"
+    message = ("{what} is written to {sink}; log an identifier, a length or a masked "
+               "form instead")
+    cwe = 532
+    severity = "MEDIUM"
+    confidence = "MEDIUM"
+    section = "Error Handling and Logging"
+    rationale = (
+        "Logs are copied to aggregators, tickets and dashboards that many "
+        "people and services read, and they are kept for months. A password "
+        "or token written there is disclosed to all of them (CWE-532)."
+    )
+    example = (
+        "import logging\n\n"
+        "log = logging.getLogger(__name__)\n\n\n"
+        "def login(username, password):\n"
+        "    log.info('login attempt %s / %s', username, password)\n"
+    )
+    fix = (
+        "import logging\n\n"
+        "log = logging.getLogger(__name__)\n\n\n"
+        "def login(username, password):\n"
+        "    log.info('login attempt %s', username)\n"
+    )
+    not_flagged = (
+        "Identifiers (token_id, key_name), lengths, slices and masked values "
+        "(`token[-4:]`, `mask(token)`), values of names that are about a "
+        "secret (`password_field`, `token_type`)."
+    )
+    node_types = (ast.Call,)
+    report_types = (ast.Call,)
+
+    def check(self, node, ctx):
+        func = node.func
+        if isinstance(func, ast.Name):
+            if func.id != "print" or ctx.call_name(node) != "builtins.print":
+                return
+            sink = "stdout (print)"
+        elif isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS:
+            q = ctx.call_name(node) or ""
+            owner = last_name(func.value).lower()
+            if not (q.startswith("logging.") or "log" in owner):
+                return
+            sink = "the log"
+        else:
+            return
+        for arg in list(node.args) + [k.value for k in node.keywords
+                                      if k.arg not in ("exc_info", "extra", "stack_info", "file")]:
+            v = ctx.value(arg)
+            if "secret" in v.labels and "hashed" not in v.labels:
+                ctx.report(self, node, what=_describe(ctx, arg), sink=sink)
+                return
+
+
+def _describe(ctx, node) -> str:
+    if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+        return f"secret value {ctx.source_text(node)}"
+    return "a secret value"
