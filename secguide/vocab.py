@@ -122,10 +122,17 @@ SECRET_WORDS = frozenset({
 #: "<word> key" pairs that are secrets (``api_key``, ``secret_key``)
 SECRET_KEY_QUALIFIERS = frozenset({
     "api", "secret", "private", "signing", "sign", "access", "auth", "encryption",
-    "encrypt", "master", "client", "app", "session", "hmac", "jwt", "aes", "crypto",
+    "encrypt", "master", "client", "app", "hmac", "jwt", "aes", "crypto",
     "license", "service", "account", "webhook", "consumer", "license", "shared",
-    "admin", "root", "cookie", "csrf", "fernet", "django", "flask", "stripe",
+    "admin", "root", "csrf", "fernet", "django", "flask", "stripe",
 })
+#: words that may follow the secret word in a name that still holds it
+VALUE_TAILS = frozenset({"value", "str", "string", "bytes", "hex", "raw", "plain",
+                         "plaintext", "b64", "base64", "old", "new", "expected",
+                         "provided", "actual", "candidate", "given", "input", "received",
+                         "sent", "stored", "saved", "current", "v1", "v2",
+                         "prod", "production", "live", "secret", "key", "encoded", "decoded",
+                         "b", "s"})
 #: "<word> code" pairs that are one-time codes (``verification_code``)
 CODE_QUALIFIERS = frozenset({"verification", "verify", "auth", "otp", "mfa", "totp", "twofa",
                              "reset", "sms", "login", "security", "recovery", "backup",
@@ -149,10 +156,11 @@ NOT_SECRET_TAILS = frozenset({
     "scopes", "method", "methods", "handler", "callback", "verifier", "checker",
     "minutes", "seconds", "hours", "days", "secs", "mins", "ms", "delta", "duration",
     "context", "ctx", "service", "client", "helper", "util", "utils", "factory",
+    "missing", "invalid", "incorrect", "mismatch", "required", "present", "used",
     "period", "interval", "max_age", "rotation", "uses", "attempts", "retries",
 })
 #: leading words that make the name about something else (``is_token_valid``)
-NOT_SECRET_HEADS = frozenset({"is", "has", "check", "verify", "validate", "num", "n",
+NOT_SECRET_HEADS = frozenset({"is", "has", "check", "verify", "validate", "num", "n", "identity",
                               "max", "min", "len", "get", "set", "use", "enable",
                               "require", "requires", "allow", "show", "hide", "no"})
 
@@ -181,11 +189,16 @@ def secret_kind(name: str, extra: tuple[str, ...] = ()) -> str | None:
     if ws[-1] in NOT_SECRET_TAILS:
         return None
     for i, w in enumerate(ws):
-        if w == "key" and i > 0 and ws[i - 1] in SECRET_KEY_QUALIFIERS:
+        if w == "key" and i > 0 and ws[i - 1] in SECRET_KEY_QUALIFIERS and all(
+                t in VALUE_TAILS for t in ws[i + 1:]):
             return "api key" if ws[i - 1] == "api" else "key"
         if w in ("apikey", "privkey", "secretkey", "accesskey"):
             return "api key" if w == "apikey" else "key"
     kinds = [w for w in ws if w in SECRET_WORDS]
+    if kinds:
+        last = max(i for i, w in enumerate(ws) if w in SECRET_WORDS)
+        if any(w not in VALUE_TAILS and not w.isdigit() for w in ws[last + 1:]):
+            return None  # PRIVATE_KEY_FORMAT, TOKEN_BLOCK_BEGIN: about the secret
     if not kinds:
         joined = low.replace("_", "").replace("-", "")
         for word in ("password", "passwd", "apikey"):

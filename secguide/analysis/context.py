@@ -517,7 +517,7 @@ class FileContext:
             self._walk(d)
         class_info = self._class_info
         info = analyse_function(st, self._resolve, self._module_has,
-                                class_info if self.scope.is_class else None)
+                                class_info if self.scope.is_class else None, self.filename)
         parent = self.scope
         while parent.is_class:
             parent = parent.parent
@@ -552,6 +552,8 @@ class FileContext:
         self.scope = scope
         try:
             self._block(st.body)
+            self._class_info.consts = {k: v for k, v in scope.env.items()
+                                       if v.is_const and "." not in k}
         finally:
             self.scope = outer
             self._class_info = outer_info
@@ -638,6 +640,10 @@ class FileContext:
                            qual="model:" + model if shape == "model" and model in self._models
                            else None)
         ci = info.class_info
+        if ci is not None and ci.consts and info.params[:1] in (["self"], ["cls"]):
+            first = info.params[0]
+            for k, v in ci.consts.items():
+                env[f"{first}.{k}"] = v
         if ci is not None and (info.framework == "django" or (
                 ("django" in self._module_has or "rest_framework" in self._module_has)
                 and any(b.rsplit(".", 1)[-1].endswith(_CBV_SUFFIXES) for b in ci.bases))):
@@ -907,6 +913,8 @@ class FileContext:
             if item is not None:
                 return item
         lab = self.name_labels(key.cval) if key.known and isinstance(key.cval, str) else EMPTY
+        if base.taint and key.known and isinstance(key.cval, str) and _server_meta(base, key.cval):
+            return UNKNOWN
         if base.taint:
             taint = self._refine(base.taint, node)
             if isinstance(node.slice, ast.Slice):
@@ -1462,6 +1470,14 @@ _MONGO_METHODS = frozenset(sinks.MONGO_FILTER_METHODS) | frozenset({
     "list_collection_names", "close", "client", "name", "get_collection",
     "get_database", "estimated_document_count", "with_options", "db" ,
 })
+
+
+def _server_meta(base: Value, key: str) -> bool:
+    """``request.META["REMOTE_ADDR"]``: WSGI keys the server sets, not the client
+    (the client's headers are the ``HTTP_*`` keys, plus the query and path)."""
+    return len(base.taint) == 1 and base.taint[0].desc.endswith(("META", "environ")) and \
+        not key.startswith("HTTP_") and key not in ("QUERY_STRING", "PATH_INFO", "CONTENT_TYPE",
+                                                    "REQUEST_URI", "RAW_URI", "SCRIPT_NAME")
 
 
 def _annotation_shape(annotation: str) -> str:

@@ -22,12 +22,14 @@ NUMERIC_ANNOTATIONS = frozenset({"int", "float", "bool", "uuid.UUID", "UUID",
 
 
 class ClassInfo:
-    __slots__ = ("name", "bases", "attrs")
+    __slots__ = ("name", "bases", "attrs", "consts")
 
     def __init__(self, name: str, bases: tuple[str, ...], attrs: frozenset):
         self.name = name
         self.bases = bases
         self.attrs = attrs
+        #: class attributes bound to constants in the class body (name -> Value)
+        self.consts: dict = {}
 
 
 class FunctionInfo:
@@ -117,7 +119,8 @@ def route_from_decorators(decorators: list, resolve) -> tuple[str | None, str | 
     return None, None
 
 
-def analyse_function(node, resolve, module_has: set, class_info: ClassInfo | None) -> FunctionInfo:
+def analyse_function(node, resolve, module_has: set, class_info: ClassInfo | None,
+                     filename: str = "") -> FunctionInfo:
     """Build the FunctionInfo of a def (decorators resolved with ``resolve``)."""
     params = param_names(node.args)
     info = FunctionInfo(node, node.name, params)
@@ -145,11 +148,16 @@ def analyse_function(node, resolve, module_has: set, class_info: ClassInfo | Non
                 info.path_params[p] = ann[p]
         info.request_params = tuple(p for p, a in ann.items() if a.endswith("Request"))
         info.depends_params = tuple(_depends_params(node))
-    elif "django" in module_has or any(d.rsplit(".", 1)[-1] == "api_view" for d in decs):
+    elif "django" in module_has or "rest_framework" in module_has or any(
+            d.rsplit(".", 1)[-1] == "api_view" for d in decs):
         first = 1 if class_info is not None and params[:1] in (["self"], ["cls"]) else 0
         if len(params) > first and params[first] in ("request", "req", "http_request"):
-            info.framework, info.is_route = "django", True
+            # the request's data is client data wherever it is read; the other
+            # parameters are URL arguments only in a view
             info.request_params = (params[first],)
+        if info.request_params and _looks_like_django_view(
+                node.name, decs, class_info, filename, node.body, resolve):
+            info.framework, info.is_route = "django", True
             info.path_params = {p: "" for p in params[first + 1:]
                                 if p not in ("args", "kwargs", "format")}
     if info.is_route:
@@ -217,3 +225,57 @@ def _route_methods(decorators: list) -> frozenset:
                 out.update(str(e.value).upper() for e in lst.elts
                            if isinstance(e, ast.Constant) and isinstance(e.value, str))
     return frozenset(out)
+
+
+_DJANGO_VIEW_DECORATORS = frozenset({
+    "login_required", "permission_required", "require_http_methods", "require_GET",
+    "require_POST", "require_safe", "csrf_exempt", "csrf_protect", "api_view", "cache_page",
+    "never_cache", "user_passes_test", "staff_member_required", "action", "vary_on_headers",
+    "condition", "etag", "last_modified", "xframe_options_exempt", "sensitive_post_parameters",
+    "ensure_csrf_cookie", "gzip_page", "superuser_required", "transaction.atomic",
+    "method_decorator", "throttle_classes", "permission_classes", "renderer_classes",
+    "parser_classes", "ratelimit",
+})
+_CBV_HANDLERS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
+                           "dispatch", "list", "retrieve", "create", "update",
+                           "partial_update", "destroy", "form_valid", "get_object",
+                           "get_queryset", "get_context_data", "perform_create",
+                           "perform_update", "perform_destroy"})
+
+
+def _looks_like_django_view(name, decs, class_info, filename, body, resolve) -> bool:
+    """A function taking ``request`` is a view when it is decorated like one,
+    is a handler of a class-based view, or lives in a views module; helpers
+    such as ``login(request, user)`` elsewhere are not."""
+    if any(d.rsplit(".", 1)[-1] in _DJANGO_VIEW_DECORATORS or
+           d.startswith(("django.views.decorators", "rest_framework.decorators"))
+           for d in decs):
+        return True
+    if class_info is not None:
+        return name in _CBV_HANDLERS and any(
+            b.rsplit(".", 1)[-1].endswith(("View", "ViewSet", "APIView", "Mixin"))
+            for b in class_info.bases)
+    path = filename.replace("\\", "/").lower()
+    base = path.rsplit("/", 1)[-1]
+    if base.startswith(("views", "api", "endpoints")) or "/views/" in path:
+        return True
+    return _returns_response(body, resolve)
+
+
+_RESPONSES = frozenset({"render", "render_to_response", "redirect", "HttpResponse",
+                        "JsonResponse", "HttpResponseRedirect", "HttpResponseBadRequest",
+                        "HttpResponseForbidden", "HttpResponseNotFound", "StreamingHttpResponse",
+                        "FileResponse", "TemplateResponse", "Response",
+                        "HttpResponsePermanentRedirect", "get_object_or_404"})
+
+
+def _returns_response(body: list, resolve) -> bool:
+    """The function's last statement returns a Django response (shallow look)."""
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, ast.Return) and isinstance(last.value, ast.Call):
+        func = last.value.func
+        name = resolve(func) or dotted(func) or ""
+        return name.rsplit(".", 1)[-1] in _RESPONSES
+    return False

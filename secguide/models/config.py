@@ -23,8 +23,7 @@ SIGNING_KEY_ARGS = {
 #: Flask/Django cookie settings that must stay True, and SAMESITE
 COOKIE_FLAG_SETTINGS = frozenset({
     "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "CSRF_COOKIE_SECURE",
-    "REMEMBER_COOKIE_SECURE", "REMEMBER_COOKIE_HTTPONLY", "LANGUAGE_COOKIE_SECURE",
-    "JWT_COOKIE_SECURE",
+    "REMEMBER_COOKIE_SECURE", "REMEMBER_COOKIE_HTTPONLY", "JWT_COOKIE_SECURE",
 })
 SAMESITE_SETTINGS = frozenset({"SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE"})
 #: words of cookie names that carry a session or credential
@@ -64,7 +63,7 @@ PLACEHOLDER = re.compile(
     r"(?i)^(|\s+|x+|\*+|\.+|-+|_+|<[^>]*>|\$\{?\w+\}?|\{\{?[\w.\s]*\}?\}|%\(?\w*\)?s|"
     r"none|null|nil|todo|tbd|fixme|placeholder|dummy|example|sample|redacted|"
     r"your[-_ ]?\w*|changeme[-_]?later|\w*_here|password|passwd|pass|secret|"
-    r"token|key|api[-_]?key|xxx\w*)$")
+    r"token|key|api[-_]?key|xxx\w*|true|false|yes|no|on|off|enabled|disabled|\d)$")
 #: secret kinds whose literal assignments are findings
 LITERAL_SECRET_KINDS = frozenset({"key", "secret", "api key", "token", "password"})
 

@@ -348,13 +348,22 @@ class PermissivePermissions(Rule):
         "def prepare(path):\n"
         "    os.makedirs(path, 0o750, exist_ok=True)\n"
     )
-    not_flagged = "Restrictive modes; default modes; modes held in variables of unknown value."
-    node_types = (ast.Call,)
+    not_flagged = ("Restrictive modes; default modes; modes held in variables of unknown value; "
+                   "`old = os.umask(0)` whose result is kept (read-and-restore idiom).")
+    node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call,)
 
     def check(self, node, ctx):
+        if type(node) is ast.Assign:
+            if isinstance(node.value, ast.Call) and ctx.call_name(node.value) == "os.umask":
+                # old = os.umask(0) ... os.umask(old): reading or briefly
+                # swapping the umask, restored by the caller
+                ctx.file_state.setdefault(self.code, set()).add(id(node.value))
+            return
         q = ctx.call_name(node)
         if q == "os.umask":
+            if id(node) in ctx.file_state.get(self.code, ()):
+                return
             mask = _int(ctx, ctx.arg(node, 0, "mask"))
             if mask is not None and (mask & 0o022) != 0o022:
                 who = "everyone" if not mask & 0o002 else "the group"

@@ -280,15 +280,19 @@ def _secretish(ctx, node) -> str | None:
     return kind if kind in _TIMING_KINDS else None
 
 
+def _constant_name(node) -> bool:
+    name = node.id if isinstance(node, ast.Name) else (
+        node.attr if isinstance(node, ast.Attribute) else "")
+    return bool(name) and name.lstrip("_").isupper()
+
+
 def _comparable(ctx, node) -> bool:
     """Could this operand hold a secret (not a literal, None, number, bool)?"""
     if isinstance(node, ast.Constant):
         return False
     v = ctx.value(node)
-    if v.known and not isinstance(v.cval, (str, bytes)):
-        return False
-    if v.known and isinstance(v.cval, (str, bytes)) and len(v.cval) < 8:
-        return False  # "Bearer", "", short keywords
+    if v.is_const:
+        return False  # literals and constants: hardcoded values are SCG701's
     if v.typ == "int":
         return False
     return not isinstance(node, (ast.List, ast.Tuple, ast.Dict, ast.Set, ast.JoinedStr))
@@ -335,9 +339,18 @@ class TimingUnsafeCompare(Rule):
         if len(node.ops) != 1 or type(node.ops[0]) not in (ast.Eq, ast.NotEq):
             return
         left, right = node.left, node.comparators[0]
+        fn = ctx.fn
+        if fn is not None and fn.name in ("__eq__", "__ne__", "__hash__", "__lt__"):
+            return  # field-by-field equality of two objects
         kind = _secretish(ctx, left) or _secretish(ctx, right)
         if kind is None or not (_comparable(ctx, left) and _comparable(ctx, right)):
             return
+        for side, other in ((left, right), (right, left)):
+            if _constant_name(side) and _secretish(ctx, side) is None:
+                return  # token == TOKEN_BLOCK_BEGIN: a kind of token, not a secret
+            if _constant_name(side) and _secretish(ctx, other) is None and \
+                    not ctx.value(other).taint:
+                return  # attr == _WILDCARD_TOKEN: a marker constant, not a check
         if kind == "password" and _secretish(ctx, left) == _secretish(ctx, right) == "password" \
                 and not (isinstance(left, ast.Attribute) or isinstance(right, ast.Attribute)):
             return  # password == confirm_password: both from the same request

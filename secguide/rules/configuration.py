@@ -18,6 +18,20 @@ def _literal_secret(v) -> bool:
     return len(text.strip()) >= 3 and not config.PLACEHOLDER.match(text.strip())
 
 
+def _not_identifier(value) -> bool:
+    """Literals assigned to names like ``SESSION_TOKEN`` are often keys, labels
+    or markers, not secrets: those with spaces (messages), a leading
+    underscore, path or pattern characters (``"relationship:*"``), or a
+    single upper-case word (``"DEFAULT"``) are left alone."""
+    text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    if any(c.isspace() for c in text) or text.startswith(("_", "/", "./", "~")) or \
+            any(c in text for c in ":*<>{}"):
+        return False
+    if text.isalpha() and (text.isupper() or text.islower()):
+        return False
+    return not (text.replace("_", "").isalpha() and text.islower() and "_" in text)
+
+
 def _literal_node(value, fallback=None):
     """Report on the string literal itself (its line), when it is one."""
     if isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)):
@@ -78,13 +92,14 @@ class HardcodedSecret(Rule):
             if not _literal_secret(v):
                 return
             targets = node.targets if t is ast.Assign else [node.target]
+            generic_ok = _not_identifier(v.cval)
             for target in targets:
                 name = last_name(target)
                 if isinstance(target, ast.Subscript):
                     key = ctx.value(target.slice)
                     name = key.cval if key.known and isinstance(key.cval, str) else ""
                 if name and (name.upper() in config.SECRET_SETTINGS or
-                             secret_kind(name, extra) in config.LITERAL_SECRET_KINDS) \
+                             generic_ok and secret_kind(name, extra) in config.LITERAL_SECRET_KINDS) \
                         and str(v.cval).lower() != name.lower():
                     ctx.report(self, _literal_node(node.value, node), what=f"{ctx.source_text(target)} = '...'")
                     return
@@ -104,7 +119,7 @@ class HardcodedSecret(Rule):
                 return
         for kw in node.keywords:
             if kw.arg and secret_kind(kw.arg, extra) in config.LITERAL_SECRET_KINDS and \
-                    _literal_secret(ctx.value(kw.value)) and \
+                    _literal_secret(ctx.value(kw.value)) and _not_identifier(ctx.value(kw.value).cval) and \
                     str(ctx.value(kw.value).cval).lower() != kw.arg.lower():
                 ctx.report(self, _literal_node(kw.value, node),
                            what=f"{kw.arg}= of {ctx.source_text(node.func)}()")

@@ -339,8 +339,17 @@ def _pbkdf2_floor(opts, name) -> int | None:
     return getattr(opts, attr) if attr else None
 
 
-_MODEL_BASES = ("Model", "Base", "DeclarativeBase", "Document", "AbstractUser",
-                "AbstractBaseUser", "SQLModel", "UserMixin", "db.Model")
+_MODEL_BASES = frozenset({"Model", "Base", "DeclarativeBase", "Document", "AbstractUser",
+                          "AbstractBaseUser", "SQLModel", "UserMixin", "DynamicDocument"})
+#: constructors of objects that carry a password to log in elsewhere (clients,
+#: auth helpers, connections), as opposed to records that store one
+_CREDENTIAL_HOLDER = re.compile(
+    r"(?i)(auth|credential|connection|connect|client|session|manager|proxy|key|config|"
+    r"settings|options|params|request|handler|adapter|pool|engine|url|login|form)")
+
+
+def _model_constructor(name: str) -> bool:
+    return name[:1].isupper() and not _CREDENTIAL_HOLDER.search(name)
 _HASHING_CREATORS = frozenset({"create_user", "create_superuser", "set_password",
                                "make_password", "generate_password_hash"})
 _PASSWORD_COLUMN = r"(?i)\b(password|passwd|pwd|pass)\b"
@@ -407,7 +416,8 @@ class PlaintextPasswordStorage(Rule):
                 if isinstance(base, ast.Name) and base.id == "self":
                     ci = ctx.fn.class_info if ctx.fn is not None else None
                     if not v.taint and (ci is None or not any(
-                            b.endswith(_MODEL_BASES) for b in ci.bases)):
+                            b.rsplit(".", 1)[-1] in _MODEL_BASES or b == "db.Model"
+                            for b in ci.bases)):
                         continue
                 ctx.report(self, node, source=_src(ctx, node.value),
                            where=f"in {ctx.source_text(target)}")
@@ -418,8 +428,8 @@ class PlaintextPasswordStorage(Rule):
             func.id if isinstance(func, ast.Name) else "")
         if name in _HASHING_CREATORS:
             return
-        if name[:1].isupper() or name in ("create", "update", "get_or_create",
-                                           "update_or_create", "insert_one", "update_one"):
+        if _model_constructor(name) or name in ("create", "update", "get_or_create",
+                                                 "update_or_create", "insert_one", "update_one"):
             for kw in node.keywords:
                 if kw.arg and kw.arg.lower() in _COLUMNS and _raw_password(ctx.value(kw.value)):
                     ctx.report(self, node, source=_src(ctx, kw.value),
