@@ -43,10 +43,18 @@ def test_every_rule_has_a_page_and_a_table_row():
         assert f"[{rule.code}](docs/rules/{rule.code}.md)" in readme
 
 
-def test_readme_demo_runs_every_rule():
+def test_readme_demo_runs_both_tools_on_the_example():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    codes = ",".join(rule.code for rule in ALL_RULES)
-    assert f"bandit -r examples/vulnerable_app -t {codes};" in readme
+    first_block = readme.split("```sh", 1)[1].split("```", 1)[0]
+    assert "bandit -r examples/vulnerable_app;" in first_block
+    assert "flake8 --select SCG examples/vulnerable_app" in first_block
+
+
+def test_codes_command_lists_every_rule(capsys):
+    from secguide.__main__ import main
+
+    assert main(["codes"]) == 0
+    assert capsys.readouterr().out.strip() == ",".join(rule.code for rule in ALL_RULES)
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)

@@ -1468,7 +1468,7 @@ _MONGO_NEXT = {
 _MONGO_METHODS = frozenset(sinks.MONGO_FILTER_METHODS) | frozenset({
     "insert_one", "insert_many", "bulk_write", "create_index", "drop", "command",
     "list_collection_names", "close", "client", "name", "get_collection",
-    "get_database", "estimated_document_count", "with_options", "db" ,
+    "get_database", "estimated_document_count", "with_options", "db",
 })
 
 

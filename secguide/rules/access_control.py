@@ -332,16 +332,16 @@ class OpenRedirect(Rule):
     example = (
         "from flask import Flask, redirect, request\n\n"
         "app = Flask(__name__)\n\n\n"
-        "@app.route('/login', methods=['POST'])\n"
-        "def login():\n"
+        "@app.route('/continue')\n"
+        "def continue_to():\n"
         "    return redirect(request.args.get('next', '/'))\n"
     )
     fix = (
         "from flask import Flask, redirect, request, url_for\n\n"
         "app = Flask(__name__)\n"
         "ALLOWED = {'/account', '/orders'}\n\n\n"
-        "@app.route('/login', methods=['POST'])\n"
-        "def login():\n"
+        "@app.route('/continue')\n"
+        "def continue_to():\n"
         "    target = request.args.get('next', '/')\n"
         "    if target not in ALLOWED:\n"
         "        target = url_for('index')\n"

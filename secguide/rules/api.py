@@ -303,8 +303,7 @@ class AuthEndpointNoRateLimit(Rule):
             return
         if ctx.file_state.get("global-rate-limit"):
             return
-        if "POST" not in fn.methods and not (fn.framework == "django" and not fn.methods
-                                               and fn.class_info is None):
+        if "POST" not in fn.methods:
             return
         if fn.framework == "django" and not fn.methods:
             return  # Django views accept any method; only explicit POST views count

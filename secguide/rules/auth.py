@@ -36,8 +36,8 @@ def setting_assignments(node: ast.AST, ctx):
             if isinstance(target, ast.Name):
                 if ctx.fn is None:
                     yield target.id, node.value, node
-            elif isinstance(target, ast.Subscript) and last_name(target.value) in ("config",
-                                                                                    "settings"):
+            elif isinstance(target, ast.Subscript) and \
+                    last_name(target.value) in ("config", "settings"):
                 key = ctx.value(target.slice)
                 if key.known and isinstance(key.cval, str):
                     yield key.cval, node.value, node

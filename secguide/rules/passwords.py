@@ -350,9 +350,13 @@ _CREDENTIAL_HOLDER = re.compile(
 
 def _model_constructor(name: str) -> bool:
     return name[:1].isupper() and not _CREDENTIAL_HOLDER.search(name)
+
+
+_CREATE_CALLS = frozenset({"create", "update", "get_or_create", "update_or_create",
+                           "insert_one", "update_one"})
 _HASHING_CREATORS = frozenset({"create_user", "create_superuser", "set_password",
                                "make_password", "generate_password_hash"})
-_PASSWORD_COLUMN = r"(?i)\b(password|passwd|pwd|pass)\b"
+_CREDENTIAL_COLUMN_RE = r"(?i)\b(password|passwd|pwd|pass)\b"
 
 
 class PlaintextPasswordStorage(Rule):
@@ -428,8 +432,7 @@ class PlaintextPasswordStorage(Rule):
             func.id if isinstance(func, ast.Name) else "")
         if name in _HASHING_CREATORS:
             return
-        if _model_constructor(name) or name in ("create", "update", "get_or_create",
-                                                 "update_or_create", "insert_one", "update_one"):
+        if _model_constructor(name) or name in _CREATE_CALLS:
             for kw in node.keywords:
                 if kw.arg and kw.arg.lower() in _COLUMNS and _raw_password(ctx.value(kw.value)):
                     ctx.report(self, node, source=_src(ctx, kw.value),
@@ -448,7 +451,7 @@ class PlaintextPasswordStorage(Rule):
                 text = ctx.value(node.args[0])
                 if text.known and isinstance(text.cval, str) and re.search(
                         r"(?is)\b(insert\s+into|update)\b", text.cval) and re.search(
-                        _PASSWORD_COLUMN, text.cval):
+                        _CREDENTIAL_COLUMN_RE, text.cval):
                     params = node.args[1]
                     elts = params.elts if isinstance(params, (ast.Tuple, ast.List)) else (
                         params.values if isinstance(params, ast.Dict) else [params])
