@@ -288,9 +288,18 @@ def _make_test(rule):
             node = raw.get("node")
             if node is None:
                 return None
-            results = _results_for(raw, node, config, sys._getframe(1))
-            if results is None:
-                return None
+            results = _CACHE[0]
+            # fast path: Bandit calls every test on every node of its types;
+            # the file's results are computed once, then only looked up
+            if results is None or results.fdata is not raw.get("file_data") or \
+                    results.config is not config:
+                results = _results_for(raw, node, config, sys._getframe(1))
+                if results is None:
+                    return None
+            if results.by_pos is None:
+                hits = results.by_id.get(id(node))
+                if hits is None:
+                    return None
             finding = results.lookup(node, code)
             if finding is None:
                 return None

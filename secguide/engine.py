@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import ast
+import functools
 import warnings
 from typing import Iterable
 
-from secguide.analysis.context import FileContext
+from secguide.analysis.context import DispatchTables, FileContext
 from secguide.options import DEFAULT_OPTIONS, Options
 from secguide.registry import ALL_RULES
 from secguide.rule import Finding, Rule
@@ -22,6 +23,12 @@ def selected_rules(select: Iterable[str] | None = None) -> list[Rule]:
     return [r for code, r in _INSTANCES.items() if code.startswith(prefixes)]
 
 
+@functools.lru_cache(maxsize=64)
+def _tables(codes: tuple[str, ...]) -> DispatchTables:
+    """Dispatch tables of a rule selection: a pure function of the codes."""
+    return DispatchTables([_INSTANCES[c] for c in codes])
+
+
 def analyze_tree(tree: ast.AST, filename: str = "<string>",
                  select: Iterable[str] | None = None,
                  options: Options | None = None) -> list[Finding]:
@@ -30,7 +37,8 @@ def analyze_tree(tree: ast.AST, filename: str = "<string>",
     if not rules or not isinstance(tree, ast.Module):
         return []
     try:
-        ctx = FileContext(tree, filename, rules, options or DEFAULT_OPTIONS)
+        tables = _tables(tuple(r.code for r in rules))
+        ctx = FileContext(tree, filename, tables, options or DEFAULT_OPTIONS)
         return ctx.run()
     except (RecursionError, MemoryError):
         return []

@@ -67,6 +67,9 @@ class Rule:
     #: node classes a finding of this rule may be reported on (Bandit needs
     #: to register the test for these)
     report_types: ClassVar[tuple[type, ...]] = (ast.Call,)
+    #: for Call rules: the qualified names (``hashlib.sha256``) and last names
+    #: (``execute``) of the calls ``check`` wants; None means every call
+    calls: ClassVar[frozenset | None] = None
     #: only analysed inside functions that handle web requests
     needs_route: ClassVar[bool] = False
     default_enabled: ClassVar[bool] = True

@@ -93,27 +93,57 @@ class _Scope:
         self.counts: dict[str, int] | None = None
 
 
+class DispatchTables:
+    """Which rules see which nodes: built once per rule selection, read-only.
+
+    ``dispatch`` maps a node class to its rules; Call rules that declare
+    ``calls`` are indexed by qualified or last name in ``calls`` instead.
+    The ``*_plain`` tables leave out rules that only run in route handlers.
+    """
+
+    __slots__ = ("dispatch", "dispatch_plain", "calls", "calls_plain", "finishers")
+
+    def __init__(self, rules: list[Rule]):
+        dispatch: dict[type, tuple] = {}
+        plain: dict[type, tuple] = {}
+        calls: dict[str, tuple] = {}
+        calls_plain: dict[str, tuple] = {}
+        for rule in rules:
+            for t in rule.node_types:
+                if t is ast.Call and rule.calls is not None:
+                    for key in rule.calls:
+                        calls[key] = calls.get(key, ()) + (rule,)
+                        if not rule.needs_route:
+                            calls_plain[key] = calls_plain.get(key, ()) + (rule,)
+                    continue
+                dispatch[t] = dispatch.get(t, ()) + (rule,)
+                if not rule.needs_route:
+                    plain[t] = plain.get(t, ()) + (rule,)
+        self.dispatch = dispatch
+        self.dispatch_plain = plain
+        self.calls = calls
+        self.calls_plain = calls_plain
+        self.finishers = tuple(r for r in rules
+                               if type(r).finish_function is not Rule.finish_function)
+
+
 class FileContext:
     """Per-file analysis state.  Nothing here outlives the file."""
 
-    def __init__(self, tree: ast.Module, filename: str, rules: list[Rule],
+    def __init__(self, tree: ast.Module, filename: str, tables: "DispatchTables",
                  options: Options):
         self.tree = tree
         self.filename = filename
         self.options = options
         self.findings: dict[tuple[str, int], Finding] = {}
         self.fn: FunctionInfo | None = None
-        self._rules = rules
-        self._dispatch: dict[type, tuple] = {}
-        self._dispatch_plain: dict[type, tuple] = {}
-        for rule in rules:
-            for t in rule.node_types:
-                self._dispatch[t] = self._dispatch.get(t, ()) + (rule,)
-                if not rule.needs_route:
-                    self._dispatch_plain[t] = self._dispatch_plain.get(t, ()) + (rule,)
-        self._finishers = [r for r in rules
-                           if type(r).finish_function is not Rule.finish_function]
+        self._dispatch = tables.dispatch
+        self._dispatch_plain = tables.dispatch_plain
+        self._calls = tables.calls
+        self._calls_plain = tables.calls_plain
+        self._finishers = tables.finishers
         self._active = self._dispatch_plain
+        self._active_calls = self._calls_plain
         self._memo: dict[int, Value] = {}
         self._deferred: list = []
         #: return value of each analysed function of this file, by def node
@@ -133,6 +163,9 @@ class FileContext:
         self._html_san = frozenset(options.html_sanitizers)
         self.scope = _Scope(None)
         self.scope.counts = {}
+        #: test modules and test settings (see _test_file)
+        self.is_test_file = self._test_file(filename)
+        self._call_names: dict[int, str | None] = {}
         self._module_scope = self.scope
 
     # ------------------------------------------------------------------ API
@@ -179,8 +212,15 @@ class FileContext:
         return self.value(node).qual
 
     def call_name(self, call: ast.Call) -> str | None:
-        q = self.value(call.func).qual
-        return web.ALIASES.get(q, q) if q else None
+        """Qualified name of what ``call`` calls (``hashlib.sha256``), or None."""
+        key = id(call)
+        try:
+            return self._call_names[key]
+        except KeyError:
+            q = self.value(call.func).qual
+            q = web.ALIASES.get(q, q) if q else None
+            self._call_names[key] = q
+            return q
 
     @staticmethod
     def keyword(call: ast.Call, name: str) -> ast.AST | None:
@@ -562,10 +602,12 @@ class FileContext:
 
     def _function(self, node, info: FunctionInfo, parent: _Scope) -> None:
         outer_fn, outer_scope, outer_active = self.fn, self.scope, self._active
+        outer_calls = self._active_calls
         outer_returns, outer_memo = self._returns, self._memo
         self.fn = info
         self.scope = _Scope(parent)
         self._active = self._dispatch if info.is_route else self._dispatch_plain
+        self._active_calls = self._calls if info.is_route else self._calls_plain
         self._returns = [] if not info.is_route else None
         self._in_progress.add(id(node))
         try:
@@ -590,6 +632,7 @@ class FileContext:
         finally:
             self._in_progress.discard(id(node))
             self.fn, self.scope, self._active = outer_fn, outer_scope, outer_active
+            self._active_calls = outer_calls
             self._returns, self._memo = outer_returns, outer_memo
 
     def _bind_params(self, node, info: FunctionInfo) -> None:
@@ -740,7 +783,9 @@ class FileContext:
             if rules:
                 for r in rules:
                     r.check(n, self)
-            if t is ast.NamedExpr:
+            if t is ast.Call and self._active_calls:
+                self._dispatch_call(n)
+            elif t is ast.NamedExpr:
                 self._bind(n.target, self.value(n.value))
             elif t in _COMPREHENSIONS:
                 self._walk_comprehension(n)
@@ -755,6 +800,29 @@ class FileContext:
                             push(x)
                 elif isinstance(c, AST):
                     push(c)
+
+    def _dispatch_call(self, call: ast.Call) -> None:
+        """Call the rules indexed under this call's qualified name or its
+        last name (``execute``, ``set_cookie``), each once."""
+        index = self._active_calls
+        func = call.func
+        tf = type(func)
+        last = func.attr if tf is ast.Attribute else (func.id if tf is ast.Name else None)
+        by_last = index.get(last) if last is not None else None
+        q = self.call_name(call)
+        by_qual = index.get(q) if q is not None else None
+        if by_qual is None:
+            if by_last is None:
+                return
+            for r in by_last:
+                r.check(call, self)
+            return
+        for r in by_qual:
+            r.check(call, self)
+        if by_last is not None:
+            for r in by_last:
+                if r not in by_qual:
+                    r.check(call, self)
 
     def _walk_comprehension(self, node) -> None:
         """Walk a comprehension with its loop variables bound, as at run time."""
@@ -872,11 +940,11 @@ class FileContext:
             return Value(labels=lab)
         return UNKNOWN
 
-    @property
-    def is_test_file(self) -> bool:
+    @staticmethod
+    def _test_file(filename: str) -> bool:
         """Test modules and test settings (``test_*.py``, ``settings/test.py``,
         ``conftest.py``): where fast hashers and low work factors are normal."""
-        base = self.filename.replace("\\", "/").rsplit("/", 1)[-1].lower()
+        base = filename.replace("\\", "/").rsplit("/", 1)[-1].lower()
         return base.startswith("test") or base.endswith(("_test.py", "_tests.py")) \
             or base in ("conftest.py", "testing.py")
 

@@ -284,6 +284,7 @@ class PathTraversal(Rule):
         "paths checked with `.startswith(base)`/`is_relative_to(base)` before "
         "use; integer ids in paths; paths whose origin is not untrusted input."
     )
+    calls = frozenset(sinks.PATH_CALLS) | sinks.PATH_METHODS | {"save"}
     node_types = (ast.Call,)
     report_types = (ast.Call,)
 
@@ -352,6 +353,7 @@ class OpenRedirect(Rule):
         "url_has_allowed_host_and_scheme()/is_safe_url() or an allow-list "
         "membership test on the path that redirects; constant targets."
     )
+    calls = frozenset(sinks.REDIRECT_CALLS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
 

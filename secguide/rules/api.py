@@ -53,6 +53,7 @@ class Ssrf(Rule):
         "in ALLOWED_HOSTS`) on the path that sends the request; requests "
         "made through client objects whose type is not visible."
     )
+    calls = frozenset(sinks.HTTP_CALLS) | frozenset(sinks.HTTP_CLIENT_METHODS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
 
@@ -109,6 +110,7 @@ class CorsWildcardCredentials(Rule):
         "CORS(app, origins=['https://app.example.com'], supports_credentials=True)\n"
     )
     not_flagged = "Explicit origin lists; wildcards without credentials; test settings."
+    calls = config.FLASK_CORS | {"Middleware", "add_middleware"}
     node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call, ast.Assign)
 
@@ -197,6 +199,7 @@ class CleartextHttp(Rule):
         "URLs that are never requested (XML namespaces, links in text); URLs "
         "whose host is not a constant (SCG903 looks at those)."
     )
+    calls = frozenset(sinks.HTTP_CALLS) | frozenset(sinks.HTTP_CLIENT_METHODS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
 
@@ -284,6 +287,7 @@ class AuthEndpointNoRateLimit(Rule):
         "default_limits=[...])`, SlowAPIMiddleware); GET routes; class-based "
         "views with throttle_classes; other routes."
     )
+    calls = config.GLOBAL_LIMITERS | {"add_middleware"}
     node_types = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Call)
     report_types = (ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -321,6 +325,10 @@ class AuthEndpointNoRateLimit(Rule):
         ctx.report(self, node, name=fn.name, what=f"POST {path or fn.name}")
 
 
+_MODE_ARGS = {"os.makedirs": (1, "mode"), "os.mkdir": (1, "mode"), "os.open": (2, "mode"),
+              "os.mkfifo": (1, "mode"), "os.mknod": (1, "mode")}
+
+
 class PermissivePermissions(Rule):
     """Files or directories are created writable by everyone."""
 
@@ -349,6 +357,7 @@ class PermissivePermissions(Rule):
     )
     not_flagged = ("Restrictive modes; default modes; modes held in variables of unknown value; "
                    "`old = os.umask(0)` whose result is kept (read-and-restore idiom).")
+    calls = frozenset(_MODE_ARGS) | {"os.umask", "mkdir", "touch"}
     node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call,)
 
@@ -380,8 +389,6 @@ class PermissivePermissions(Rule):
                        who="everyone")
 
 
-_MODE_ARGS = {"os.makedirs": (1, "mode"), "os.mkdir": (1, "mode"), "os.open": (2, "mode"),
-              "os.mkfifo": (1, "mode"), "os.mknod": (1, "mode")}
 
 
 def _int(ctx, node):
@@ -419,6 +426,7 @@ class PrivilegedAccount(Rule):
         "engine = create_engine(f\"postgresql://app_rw:{os.environ['DB_PW']}@db/app\")\n"
     )
     not_flagged = "Application accounts; test modules; setuid to non-zero ids."
+    calls = config.SETUID_CALLS | config.DB_CONNECT_CALLS | {"run", "create"}
     node_types = (ast.Call, ast.Constant, ast.JoinedStr, ast.Assign, ast.Dict)
     report_types = (ast.Call, ast.Constant, ast.JoinedStr)
 

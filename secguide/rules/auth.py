@@ -88,6 +88,7 @@ class JwtUnverified(Rule):
         "decode calls with a key and an algorithms list without 'none'; "
         "python-jose decode without algorithms (it checks the key type)."
     )
+    calls = config.JWT_DECODE
     node_types = (ast.Call,)
     report_types = (ast.Call,)
 
@@ -151,6 +152,7 @@ class InsecureCookie(Rule):
         "Cookies with the flags set; non-sensitive cookies (theme, language) "
         "without flags; flags set from a variable; test settings."
     )
+    calls = frozenset({"update", "from_mapping", "setdefault", "set_cookie"})
     node_types = (ast.Assign, ast.Call)
     report_types = (ast.Assign, ast.Call)
 
@@ -216,6 +218,7 @@ class CsrfDisabled(Rule):
         "    return JsonResponse({'ok': True})\n"
     )
     not_flagged = "Views without those decorators; settings in test modules; `csrf_exempt` in tests."
+    calls = frozenset({"csrf_exempt", "exempt", "update", "from_mapping", "setdefault"})
     node_types = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.Call)
     report_types = (ast.Name, ast.Attribute, ast.Assign, ast.Call)
 

@@ -176,6 +176,7 @@ class SecretEnvFallback(Rule):
         "Empty defaults; non-secret names (`DEBUG`, `*_URL`, `*_EXPIRE_MINUTES`); "
         "`*_FILE` path settings; test modules."
     )
+    calls = _ENV_GETTERS | {"get", "env", "config", "str", "bytes", "get_value"}
     node_types = (ast.Call,)
     report_types = (ast.Call,)
 
@@ -239,6 +240,7 @@ class DebugEnabled(Rule):
         "(test_settings.py, settings/test.py); `DEBUG = True` in modules that "
         "are not settings modules; app.run(debug=True) (Bandit B201)."
     )
+    calls = frozenset(config.DEBUG_CALLS) | config.DEBUGGED_APPLICATION | {"update", "from_mapping", "setdefault"}
     node_types = (ast.Assign, ast.Call)
     report_types = (ast.Assign, ast.Call)
 

@@ -81,6 +81,7 @@ class UntrustedDeserialization(Rule):
         "loads of local files or values whose origin is not untrusted input "
         "(SCG302 and Bandit's B301/B506 speak about those)."
     )
+    calls = frozenset(sinks.DESERIALIZERS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
 
@@ -130,6 +131,7 @@ class PickleFamilyLoader(Rule):
         "numpy.load without allow_pickle; pickle, cPickle, marshal and shelve "
         "(Bandit's B301/B302 cover them); calls SCG301 reports."
     )
+    calls = frozenset(sinks.DESERIALIZERS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
 

@@ -54,6 +54,7 @@ class ExceptionExposed(Rule):
         "are not views or error handlers; HTTP errors' own public attributes "
         "(`e.code`, `e.name`, `e.description` of werkzeug HTTPExceptions)."
     )
+    calls = frozenset({"abort"})
     node_types = (ast.Return, ast.Raise, ast.Call)
     report_types = (ast.Return, ast.Raise, ast.Call)
 
@@ -116,6 +117,7 @@ class SecretLogged(Rule):
         "(`token[-4:]`, `mask(token)`), values of names that are about a "
         "secret (`password_field`, `token_type`)."
     )
+    calls = _LOG_METHODS | {"print"}
     node_types = (ast.Call,)
     report_types = (ast.Call,)
 

@@ -119,6 +119,7 @@ class SqlBuiltQuery(Rule):
         "SQLAlchemy/Django query objects. The analysis is intra-procedural: "
         "a query built in another function and passed in is not followed."
     )
+    calls = frozenset(db.SQL_FUNCTIONS) | db.SQL_METHODS | {"raw", "extra"}
     node_types = (ast.Call,)
     report_types = (ast.Call,)
 
@@ -197,6 +198,7 @@ class ShellCommandBuilt(Rule):
         "B602/B605 report every shell call; this rule reports only the ones "
         "whose command is built from values."
     )
+    calls = frozenset(sinks.SHELL_CALLS) | frozenset(sinks.SUBPROCESS_CALLS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
 
@@ -288,6 +290,7 @@ class NosqlInjection(Rule):
         "are reached through a name like `db.<collection>`, since other "
         "objects have methods of that name too."
     )
+    calls = frozenset(sinks.MONGO_FILTER_METHODS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
 

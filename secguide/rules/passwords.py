@@ -53,6 +53,7 @@ class PasswordFastHash(Rule):
         "named like one (password, passwd, pwd, passphrase, and the "
         "`password-names` option)."
     )
+    calls = crypto.FAST_HASHES | crypto.HASH_BY_NAME | crypto.HMAC_NEW | {"update"}
     node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call, ast.Assign)
 
@@ -141,6 +142,7 @@ class ConstantSalt(Rule):
         "stored_hash), which re-hash to check a password; salts read from "
         "a variable whose origin is not visible in the function."
     )
+    calls = frozenset(crypto.SALT_ARGS) | {"using"}
     node_types = (ast.Call,)
     report_types = (ast.Call,)
 
@@ -161,6 +163,17 @@ class ConstantSalt(Rule):
         v = ctx.value(salt)
         if v.is_const and v.cval is not None:
             ctx.report(self, node, kdf=kdf)
+
+
+_WORK_FACTOR_CALLS = frozenset({
+    "bcrypt.gensalt", "hashlib.pbkdf2_hmac", "hashlib.scrypt",
+    "cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2HMAC",
+    "cryptography.hazmat.primitives.kdf.scrypt.Scrypt",
+    "Crypto.Protocol.KDF.PBKDF2", "Cryptodome.Protocol.KDF.PBKDF2",
+    "argon2.PasswordHasher", "argon2.low_level.hash_secret", "argon2.low_level.hash_secret_raw",
+    "werkzeug.security.generate_password_hash", "passlib.context.CryptContext",
+    "using", "hash", "encrypt",
+})
 
 
 class WeakWorkFactor(Rule):
@@ -199,6 +212,7 @@ class WeakWorkFactor(Rule):
         "a visible constant. Floors are options (`min-bcrypt-rounds`, "
         "`min-pbkdf2-sha256-iterations`, ...)."
     )
+    calls = _WORK_FACTOR_CALLS
     node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call, ast.Assign)
 

@@ -49,6 +49,7 @@ class TemplateInjection(Rule):
         "from a variable whose origin is not visible (files the application "
         "ships, template loaders); string.Template, which has no code."
     )
+    calls = frozenset(sinks.TEMPLATE_CALLS) | sinks.TEMPLATE_METHODS
     node_types = (ast.Call,)
     report_types = (ast.Call,)
 
@@ -108,6 +109,7 @@ class AutoescapeDisabledConfig(Rule):
         "autoescape=False), which Bandit's B701 already reports; per-block "
         "`{% autoescape false %}` inside templates (not Python)."
     )
+    calls = frozenset({"configure"})
     node_types = (ast.Assign, ast.Dict, ast.Call)
     report_types = (ast.Assign, ast.Constant)
 

@@ -80,6 +80,7 @@ class UnescapedHtmlResponse(Rule):
         "return a str (served as JSON); values marked safe with Markup()/"
         "mark_safe() (SCG202 judges those); HTML built in another function."
     )
+    calls = frozenset(web.HTML_RESPONSES) | frozenset(web.MEDIA_TYPE_RESPONSES)
     node_types = (ast.Call, ast.Return)
     report_types = (ast.Call, ast.Return)
 
@@ -180,6 +181,7 @@ class MarkupFromUnescapedFormat(Rule):
         "or are numbers; a plain variable passed to Markup() whose origin is "
         "not visible in the function."
     )
+    calls = web.MARKUP_CALLS
     node_types = (ast.Call,)
     report_types = (ast.Call,)
 
