@@ -389,8 +389,6 @@ class PermissivePermissions(Rule):
                        who="everyone")
 
 
-
-
 def _int(ctx, node):
     if node is None:
         return None
