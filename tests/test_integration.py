@@ -524,3 +524,41 @@ def test_flake8_plugin_never_raises(monkeypatch):
     got = list(SecguidePlugin(tree, "x.py", None).run())
     assert got and all(t[2].startswith("SCG") and t[3] is SecguidePlugin for t in got)
     assert list(SecguidePlugin(tree, "x.py", object()).run()) == got
+
+
+def test_recommended_profile_replaces_noisy_tests(tmp_path):
+    """The shipped profile drops B608/B311/B602 and keeps their SCG versions."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = tmp_path / "app.py"
+    src.write_text(
+        "import random\n"
+        "import sqlite3\n"
+        "import subprocess\n"
+        "from flask import Flask, request\n"
+        "app = Flask(__name__)\n"
+        "LOG = 'SELECT is not run: %s'\n"
+        "@app.route('/s')\n"
+        "def s():\n"
+        "    db = sqlite3.connect('a')\n"
+        "    db.execute(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\n"
+        "    subprocess.run('ls -l', shell=True)\n"
+        "    print(LOG % random.random())\n"
+        "    return 'ok'\n"
+    )
+    profile = Path(__file__).resolve().parent.parent / "profiles" / "bandit-recommended.yaml"
+
+    def ids(*extra):
+        out = subprocess.run([sys.executable, "-m", "bandit", "-q", "-f", "json", *extra, str(src)],
+                             capture_output=True, text=True)
+        import json
+        return sorted((r["test_id"], r["line_number"]) for r in json.loads(out.stdout)["results"])
+
+    plain = ids()
+    assert ("B608", 10) in plain and ("SCG101", 10) in plain
+    assert any(t == "B602" for t, _ in plain) and any(t == "B311" for t, _ in plain)
+    recommended = ids("-c", str(profile))
+    assert ("SCG101", 10) in recommended
+    assert not {t for t, _ in recommended} & {"B608", "B311", "B602", "B105"}
