@@ -655,6 +655,10 @@ class FileContext:
             if a and (a in NUMERIC_ANNOTATIONS or a.rsplit(".", 1)[-1] in NUMERIC_ANNOTATIONS):
                 env[p] = Value(raw=False, typ="int", labels=labels)
                 continue
+            typed = _TYPED_PARAMS.get(a)
+            if typed is not None:  # session: requests.Session, conn: sqlite3.Connection
+                env[p] = Value(qual=typed)
+                continue
             if p in ("self", "cls"):
                 env[p] = UNKNOWN
                 continue
@@ -1521,6 +1525,19 @@ _PATH_SAN = frozenset({"path"})
 #: allow-list) vouches for the whole value wherever it flows
 _CHECKED_KINDS = frozenset({"redirect", "ssrf"})
 _CBV_SUFFIXES = ("View", "ViewSet", "Mixin", "APIView")
+#: parameter annotations that give a value a known type
+_TYPED_PARAMS = {
+    "requests.Session": "requests.Session", "requests.sessions.Session": "requests.Session",
+    "httpx.Client": "httpx.Client", "httpx.AsyncClient": "httpx.AsyncClient",
+    "aiohttp.ClientSession": "aiohttp.ClientSession",
+    "sqlite3.Connection": "dbapi.Connection", "sqlite3.Cursor": "dbapi.Cursor",
+    "psycopg2.extensions.connection": "dbapi.Connection",
+    "psycopg2.extensions.cursor": "dbapi.Cursor", "asyncpg.Connection": "dbapi.Connection",
+    "pymongo.collection.Collection": "mongo.Collection",
+    "pymongo.database.Database": "mongo.Database", "pymongo.MongoClient": "mongo.Client",
+    "motor.motor_asyncio.AsyncIOMotorCollection": "mongo.Collection",
+    "motor.motor_asyncio.AsyncIOMotorDatabase": "mongo.Database",
+}
 _RANDOM_CALLS = frozenset(f"random.{f}" for f in (
     "random", "randint", "randrange", "choice", "choices", "sample", "getrandbits",
     "uniform", "randbytes", "shuffle", "triangular", "gauss"))

@@ -136,7 +136,13 @@ def analyse_function(node, resolve, module_has: set, class_info: ClassInfo | Non
     info.is_error_handler = any(d.rsplit(".", 1)[-1] in _ERROR_HANDLERS for d in decs)
 
     framework, path = route_from_decorators(node.decorator_list, resolve)
-    if framework == "flask":
+    if framework is None and class_info is not None and "flask" in module_has and \
+            node.name in _FLASK_VIEW_METHODS and any(
+                b.rsplit(".", 1)[-1] in ("MethodView", "View") for b in class_info.bases):
+        # flask.views.MethodView: URL arguments arrive as keyword arguments
+        info.framework, info.is_route = "flask", True
+        info.path_params = {p: "" for p in params[1:] if p not in ("args", "kwargs")}
+    elif framework == "flask":
         info.framework, info.is_route, info.path = "flask", True, path
         info.path_params = {m.group(2): (m.group(1) or "") for m in _FLASK_PARAM.finditer(path or "")}
     elif framework == "fastapi":
@@ -194,6 +200,8 @@ def _depends_params(node) -> list[str]:
     return out
 
 
+_FLASK_VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
+                                 "dispatch_request"})
 _ERROR_HANDLERS = frozenset({"errorhandler", "app_errorhandler", "exception_handler",
                              "register_error_handler"})
 _METHOD_DECORATORS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH",

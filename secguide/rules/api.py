@@ -295,7 +295,9 @@ class AuthEndpointNoRateLimit(Rule):
         if type(node) is ast.Call:
             q = ctx.call_name(node)
             if q in config.GLOBAL_LIMITERS and any(
-                    k.arg in ("default_limits", "application_limits") for k in node.keywords):
+                    k.arg in ("default_limits", "application_limits") and
+                    not (ctx.value(k.value).items == {} or ctx.value(k.value).known and
+                         not ctx.value(k.value).cval) for k in node.keywords):
                 ctx.file_state["global-rate-limit"] = True
             elif isinstance(node.func, ast.Attribute) and node.func.attr == "add_middleware" \
                     and node.args and last_name(node.args[0]) in ("SlowAPIMiddleware",
@@ -363,14 +365,19 @@ class PermissivePermissions(Rule):
 
     def check(self, node, ctx):
         if type(node) is ast.Assign:
-            if isinstance(node.value, ast.Call) and ctx.call_name(node.value) == "os.umask":
-                # old = os.umask(0) ... os.umask(old): reading or briefly
-                # swapping the umask, restored by the caller
-                ctx.file_state.setdefault(self.code, set()).add(id(node.value))
+            if isinstance(node.value, ast.Call) and ctx.call_name(node.value) == "os.umask" and \
+                    len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                # old = os.umask(0); os.umask(old): the idiom that reads the umask
+                ctx.file_state.setdefault(self.code, {})[node.targets[0].id] = node.value
             return
         q = ctx.call_name(node)
         if q == "os.umask":
-            if id(node) in ctx.file_state.get(self.code, ()):
+            saved = ctx.file_state.get(self.code, {})
+            arg = node.args[0] if node.args else None
+            if isinstance(arg, ast.Name) and arg.id in saved:
+                first = saved.pop(arg.id)
+                if node.lineno <= getattr(first, "end_lineno", first.lineno) + 1:
+                    ctx.findings.pop((self.code, id(first)), None)  # restored at once
                 return
             mask = _int(ctx, ctx.arg(node, 0, "mask"))
             if mask is not None and (mask & 0o022) != 0o022:
@@ -467,6 +474,13 @@ class PrivilegedAccount(Rule):
                 ctx.report(self, node, what=f"{ctx.source_text(node.func)}(0) switches to root")
             return
         if q in config.DB_CONNECT_CALLS:
+            dsn = node.args[0] if node.args else ctx.keyword(node, "dsn")
+            if isinstance(dsn, ast.Constant) and isinstance(dsn.value, str):
+                m = re.search(r"(?:^|\s)user\s*=\s*'?(\w+)", dsn.value)
+                if m and m.group(1).lower() in config.PRIVILEGED_USERS:
+                    ctx.report(self, dsn, what=f"the connection string logs in as {m.group(1)!r}, "
+                                              "a superuser")
+                    return
             user = ctx.keyword(node, "user") or ctx.keyword(node, "username")
             if isinstance(user, ast.Constant) and str(user.value).lower() in config.PRIVILEGED_USERS:
                 ctx.report(self, user, what=f"{ctx.source_text(node.func)}() connects as "

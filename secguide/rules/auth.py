@@ -11,7 +11,7 @@ from secguide.rules._common import flow_text, known_int, last_name, origin_text
 from secguide.vocab import is_password_name, secret_kind, words
 
 _TIMING_KINDS = frozenset({"password", "token", "secret", "api key", "key", "signature",
-                           "one-time code"})
+                           "one-time code", "password hash"})
 _RANDOM_KINDS = frozenset({"password", "token", "secret", "api key", "key", "one-time code",
                            "nonce", "salt", "session"})
 
@@ -277,10 +277,25 @@ def _secretish(ctx, node) -> str | None:
             name = fname
     if not name:
         return None
+    ws = words(name)
+    if len(ws) > 1 and ws[-1] in ("hash", "hashed", "digest") and is_password_name(ws[-2]):
+        return "password hash"
     kind = secret_kind(name, tuple(n.lower() for n in ctx.options.secret_names))
     if kind is None and is_password_name(name, tuple(n.lower() for n in ctx.options.password_names)):
         kind = "password"
     return kind if kind in _TIMING_KINDS else None
+
+
+_CONFIRM_WORDS = frozenset({"confirm", "confirmation", "confirmed", "repeat", "repeated",
+                            "again", "retype", "retyped", "verify", "check", "2"})
+
+
+def _confirmation(node) -> bool:
+    name = node.id if isinstance(node, ast.Name) else (
+        node.attr if isinstance(node, ast.Attribute) else "")
+    if not name and isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        name = str(node.slice.value)
+    return bool(_CONFIRM_WORDS.intersection(words(name))) or name.endswith("2")
 
 
 def _constant_name(node) -> bool:
@@ -354,9 +369,8 @@ class TimingUnsafeCompare(Rule):
             if _constant_name(side) and _secretish(ctx, other) is None and \
                     not ctx.value(other).taint:
                 return  # attr == _WILDCARD_TOKEN: a marker constant, not a check
-        if kind == "password" and _secretish(ctx, left) == _secretish(ctx, right) == "password" \
-                and not (isinstance(left, ast.Attribute) or isinstance(right, ast.Attribute)):
-            return  # password == confirm_password: both from the same request
+        if _confirmation(left) or _confirmation(right):
+            return  # password == confirm_password: both typed by the same user
         what = ctx.source_text(left if _secretish(ctx, left) else right)
         ctx.report(self, node, what=f"{kind} {what}",
                    op="==" if isinstance(node.ops[0], ast.Eq) else "!=")
@@ -415,10 +429,13 @@ class InsecureRandomSecret(Rule):
                 ctx.report(self, node, what=f"the {kind} returned by {fn.name}()")
             return
         targets = node.targets if type(node) is ast.Assign else [node.target]
+        fn_kind = _random_kind(ctx.fn.name) if ctx.fn is not None else None
         for target in targets:
             name = last_name(target) if not isinstance(target, ast.Subscript) else (
                 ctx.value(target.slice).cval if ctx.value(target.slice).known else None)
             kind = _random_kind(name) if isinstance(name, str) else None
+            if kind is None and fn_kind and name in _GENERIC_TARGETS:
+                kind = fn_kind  # code = ... inside send_verification_code()
             if kind:
                 ctx.report(self, node, what=f"{kind} {ctx.source_text(target)}")
                 return
@@ -426,6 +443,8 @@ class InsecureRandomSecret(Rule):
 
 def _random_kind(name: str) -> str | None:
     low = name.lower()
+    if low.startswith(_NOT_SECRET_MAKERS):
+        return None
     if any(w in low for w in ("session_id", "sessionid", "session_key", "sid")) and \
             not low.endswith(("_len", "_length", "_name")):
         return "session id"
@@ -441,6 +460,12 @@ def _random_kind(name: str) -> str | None:
     if is_password_name(low):
         return "password"
     return None
+
+
+_NOT_SECRET_MAKERS = ("sample", "shuffle", "pick", "choose", "select", "jitter", "backoff",
+                      "delay", "sleep", "retry", "split", "augment", "simulate", "roll", "draw")
+_GENERIC_TARGETS = frozenset({"code", "pin", "otp", "value", "result", "out", "s", "res",
+                              "digits", "chars", "secret", "key", "token"})
 
 
 class WeakPasswordPolicy(Rule):
@@ -471,10 +496,17 @@ class WeakPasswordPolicy(Rule):
         "        raise ValueError('password too short')\n"
     )
     not_flagged = "Usernames and other fields; minimums of 8 or more; maximums of 64 or more."
-    node_types = (ast.Compare,)
-    report_types = (ast.Compare,)
+    node_types = (ast.Compare, ast.Assign, ast.AnnAssign, ast.Dict)
+    report_types = (ast.Compare, ast.Call, ast.Constant)
 
     def check(self, node, ctx):
+        t = type(node)
+        if t in (ast.Assign, ast.AnnAssign):
+            self._declared(node, ctx)
+            return
+        if t is ast.Dict:
+            self._django_validator(node, ctx)
+            return
         operands = [node.left] + list(node.comparators)
         for i, op in enumerate(node.ops):
             if self._pair(ctx, node, operands[i], type(op), operands[i + 1]):
@@ -501,6 +533,53 @@ class WeakPasswordPolicy(Rule):
                 ctx.report(self, node, limit=n, problem=f"caps the length at {maximum} (below 64)")
                 return True
         return False
+
+
+    def _declared(self, node, ctx):
+        """``password = PasswordField(validators=[Length(min=6)])``,
+        ``password = serializers.CharField(min_length=6)``,
+        ``password: str = Field(min_length=6)``, ``password: constr(min_length=6)``."""
+        targets = node.targets if type(node) is ast.Assign else [node.target]
+        if not any(is_password_name(last_name(t)) for t in targets
+                   if isinstance(t, (ast.Name, ast.Attribute))):
+            return
+        calls = [c for c in (node.value, getattr(node, "annotation", None))
+                 if isinstance(c, ast.Call)]
+        for call in list(calls):
+            validators = ctx.keyword(call, "validators")
+            if isinstance(validators, (ast.List, ast.Tuple)):
+                calls += [v for v in validators.elts if isinstance(v, ast.Call) and
+                          last_name(v.func) in ("Length", "length", "MinLengthValidator",
+                                                "MaxLengthValidator", "Len")]
+        for call in calls:
+            name = last_name(call.func)
+            for kw_min, kw_max in (("min_length", "max_length"), ("min", "max")):
+                lo = known_int(ctx.value(ctx.keyword(call, kw_min))) if ctx.keyword(call, kw_min) else None
+                hi = known_int(ctx.value(ctx.keyword(call, kw_max))) if ctx.keyword(call, kw_max) else None
+                if name == "MinLengthValidator" and call.args:
+                    lo = known_int(ctx.value(call.args[0]))
+                if name == "MaxLengthValidator" and call.args:
+                    hi = known_int(ctx.value(call.args[0]))
+                if lo is not None and 0 < lo < 8:
+                    ctx.report(self, call, limit=lo, problem=f"sets a minimum of {lo} (below 8)")
+                    return
+                if hi is not None and 0 < hi < 64:
+                    ctx.report(self, call, limit=hi, problem=f"caps the length at {hi} (below 64)")
+                    return
+
+    def _django_validator(self, node, ctx):
+        """AUTH_PASSWORD_VALIDATORS: MinimumLengthValidator with min_length < 8."""
+        items = dict(zip((k.value if isinstance(k, ast.Constant) else None for k in node.keys),
+                         node.values))
+        name, options = items.get("NAME"), items.get("OPTIONS")
+        if not (isinstance(name, ast.Constant) and str(name.value).endswith(
+                "MinimumLengthValidator") and isinstance(options, ast.Dict)):
+            return
+        for k, v in zip(options.keys, options.values):
+            if isinstance(k, ast.Constant) and k.value == "min_length":
+                n = known_int(ctx.value(v))
+                if n is not None and n < 8:
+                    ctx.report(self, k, limit=n, problem=f"sets a minimum of {n} (below 8)")
 
 
 def _len_of_password(ctx, node) -> bool:

@@ -74,7 +74,7 @@ class HardcodedSecret(Rule):
         "\"X-API-Key\"`, `token_type = \"Bearer\"`, `*_url`, `*_file`); URLs "
         "without a password; test modules."
     )
-    node_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant)
+    node_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant, ast.Dict)
     report_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant)
 
     def check(self, node, ctx):
@@ -85,6 +85,16 @@ class HardcodedSecret(Rule):
         if ctx.is_test_file:
             return
         extra = tuple(n.lower() for n in ctx.options.secret_names)
+        if t is ast.Dict:
+            # {"PASSWORD": "..."} in DATABASES, {"api_key": "..."} in a client config
+            for k, value in zip(node.keys, node.values):
+                if isinstance(k, ast.Constant) and isinstance(k.value, str) and \
+                        isinstance(value, ast.Constant) and _literal_secret(ctx.value(value)) \
+                        and _not_identifier(value.value) and \
+                        secret_kind(k.value, extra) in config.LITERAL_SECRET_KINDS and \
+                        str(value.value).lower() != k.value.lower():
+                    ctx.report(self, value, what=f"the {k.value!r} entry")
+            return
         if t in (ast.Assign, ast.AnnAssign):
             if node.value is None:
                 return

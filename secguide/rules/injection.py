@@ -137,12 +137,14 @@ class SqlBuiltQuery(Rule):
         looks_sql = bool(v.text) and bool(_SQL_HINT.search(v.text))
         if not looks_sql and not (known_db and (v.built or tainted)):
             return
-        if not tainted and _DDL.match(v.text):
-            # identifiers in DDL cannot be parameters; only input makes it a finding
-            return
-        if not tainted and not _VALUE_HOLE.search(v.text):
-            # only identifiers (table, column names) are pasted in: they cannot
-            # be parameters, and without input reaching them it is no finding
+        from_params = ctx.fn is not None and ctx.fn.class_info is None and \
+            any(lab.startswith("arg") for lab in v.labels)
+        if not tainted and (_DDL.match(v.text) or not from_params and
+                            not _VALUE_HOLE.search(v.text)):
+            # DDL, or only identifiers (table, column names) pasted in: they
+            # cannot be parameters, so without input reaching them it is no
+            # finding -- except identifiers that are a plain function's
+            # parameters in DML, which any caller can fill
             return
         how = v.built or "unvalidated input"
         if tainted:

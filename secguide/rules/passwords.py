@@ -452,6 +452,11 @@ class PlaintextPasswordStorage(Rule):
                     ctx.report(self, node, source=_src(ctx, kw.value),
                                where=f"as {kw.arg}= of {ctx.source_text(func)}()")
                     return
+        q = ctx.call_name(node)
+        if q in ("json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump") and node.args and \
+                _raw_password(ctx.value(node.args[0])):
+            ctx.report(self, node, source=_src(ctx, node.args[0]), where="in a file")
+            return
         if isinstance(func, ast.Attribute):
             recv = ctx.value(func.value)
             if func.attr in ("write", "writelines", "write_text") and node.args and (

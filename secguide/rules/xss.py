@@ -81,10 +81,13 @@ class UnescapedHtmlResponse(Rule):
         "mark_safe() (SCG202 judges those); HTML built in another function."
     )
     calls = frozenset(web.HTML_RESPONSES) | frozenset(web.MEDIA_TYPE_RESPONSES)
-    node_types = (ast.Call, ast.Return)
+    node_types = (ast.Call, ast.Return, ast.Assign)
     report_types = (ast.Call, ast.Return)
 
     def check(self, node, ctx):
+        if type(node) is ast.Assign:
+            self._assignment(node, ctx)
+            return
         if type(node) is ast.Return:
             fn = ctx.fn
             if fn is None or fn.framework != "flask" or node.value is None:
@@ -122,14 +125,53 @@ class UnescapedHtmlResponse(Rule):
 
     def _judge(self, ctx, node, body, sink):
         v = ctx.value(body)
-        if v.typ != "str" or "markup" in v.labels:
-            return
+        if v.typ != "str" or "markup" in v.labels or "exception" in v.labels:
+            return  # Markup(): SCG202's; exception text: SCG801's
         tainted = v.tainted_for("html")
         if tainted:
-            ctx.report(self, node, what=origin_text(tainted), sink=sink)
+            self._finding(ctx, node, {"what": origin_text(tainted), "sink": sink})
         elif v.raw and v.built and _TAG.search(v.text):
-            ctx.report(self, node, severity="MEDIUM", confidence="MEDIUM",
-                       what="a value formatted into markup", sink=sink)
+            self._finding(ctx, node, {"severity": "MEDIUM", "confidence": "MEDIUM",
+                                      "what": "a value formatted into markup", "sink": sink})
+
+    def _finding(self, ctx, node, fields):
+        """Report now, or, for ``resp = make_response(...)``, when the function
+        ends without ``resp.mimetype``/``Content-Type`` set to something else."""
+        st = ctx.fn.state.get(self.code) if ctx.fn is not None else None
+        var = st["vars"].get(id(node)) if st else None
+        if var is None:
+            ctx.report(self, node, **fields)
+        else:
+            st["pending"].setdefault(var, []).append((node, fields))
+
+    def _assignment(self, node, ctx):
+        if ctx.fn is None or len(node.targets) != 1:
+            return
+        st = ctx.fn.state.setdefault(self.code, {"vars": {}, "pending": {}})
+        target = node.targets[0]
+        if isinstance(target, ast.Name) and isinstance(node.value, ast.Call):
+            st["vars"][id(node.value)] = target.id
+            return
+        var = None
+        if isinstance(target, ast.Attribute) and target.attr in (
+                "mimetype", "content_type", "media_type") and isinstance(target.value, ast.Name):
+            var = target.value.id
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) and \
+                target.value.attr == "headers" and isinstance(target.value.value, ast.Name):
+            key = ctx.value(target.slice)
+            if key.known and str(key.cval).lower() == "content-type":
+                var = target.value.value.id
+        if var is not None and var in st["pending"]:
+            v = ctx.value(node.value)
+            if v.known and "html" not in str(v.cval).lower():
+                del st["pending"][var]
+
+    def finish_function(self, ctx):
+        st = ctx.fn.state.get(self.code)
+        if st:
+            for items in st["pending"].values():
+                for node, fields in items:
+                    ctx.report(self, node, **fields)
 
 
 def _headers_not_html(ctx, elts) -> bool:
