@@ -165,6 +165,10 @@ NOT_SECRET_HEADS = frozenset({"is", "has", "check", "verify", "validate", "num",
                               "require", "requires", "allow", "show", "hide", "no"})
 
 
+#: HTTP headers that carry credentials
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key", "x-auth-token",
+                            "x-access-token", "http_authorization", "x-csrftoken",
+                            "x-csrf-token", "api-key", "apikey"})
 #: secret kinds whose values must not reach logs or be compared with ``==``
 LOGGABLE_SECRET_KINDS = frozenset({"password", "token", "secret", "api key", "key",
                                    "one-time code"})
@@ -181,6 +185,8 @@ def secret_kind(name: str, extra: tuple[str, ...] = ()) -> str | None:
     low = name.lower()
     if low in extra:
         return "secret"
+    if low in SECRET_HEADERS:
+        return "token"
     ws = words(name)
     if not ws:
         return None

@@ -452,10 +452,17 @@ class FileContext:
             if isinstance(test.op, ast.And) == positive:
                 for v in test.values:
                     self._narrow(v, positive)
+                self._relative_url_check(test.values, positive)
             return None
         if isinstance(test, ast.Call) and test.args and isinstance(test.func, ast.Attribute) \
                 and test.func.attr in ("startswith", "is_relative_to") and positive:
             self._mark_checked(test.func.value, _PATH_SAN, clean=False)
+            return None
+        if isinstance(test, ast.Attribute) and test.attr == "netloc" and not positive and \
+                isinstance(test.value, ast.Call) and test.value.args and \
+                self.call_name(test.value) in ("urllib.parse.urlparse", "urllib.parse.urlsplit"):
+            # ``if urlparse(url).netloc: url = "/"``: past it, url is site-relative
+            self._mark_checked(test.value.args[0], _REDIRECT_SAN, clean=False)
             return None
         if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
             return None
@@ -468,12 +475,32 @@ class FileContext:
                                text=right.text if equal else "")
         return None
 
+    def _relative_url_check(self, atoms: list, positive: bool) -> None:
+        """``url.startswith("/") and not url.startswith("//")`` holds on this
+        path: the URL is relative to this site (Flask's is_safe_url idiom)."""
+        starts: dict[str, tuple[ast.AST, set]] = {}
+        for atom in atoms:
+            polarity = positive
+            while isinstance(atom, ast.UnaryOp) and isinstance(atom.op, ast.Not):
+                atom, polarity = atom.operand, not polarity
+            if isinstance(atom, ast.Call) and isinstance(atom.func, ast.Attribute) and \
+                    atom.func.attr == "startswith" and len(atom.args) == 1:
+                prefix = self.value(atom.args[0])
+                subject = dotted(atom.func.value)
+                if subject and prefix.known and prefix.cval in ("/", "//"):
+                    starts.setdefault(subject, (atom.func.value, set()))[1].add(
+                        (prefix.cval, polarity))
+        for node, seen in starts.values():
+            if ("/", True) in seen and ("//", False) in seen:
+                self._mark_checked(node, _REDIRECT_SAN, clean=False)
+
     def _mark_checked(self, subject: ast.AST, kinds: frozenset, clean: bool,
                       text: str = "") -> None:
         """On this path ``subject`` passed a check: a name compared with an
         allow-list holds an allowed constant; the data it came from
         (``urlparse(url).hostname in ALLOWED`` checks ``url``) is safe for
         ``kinds`` wherever it flows in this scope."""
+        self._memo = {}  # the environment changes below: no stale values
         cur = self.value(subject)
         if clean and isinstance(subject, ast.Name):
             self.scope.env[subject.id] = Value(
@@ -1521,6 +1548,7 @@ _SETTINGS_MARKERS = frozenset({"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "
                                "STATIC_URL", "TEMPLATES", "SECRET_KEY", "ALLOWED_HOSTS"})
 _COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
 _PATH_SAN = frozenset({"path"})
+_REDIRECT_SAN = frozenset({"redirect"})
 #: kinds for which checking one part of a value (the host of a URL against an
 #: allow-list) vouches for the whole value wherever it flows
 _CHECKED_KINDS = frozenset({"redirect", "ssrf"})

@@ -478,8 +478,8 @@ class PrivilegedAccount(Rule):
             if isinstance(dsn, ast.Constant) and isinstance(dsn.value, str):
                 m = re.search(r"(?:^|\s)user\s*=\s*'?(\w+)", dsn.value)
                 if m and m.group(1).lower() in config.PRIVILEGED_USERS:
-                    ctx.report(self, dsn, what=f"the connection string logs in as {m.group(1)!r}, "
-                                              "a superuser")
+                    ctx.report(self, dsn,
+                               what=f"the connection string logs in as {m.group(1)!r}, a superuser")
                     return
             user = ctx.keyword(node, "user") or ctx.keyword(node, "username")
             if isinstance(user, ast.Constant) and str(user.value).lower() in config.PRIVILEGED_USERS:

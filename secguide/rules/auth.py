@@ -534,7 +534,6 @@ class WeakPasswordPolicy(Rule):
                 return True
         return False
 
-
     def _declared(self, node, ctx):
         """``password = PasswordField(validators=[Length(min=6)])``,
         ``password = serializers.CharField(min_length=6)``,
