@@ -168,7 +168,7 @@ NOT_SECRET_HEADS = frozenset({"is", "has", "check", "verify", "validate", "num",
 #: HTTP headers that carry credentials
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key", "x-auth-token",
                             "x-access-token", "http_authorization", "x-csrftoken",
-                            "x-csrf-token", "api-key", "apikey"})
+                            "x-csrf-token"})
 #: secret kinds whose values must not reach logs or be compared with ``==``
 LOGGABLE_SECRET_KINDS = frozenset({"password", "token", "secret", "api key", "key",
                                    "one-time code"})
