@@ -300,3 +300,85 @@ def test_django_fast_hasher_and_weak_hasher_subclass():
                                   "proj/settings_test.py"])
 def test_test_settings_may_use_fast_hashers(name):
     assert codes(DJANGO_HASHERS, filename=name) == []
+
+
+# ------------------------------------------------ comprehensions and guards
+def test_comprehension_variables_are_bound_while_the_rules_run():
+    src = FLASK + """
+    import os
+    UPLOADS = "/srv/uploads"
+    @app.route("/cleanup", methods=["POST"])
+    def cleanup():
+        return [open(os.path.join(UPLOADS, n.strip())) for n in request.json["files"]]
+    """
+    assert codes(src) == [(10, "SCG402")]
+
+
+def test_comprehension_filter_is_an_allow_list():
+    src = FLASK + """
+    ALLOWED = ("name", "email")
+    @app.route("/me", methods=["POST"])
+    def me():
+        data = request.get_json()
+        User(**{k: v for k, v in data.items() if k in ALLOWED})
+        User(**{k: v for k, v in data.items()})
+        return "ok"
+    """
+    assert codes(src) == [(11, "SCG404")]
+
+
+def test_relative_url_guard_and_prefix_test():
+    src = FLASK + """
+    from flask import redirect, url_for
+    @app.route("/a")
+    def a():
+        nxt = request.args.get("next")
+        if not nxt or not nxt.startswith("/") or nxt.startswith("//"):
+            nxt = url_for("index")
+        return redirect(nxt)
+    @app.route("/b")
+    def b():
+        nxt = request.args.get("next", "/")
+        if nxt.startswith("/"):
+            return redirect(nxt)
+        return redirect(url_for("index"))
+    """
+    assert codes(src) == [(17, "SCG403")]
+
+
+def test_content_type_set_after_the_response_is_made():
+    src = FLASK + """
+    from flask import make_response
+    @app.route("/a")
+    def a():
+        resp = make_response(request.args["q"])
+        resp.mimetype = "text/plain"
+        return resp
+    @app.route("/b")
+    def b():
+        resp = make_response(request.args["q"])
+        return resp
+    """
+    assert codes(src) == [(14, "SCG201")]
+
+
+def test_flask_method_view_handlers_are_routes():
+    src = """
+    from flask import request
+    from flask.views import MethodView
+    class Search(MethodView):
+        def get(self):
+            return "<h1>" + request.args["q"] + "</h1>"
+    """
+    assert codes(src) == [(6, "SCG201")]
+
+
+def test_django_helpers_taking_request_are_not_views():
+    src = """
+    from django.http import HttpResponse
+    def login(request, user, backend=None):
+        request.session["backend"] = backend
+    def show(request, name):
+        return HttpResponse("<p>" + name + "</p>")
+    """
+    assert codes(src, filename="auth/helpers.py") == [(6, "SCG201")]
