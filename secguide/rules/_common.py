@@ -42,6 +42,21 @@ def call_arg(ctx, node: ast.Call, spec) -> ast.AST | None:
     return ctx.arg(node, pos, kw)
 
 
+def report_built(rule, ctx, node: ast.Call, value, kind: str) -> None:
+    """The text ``value`` reaches a sink of ``kind``: HIGH when untrusted input
+    is in it, MEDIUM when it was built from other non-constant values that no
+    sanitizer of the kind made safe.  The rule's message takes ``how``,
+    ``sink`` and ``flow``."""
+    tainted = value.tainted_for(kind)
+    sink = ctx.source_text(node.func)
+    if tainted:
+        ctx.report(rule, node, how=value.built or "unvalidated input", sink=sink,
+                   flow=flow_text(tainted))
+    elif value.built and not value.is_const and f"safe:{kind}" not in value.labels:
+        ctx.report(rule, node, severity="MEDIUM", confidence="MEDIUM", how=value.built,
+                   sink=sink, flow="")
+
+
 def report_tainted(rule, ctx, node: ast.AST, value, kind: str, **fields) -> bool:
     """Report ``node`` when untrusted data reaches it unsanitized for ``kind``."""
     origins = value.tainted_for(kind)

@@ -7,7 +7,7 @@ import re
 from secguide.analysis.functions import dotted
 from secguide.models import db, sinks
 from secguide.rule import Rule
-from secguide.rules._common import call_arg, flow_text, last_name, origin_text
+from secguide.rules._common import call_arg, flow_text, last_name, origin_text, report_built
 
 _SQL_HINT = re.compile(
     r"(?is)\b(select\b.{0,400}?\bfrom\b|insert\s+(or\s+\w+\s+)?into\b|update\b.{0,200}?\bset\b|"
@@ -225,17 +225,8 @@ class ShellCommandBuilt(Rule):
                 if prog.known and flag.known and str(prog.cval) in sinks.SHELLS \
                         and str(flag.cval) in sinks.SHELL_FLAGS:
                     cmd = argv.elts[2]
-        if cmd is None:
-            return
-        v = ctx.value(cmd)
-        tainted = v.tainted_for("shell")
-        sink = ctx.source_text(node.func)
-        if tainted:
-            ctx.report(self, node, how=v.built or "unvalidated input", sink=sink,
-                       flow=flow_text(tainted))
-        elif v.built and "safe:shell" not in v.labels:
-            ctx.report(self, node, severity="MEDIUM", confidence="MEDIUM", how=v.built,
-                       sink=sink, flow="")
+        if cmd is not None:
+            report_built(self, ctx, node, ctx.value(cmd), "shell")
 
 
 _MONGO_DB_NAMES = frozenset({"db", "mongo", "database", "mongodb", "client", "collection",

@@ -6,7 +6,7 @@ import ast
 from secguide.analysis.functions import dotted
 from secguide.models import sinks
 from secguide.rule import Rule
-from secguide.rules._common import call_arg, flow_text
+from secguide.rules._common import call_arg, report_built
 
 
 class TemplateInjection(Rule):
@@ -62,17 +62,8 @@ class TemplateInjection(Rule):
             src = ctx.arg(node, 0, "source")
         else:
             return
-        if src is None:
-            return
-        v = ctx.value(src)
-        tainted = v.tainted_for("template")
-        sink = ctx.source_text(node.func)
-        if tainted:
-            ctx.report(self, node, how=v.built or "unvalidated input", sink=sink,
-                       flow=flow_text(tainted))
-        elif v.built and not v.is_const:
-            ctx.report(self, node, severity="MEDIUM", confidence="MEDIUM", how=v.built,
-                       sink=sink, flow="")
+        if src is not None:
+            report_built(self, ctx, node, ctx.value(src), "template")
 
 
 class AutoescapeDisabledConfig(Rule):
