@@ -306,7 +306,7 @@ def _make_test(rule):
             severity = finding.severity if finding.severity in _LEVELS else rule.severity
             confidence = (finding.confidence if finding.confidence in _LEVELS
                           else rule.confidence)
-            return _issue.Issue(
+            issue = _issue.Issue(
                 severity=severity,
                 confidence=confidence,
                 cwe=rule.cwe,
@@ -315,6 +315,12 @@ def _make_test(rule):
                 col_offset=finding.col,
                 test_id=code,
             )
+            start = getattr(node, "lineno", finding.line)
+            if finding.line < start:
+                # placed on a decorator above the def: the range covers it
+                issue.linerange = list(range(finding.line,
+                                             (getattr(node, "end_lineno", None) or start) + 1))
+            return issue
         except Exception:
             return None
 

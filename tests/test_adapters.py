@@ -70,7 +70,9 @@ def test_findings_sit_on_their_node(path):
         rule = BY_CODE[f.code]
         assert isinstance(f.node, rule.report_types), (f, type(f.node))
         assert bandit_checks((type(f.node),)), f"Bandit never tests {type(f.node).__name__}"
-        assert f.node.lineno <= f.line <= f.node.end_lineno, f
+        # a def's finding may sit on one of its decorators' lines
+        start = min([f.node.lineno] + [d.lineno for d in getattr(f.node, "decorator_list", [])])
+        assert start <= f.line <= f.node.end_lineno, f
         assert not f.message.startswith(f.code), f.message
 
 

@@ -178,15 +178,21 @@ class FileContext:
 
     def report(self, rule: Rule | type[Rule], node: ast.AST, *,
                severity: str | None = None, confidence: str | None = None,
-               **fields: object) -> None:
-        """Record a finding of ``rule`` at ``node`` (one per rule and node)."""
+               at: ast.AST | None = None, **fields: object) -> None:
+        """Record a finding of ``rule`` on ``node`` (one per rule and node).
+
+        ``at`` places the finding on the position of another node (a
+        decorator of the ``def`` it belongs to), so the Bandit test can stay
+        registered for the few node types of ``report_types``.
+        """
         sev = severity or rule.severity
         key = (rule.code, id(node))
         old = self.findings.get(key)
         if old is not None and _RANK[old.severity] >= _RANK[sev]:
             return
+        where = at if at is not None else node
         self.findings[key] = Finding(
-            code=rule.code, line=node.lineno, col=node.col_offset,
+            code=rule.code, line=where.lineno, col=where.col_offset,
             message=rule.format(**fields), severity=sev,
             confidence=confidence or rule.confidence, cwe=rule.cwe, node=node)
 

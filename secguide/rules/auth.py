@@ -220,7 +220,7 @@ class CsrfDisabled(Rule):
     not_flagged = "Views without those decorators; settings in test modules; `csrf_exempt` in tests."
     calls = frozenset({"csrf_exempt", "exempt", "update", "from_mapping", "setdefault"})
     node_types = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.Call)
-    report_types = (ast.Name, ast.Attribute, ast.Assign, ast.Call)
+    report_types = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign, ast.Call)
 
     def check(self, node, ctx):
         if ctx.is_test_file:
@@ -234,7 +234,12 @@ class CsrfDisabled(Rule):
                 if isinstance(target, ast.Call):
                     continue
                 if _is_exempt(ctx, target):
-                    ctx.report(self, target, what=f"@{dotted(target) or 'csrf_exempt'}")
+                    # Bandit runs no tests on ClassDef: a class decorator's
+                    # finding sits on the decorator call, a def's on the def
+                    owner = dec if t is ast.ClassDef else node
+                    if t is ast.ClassDef and not isinstance(dec, ast.Call):
+                        continue
+                    ctx.report(self, owner, at=target, what=f"@{dotted(target) or 'csrf_exempt'}")
             return
         for name, value, at in setting_assignments(node, ctx):
             if name in config.CSRF_SETTINGS and _false(ctx, value):

@@ -1,0 +1,88 @@
+"""Cost of the pack inside its host tools, as ratios from one interleaved run.
+
+usage: python benchmarks/hosts.py CORPUS_DIR [--repeat 3]
+
+Prints, medians of CPU time (user+sys of the child processes) over
+``--repeat`` interleaved rounds:
+  flake8 --select E,W,F,C90,SCG  vs  flake8 --select E,W,F,C90   (-j1)
+  bandit with the SCG tests      vs  bandit -s <every SCG code>
+and the engine alone (parse excluded) in thousands of lines per second.
+Ratios carry over between machines; absolute times do not.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+
+def cpu_of(cmd: list[str]) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def engine_speed(root: str) -> tuple[int, float, int]:
+    from secguide.engine import analyze_tree
+
+    lines = 0
+    spent = 0.0
+    peak = 0
+    for dp, dn, fn in os.walk(root):
+        for f in fn:
+            if not f.endswith(".py"):
+                continue
+            with open(os.path.join(dp, f), "rb") as fh:
+                data = fh.read()
+            try:
+                tree = ast.parse(data)
+            except (SyntaxError, ValueError):
+                continue
+            lines += data.count(b"\n")
+            t0 = time.process_time()
+            analyze_tree(tree, f)
+            spent += time.process_time() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return lines, spent, peak
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("corpus")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    py = sys.executable
+    from secguide.registry import ALL_RULES
+
+    codes = ",".join(r.code for r in ALL_RULES)
+    runs = {
+        "flake8": [py, "-m", "flake8", "-j1", "--select", "E,W,F,C90", args.corpus],
+        "flake8+scg": [py, "-m", "flake8", "-j1", "--select", "E,W,F,C90,SCG", args.corpus],
+        "bandit": [py, "-m", "bandit", "-q", "-r", "-f", "json", "-o", os.devnull,
+                   "-s", codes, args.corpus],
+        "bandit+scg": [py, "-m", "bandit", "-q", "-r", "-f", "json", "-o", os.devnull,
+                       args.corpus],
+    }
+    times: dict[str, list[float]] = {k: [] for k in runs}
+    for _ in range(args.repeat):
+        for name, cmd in runs.items():  # interleaved: one of each per round
+            times[name].append(cpu_of(cmd))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    print(f"flake8      {med['flake8']:7.2f}s   with SCG {med['flake8+scg']:7.2f}s   "
+          f"ratio {med['flake8+scg'] / med['flake8']:.3f}")
+    print(f"bandit      {med['bandit']:7.2f}s   with SCG {med['bandit+scg']:7.2f}s   "
+          f"ratio {med['bandit+scg'] / med['bandit']:.3f}")
+    lines, spent, peak = engine_speed(args.corpus)
+    print(f"engine      {lines} lines in {spent:.2f}s of analysis (parse excluded): "
+          f"{lines / max(spent, 1e-9) / 1000:.0f}k lines/s; peak RSS {peak / 1024:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
