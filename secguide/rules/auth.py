@@ -283,6 +283,9 @@ def _secretish(ctx, node) -> str | None:
     if not name:
         return None
     ws = words(name)
+    if name.lstrip("_").isupper() and ws and ws[-1] not in ("key", "secret", "token", "password",
+                                                            "signature", "salt", "pepper"):
+        return None  # TOKEN_STRING, SECRET_KEY_FALLBACKS: constants about a secret
     if len(ws) > 1 and ws[-1] in ("hash", "hashed", "digest") and is_password_name(ws[-2]):
         return "password hash"
     kind = secret_kind(name, tuple(n.lower() for n in ctx.options.secret_names))
