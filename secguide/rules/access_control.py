@@ -70,6 +70,8 @@ class IdorUnscopedLookup(Rule):
         "access anywhere in the function, before or after the lookup "
         "(abort(403), raise PermissionDenied, has_perm, check_*permission*, "
         "authorize*); views with a permission decorator or permission mixin; "
+        "FastAPI routes authorized through `Depends(require_*(...))` or "
+        "`Security(...)` in `dependencies=`, a parameter or its `Annotated` type; "
         "routes without an identifier parameter; parameters named like "
         "`page` or `slug`. Checks made in another function the view calls "
         "cannot be seen: name them with the `authz-markers` option. Extra "
@@ -138,6 +140,8 @@ class IdorUnscopedLookup(Rule):
 
 
 def _static_evidence(fn, ctx) -> bool:
+    if _depends_evidence(fn.node, ctx):
+        return True
     extra = ctx.options.permission_decorators
     for d in fn.decorators:
         last = d.rsplit(".", 1)[-1]
@@ -149,6 +153,36 @@ def _static_evidence(fn, ctx) -> bool:
             return True
         if ci.attrs & {"permission_classes", "permission_required", "authentication_and_permission",
                        "policy_class", "test_func"}:
+            return True
+    return False
+
+
+def _depends_evidence(node, ctx) -> bool:
+    """FastAPI authorization through dependencies: ``Depends(require_role("x"))``
+    or ``Security(get_current_user, scopes=[...])`` in the route decorator's
+    ``dependencies=`` or in a parameter's default / ``Annotated`` metadata."""
+    candidates = []
+    for dec in node.decorator_list:
+        if isinstance(dec, ast.Call):
+            for kw in dec.keywords:
+                if kw.arg == "dependencies" and isinstance(kw.value, (ast.List, ast.Tuple)):
+                    candidates += kw.value.elts
+    args = node.args
+    candidates += [d for d in args.defaults + args.kw_defaults if d is not None]
+    for a in args.posonlyargs + args.args + args.kwonlyargs:
+        ann = a.annotation
+        if isinstance(ann, ast.Subscript) and isinstance(ann.slice, ast.Tuple):
+            candidates += ann.slice.elts
+    markers = ctx.options.authz_markers
+    for c in candidates:
+        if not (isinstance(c, ast.Call) and last_name(c.func) in ("Depends", "Security")):
+            continue
+        if last_name(c.func) == "Security":
+            return True
+        dep = c.args[0] if c.args else None
+        name = last_name(dep) if dep is not None else ""
+        if name and (AUTHZ_CALL.match(name) or name in PRINCIPAL_NAMES or name in markers or
+                     PERMISSION_DECORATORS.match(name)):
             return True
     return False
 

@@ -295,7 +295,8 @@ def _secretish(ctx, node) -> str | None:
 
 
 _CONFIRM_WORDS = frozenset({"confirm", "confirmation", "confirmed", "repeat", "repeated",
-                            "again", "retype", "retyped", "verify", "check", "2"})
+                            "again", "retype", "retyped", "verify", "check", "2", "new", "old",
+                            "current", "previous", "prev"})
 
 
 def _confirmation(node) -> bool:
