@@ -381,7 +381,7 @@ class TimingUnsafeCompare(Rule):
         if _confirmation(left) or _confirmation(right):
             return  # password == confirm_password: both typed by the same user
         what = ctx.source_text(left if _secretish(ctx, left) else right)
-        ctx.report(self, node, what=f"{kind} {what}",
+        ctx.report(self, node, what=f"the {kind} {what}",
                    op="==" if isinstance(node.ops[0], ast.Eq) else "!=")
 
 
@@ -446,7 +446,7 @@ class InsecureRandomSecret(Rule):
             if kind is None and fn_kind and name in _GENERIC_TARGETS:
                 kind = fn_kind  # code = ... inside send_verification_code()
             if kind:
-                ctx.report(self, node, what=f"{kind} {ctx.source_text(target)}")
+                ctx.report(self, node, what=f"the {kind} {ctx.source_text(target)}")
                 return
 
 

@@ -378,7 +378,7 @@ class PlaintextPasswordStorage(Rule):
 
     code = "SCG604"
     symbol = "plaintext-password-storage"
-    message = ("the raw password {source} is stored {where}; store "
+    message = ("the raw password in {source} is stored {where}; store "
                "generate_password_hash()/make_password()/bcrypt output instead")
     cwe = 256
     severity = "HIGH"
