@@ -279,6 +279,25 @@ def _read(fdata) -> bytes | None:
     return data if isinstance(data, (bytes, str)) else None
 
 
+_LINE_REF = re.compile(r"\(line (\d+)\)|\bfrom line (\d+)")
+
+
+def _stable_text(finding) -> str:
+    """The message with "line 12" made relative ("3 lines above").
+
+    Bandit matches baseline entries (``-b``) by message text, so an absolute
+    line number would make every finding below an edit look new.
+    """
+    def relative(m: "re.Match") -> str:
+        n = finding.line - int(m.group(1) or m.group(2))
+        where = "on the same line" if n == 0 else (
+            f"{n} line{'s' if n != 1 else ''} above" if n > 0 else
+            f"{-n} line{'s' if n != -1 else ''} below")
+        return f"({where})" if m.group(1) else f"from {where}"
+
+    return _LINE_REF.sub(relative, finding.message)
+
+
 def _make_test(rule):
     code = rule.code
 
@@ -310,7 +329,7 @@ def _make_test(rule):
                 severity=severity,
                 confidence=confidence,
                 cwe=rule.cwe,
-                text=finding.message,
+                text=_stable_text(finding),
                 lineno=finding.line,
                 col_offset=finding.col,
                 test_id=code,

@@ -29,9 +29,11 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
                "extra decorator names that enforce authorization (SCG401)"),
     OptionSpec("sql-sanitizers", "list",
                "extra functions whose result is safe inside SQL text, such as "
-               "identifier quoting helpers (SCG101)"),
+               "identifier quoting helpers, by qualified (dbutil.quote) or plain "
+               "(quote) name (SCG101)"),
     OptionSpec("html-sanitizers", "list",
-               "extra functions whose result is escaped HTML (SCG201, SCG202)"),
+               "extra functions whose result is escaped HTML, by qualified or plain "
+               "name (SCG201, SCG202)"),
     OptionSpec("min-bcrypt-rounds", "int", "bcrypt cost floor (SCG603)"),
     OptionSpec("min-pbkdf2-sha256-iterations", "int",
                "PBKDF2-HMAC-SHA256 iteration floor (SCG603)"),

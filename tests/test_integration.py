@@ -436,7 +436,8 @@ def test_bandit_json_issue_fields():
             assert str(rule.cwe) in res["issue_cwe"]["link"]
             assert res["issue_severity"] == f.severity
             assert res["issue_confidence"] == f.confidence
-            assert res["issue_text"] == f.message
+            from bandit_ext.plugins import _stable_text
+            assert res["issue_text"] == _stable_text(f)
             assert res["test_name"] == _symbol_name(rule)
             assert res["line_range"][0] <= res["line_number"] <= res["line_range"][-1]
             checked += 1

@@ -159,8 +159,9 @@ class FileContext:
         self._label_cache: dict[str, frozenset] = {}
         self._extra_pw = tuple(n.lower() for n in options.password_names)
         self._extra_secret = tuple(n.lower() for n in options.secret_names)
-        self._sql_san = frozenset(options.sql_sanitizers)
-        self._html_san = frozenset(options.html_sanitizers)
+        self._user_san: dict[str, str] = {
+            **{n: "html" for n in options.html_sanitizers},
+            **{n: "sql" for n in options.sql_sanitizers}}
         self.scope = _Scope(None)
         self.scope.counts = {}
         #: test modules and test settings (see _test_file)
@@ -1050,11 +1051,16 @@ class FileContext:
         fv = self.value(func)
         fq = fv.qual
         args = node.args
+        if self._user_san:
+            # user-declared sanitizers match by qualified or plain name
+            last = func.attr if type(func) is ast.Attribute else (
+                func.id if type(func) is ast.Name else None)
+            kind = self._user_san.get(fq) or self._user_san.get(last)
+            if kind is not None:
+                return sanitize(self.value(args[0]) if args else UNKNOWN, kind)
         if fq:
             fq = web.ALIASES.get(fq, fq)
             kind = SANITIZERS.get(fq)
-            if kind is None and (fq in self._sql_san or fq in self._html_san):
-                kind = "sql" if fq in self._sql_san else "html"
             if kind == "all":
                 return NUMBER
             if kind is not None:
