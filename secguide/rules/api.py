@@ -58,17 +58,9 @@ class Ssrf(Rule):
     report_types = (ast.Call,)
 
     def check(self, node, ctx):
-        q = ctx.call_name(node)
-        spec = sinks.HTTP_CALLS.get(q) if q else None
+        spec = _http_spec(node, ctx)
         if spec is None:
-            func = node.func
-            if type(func) is not ast.Attribute:
-                return
-            if ctx.value(func.value).qual not in sinks.HTTP_CLIENT_TYPES:
-                return
-            spec = sinks.HTTP_CLIENT_METHODS.get(func.attr)
-            if spec is None:
-                return
+            return
         url = ctx.arg(node, spec[0], spec[1])
         if url is not None:
             report_tainted(self, ctx, node, ctx.value(url), "ssrf",
