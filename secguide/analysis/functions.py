@@ -282,8 +282,17 @@ def _returns_response(body: list, resolve) -> bool:
     if not body:
         return False
     last = body[-1]
-    if isinstance(last, ast.Return) and isinstance(last.value, ast.Call):
-        func = last.value.func
-        name = resolve(func) or dotted(func) or ""
+    if not isinstance(last, ast.Return):
+        return False
+    value = last.value
+    if isinstance(value, ast.Name):
+        # response = HttpResponse(...); ...; return response (top level only)
+        for st in body:
+            if isinstance(st, ast.Assign) and isinstance(st.value, ast.Call) and any(
+                    isinstance(t, ast.Name) and t.id == value.id for t in st.targets):
+                value = st.value
+                break
+    if isinstance(value, ast.Call):
+        name = resolve(value.func) or dotted(value.func) or ""
         return name.rsplit(".", 1)[-1] in _RESPONSES
     return False
