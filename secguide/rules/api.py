@@ -58,10 +58,7 @@ class Ssrf(Rule):
     report_types = (ast.Call,)
 
     def check(self, node, ctx):
-        spec = _http_spec(node, ctx)
-        if spec is None:
-            return
-        url = ctx.arg(node, spec[0], spec[1])
+        url = _http_url(node, ctx)
         if url is not None:
             report_tainted(self, ctx, node, ctx.value(url), "ssrf",
                            sink=ctx.source_text(node.func))
@@ -196,10 +193,7 @@ class CleartextHttp(Rule):
     report_types = (ast.Call,)
 
     def check(self, node, ctx):
-        spec = _http_spec(node, ctx)
-        if spec is None:
-            return
-        url = ctx.arg(node, spec[0], spec[1])
+        url = _http_url(node, ctx)
         if url is None:
             return
         v = ctx.value(url)
@@ -227,15 +221,15 @@ def _auth_words(text: str) -> bool:
     return any(a in ws and b in ws for a, b in config.AUTH_ENDPOINT_PAIRS)
 
 
-def _http_spec(node, ctx):
+def _http_url(node, ctx):
+    """The URL argument of an outbound HTTP request (SCG902, SCG903), or None."""
     q = ctx.call_name(node)
     spec = sinks.HTTP_CALLS.get(q) if q else None
-    if spec is not None:
-        return spec
     func = node.func
-    if type(func) is ast.Attribute and ctx.value(func.value).qual in sinks.HTTP_CLIENT_TYPES:
-        return sinks.HTTP_CLIENT_METHODS.get(func.attr)
-    return None
+    if spec is None and type(func) is ast.Attribute and \
+            ctx.value(func.value).qual in sinks.HTTP_CLIENT_TYPES:
+        spec = sinks.HTTP_CLIENT_METHODS.get(func.attr)
+    return ctx.arg(node, spec[0], spec[1]) if spec is not None else None
 
 
 class AuthEndpointNoRateLimit(Rule):
