@@ -58,6 +58,7 @@ import ast
 import contextlib
 import re
 import sys
+import weakref
 from typing import Any
 
 from bandit.core import issue as _issue
@@ -113,7 +114,7 @@ class _FileResults:
     """Findings of one file, indexed for the per-node lookups."""
 
     __slots__ = ("fdata", "filename", "config", "select", "by_id", "by_pos",
-                 "root")
+                 "root", "config_ids", "configs", "check_codes", "late")
 
     def __init__(self, fdata, filename, config, select, root, findings,
                  by_position):
@@ -121,8 +122,12 @@ class _FileResults:
         self.fdata = fdata
         self.filename = filename
         self.config = config
+        # configs known equal to ``config``, kept alive so their ids stay unique
+        self.configs = [config]
+        self.config_ids = {id(config)}
         self.select = select
         self.root = root
+        self.late: dict[str, Any] | None = None   # see _at_file_end
         self.by_id: dict[int, dict[str, Any]] = {}
         self.by_pos: dict[tuple, dict[str, Any]] | None = {} if by_position else None
         for finding in findings:
@@ -135,6 +140,12 @@ class _FileResults:
                     self.by_pos.setdefault(key, {}).setdefault(finding.code, finding)
             else:
                 self.by_id.setdefault(id(node), {}).setdefault(finding.code, finding)
+        # Bandit check type -> codes with a finding on a node of that type
+        self.check_codes: dict[str, set[str]] = {}
+        for finding in findings:
+            if finding.node is not None:
+                for check in bandit_checks((type(finding.node),)):
+                    self.check_codes.setdefault(check, set()).add(finding.code)
 
     def lookup(self, node, code):
         if self.by_pos is not None:
@@ -171,27 +182,108 @@ def _module_root(node) -> ast.Module | None:
     return node if isinstance(node, ast.Module) else None
 
 
-def _enabled_codes(frame) -> frozenset[str] | None:
-    """The codes of the secguide tests in the caller's Bandit test set.
+class _Host:
+    """One Bandit run's test set, as Bandit built it, and how we trim it.
 
-    ``BanditTester.run_tests`` calls each test; its ``testset.tests`` maps
-    check types to the enabled test functions.  ``None`` if not found.
+    Bandit calls every enabled test on every node of the test's check
+    types, and its per-call machinery (a context copy, a ``Context``, a
+    ``# nosec`` lookup) costs more than our dictionary lookup: with ~30
+    secguide tests on ``Call`` it was most of the pack's cost inside Bandit.
+    Once a file is analysed, its findings say which secguide tests can
+    report anything in it, so for the rest of that file the test set's
+    check-type lists are replaced by lists holding Bandit's tests and only
+    those secguide tests.  Every secguide test also runs on Bandit's
+    per-file ``File`` check, after the walk, which puts the full lists back
+    for the next file.  Lists are replaced, never edited while Bandit
+    iterates them (the one exception appends to a list we built, see
+    ``_results_for``).  Selection (``-t``/``-s``/profiles), test names, IDs
+    and ``# nosec`` handling stay Bandit's own, on the same test functions.
     """
+
+    __slots__ = ("testset", "full", "codes", "config", "ours", "built",
+                 "__weakref__")
+
+    def __init__(self, testset, full: dict[str, list]):
+        self.testset = testset
+        self.full = full                  # check type -> list as Bandit built it
+        codes = set()
+        config = None
+        for funcs in full.values():
+            for func in funcs:
+                code = _code_of(func)
+                if code is not None:
+                    codes.add(code)
+                    if config is None:
+                        config = getattr(func, "_config", None)
+        self.codes = frozenset(codes)
+        self.config = config
+        self.built: list[list] = []       # the lists we installed (by identity)
+
+    def prune(self, results) -> None:
+        """Install this file's check-type lists in the test set."""
+        wanted = results.check_codes
+        built = []
+        for check, funcs in self.full.items():
+            if check == "File" or not any(_code_of(f) is not None for f in funcs):
+                continue
+            keep = []
+            for func in funcs:
+                code = _code_of(func)
+                if code is None or code in wanted.get(check, ()):
+                    keep.append(func)
+            self.testset.tests[check] = keep
+            built.append(keep)
+        self.built = built
+
+    def restore(self) -> None:
+        """Put back the lists as Bandit built them (copies)."""
+        for check, funcs in self.full.items():
+            if any(_code_of(f) is not None for f in funcs):
+                self.testset.tests[check] = list(funcs)
+        self.built = []
+
+    def is_ours(self, tests) -> bool:
+        return any(tests is b for b in self.built)
+
+
+_HOSTS: "weakref.WeakKeyDictionary[Any, _Host]" = weakref.WeakKeyDictionary()
+
+
+def _code_of(func) -> str | None:
+    code = _CODE_OF.get(getattr(func, "__name__", None))
+    return code if code is not None and func is _TESTS.get(code) else None
+
+
+def _caller(frame):
+    """The ``BanditTester`` calling us and the test list it iterates."""
     for _ in range(4):
         if frame is None:
-            return None
+            return None, None
         tester = frame.f_locals.get("self")
-        tests = getattr(getattr(tester, "testset", None), "tests", None)
-        if isinstance(tests, dict):
-            codes = set()
-            for funcs in tests.values():
-                for func in funcs or ():
-                    code = _CODE_OF.get(getattr(func, "__name__", None))
-                    if code is not None and func is _TESTS.get(code):
-                        codes.add(code)
-            return frozenset(codes)
+        if isinstance(getattr(getattr(tester, "testset", None), "tests", None), dict):
+            tests = frame.f_locals.get("tests")
+            return tester, tests if isinstance(tests, list) else None
         frame = frame.f_back
-    return None
+    return None, None
+
+
+def _host_for(tester) -> _Host | None:
+    if tester is None:
+        return None
+    testset = tester.testset
+    try:
+        host = _HOSTS.get(testset)
+    except TypeError:
+        return None
+    if host is None:
+        full = {check: list(funcs) for check, funcs in testset.tests.items()
+                if isinstance(funcs, list)}
+        host = _Host(testset, full)
+        try:
+            _HOSTS[testset] = host
+        except TypeError:
+            return None
+    return host
 
 
 def _same_config(a, b) -> bool:
@@ -203,17 +295,25 @@ def _same_config(a, b) -> bool:
         return False
 
 
-def _results_for(raw: dict, node, config, frame) -> _FileResults | None:
+def _results_for(raw: dict, node, config, frame, late: bool = False) -> _FileResults | None:
     fdata = raw.get("file_data")
     filename = raw.get("filename")
     cached = _CACHE[0]
     if (cached is not None and cached.fdata is fdata
             and cached.filename == filename
-            and _same_config(cached.config, config)):
+            and (config is None or _same_config(cached.config, config))):
+        if config is not None and len(cached.configs) < 64:
+            cached.configs.append(config)
+            cached.config_ids.add(id(config))
         return cached
 
-    select = _enabled_codes(frame)
-    if select is None:
+    tester, tests = _caller(frame)
+    host = _host_for(tester)
+    if host is not None:
+        select = host.codes
+        if config is None:
+            config = host.config
+    else:
         select = frozenset(r.code for r in ALL_RULES)
     options = Options.from_mapping(config if isinstance(config, dict) else None)
     if isinstance(filename, bytes):
@@ -222,7 +322,7 @@ def _results_for(raw: dict, node, config, frame) -> _FileResults | None:
 
     from secguide import engine
 
-    root = _module_root(node)
+    root = _module_root(node) if node is not None else None
     by_position = False
     findings: list = []
     with _stack_budget():
@@ -238,6 +338,28 @@ def _results_for(raw: dict, node, config, frame) -> _FileResults | None:
     result = _FileResults(fdata, raw.get("filename"), config, select, root,
                           findings or (), by_position)
     _CACHE[0] = result
+    if late:
+        result.late = {}
+        for finding in sorted(findings or (), key=lambda f: (f.line, f.col)):
+            result.late.setdefault(finding.code, finding)
+        return result
+    if host is not None and by_position:
+        # no node identities to trim by: every enabled test runs
+        if tests is not None and host.is_ours(tests):
+            for check in bandit_checks((type(node),)):
+                tests.extend(f for f in host.full.get(check, ())
+                             if _code_of(f) is not None and f not in tests)
+        host.restore()
+    elif host is not None:
+        if tests is not None and host.is_ours(tests):
+            # called from a list trimmed for the previous file: give the
+            # current node the tests it needs (appended: Bandit's loop over
+            # this list is still running and will reach them)
+            for code in sorted(result.by_id.get(id(node), ())):
+                func = _TESTS.get(code)
+                if func is not None and func not in tests:
+                    tests.append(func)
+        host.prune(result)
     return result
 
 
@@ -298,6 +420,55 @@ def _stable_text(finding) -> str:
     return _LINE_REF.sub(relative, finding.message)
 
 
+def _to_issue(rule, finding, node):
+    severity = finding.severity if finding.severity in _LEVELS else rule.severity
+    confidence = (finding.confidence if finding.confidence in _LEVELS
+                  else rule.confidence)
+    issue = _issue.Issue(
+        severity=severity,
+        confidence=confidence,
+        cwe=rule.cwe,
+        text=_stable_text(finding),
+        lineno=finding.line,
+        col_offset=finding.col,
+        test_id=rule.code,
+    )
+    start = getattr(node, "lineno", finding.line) if node is not None else finding.line
+    end = getattr(node, "end_lineno", None) if node is not None else None
+    if finding.line < start:
+        # placed on a decorator above the def: the range covers it
+        issue.linerange = list(range(finding.line, (end or start) + 1))
+    elif node is None:
+        issue.linerange = [finding.line]
+    return issue
+
+
+def _at_file_end(raw: dict, rule, config, frame):
+    """Bandit's ``File`` check, run once per file after its walk.
+
+    Puts back the full test lists for the next file.  If this file's walk
+    never reached a secguide test (the lists were still trimmed for another
+    file, as after a file whose walk Bandit abandoned), the file is analysed
+    now and each rule reports its first finding here, with its own line.
+    """
+    tester, _tests = _caller(frame)
+    host = _host_for(tester)
+    results = _CACHE[0]
+    if results is None or results.fdata is not raw.get("file_data") \
+            or results.filename != raw.get("filename"):
+        # not analysed during the walk: either no node of a secguide check
+        # type (nothing to report) or the lists were trimmed for another file
+        if host is None or not host.built:
+            return None
+        results = _results_for(raw, None, config, frame, late=True)
+    if host is not None and host.built:
+        host.restore()
+    if results is None or results.late is None:
+        return None
+    finding = results.late.get(rule.code)
+    return _to_issue(rule, finding, None) if finding is not None else None
+
+
 def _make_test(rule):
     code = rule.code
 
@@ -306,12 +477,16 @@ def _make_test(rule):
             raw = context._context
             node = raw.get("node")
             if node is None:
+                if raw.get("lineno") == 0 and "file_data" in raw:
+                    return _at_file_end(raw, rule, config, sys._getframe(1))
                 return None
             results = _CACHE[0]
             # fast path: Bandit calls every test on every node of its types;
-            # the file's results are computed once, then only looked up
+            # the file's results are computed once, then only looked up.
+            # (Each test gets its own copy of the config: equal copies are
+            # remembered by identity.)
             if results is None or results.fdata is not raw.get("file_data") or \
-                    results.config is not config:
+                    id(config) not in results.config_ids:
                 results = _results_for(raw, node, config, sys._getframe(1))
                 if results is None:
                     return None
@@ -322,24 +497,7 @@ def _make_test(rule):
             finding = results.lookup(node, code)
             if finding is None:
                 return None
-            severity = finding.severity if finding.severity in _LEVELS else rule.severity
-            confidence = (finding.confidence if finding.confidence in _LEVELS
-                          else rule.confidence)
-            issue = _issue.Issue(
-                severity=severity,
-                confidence=confidence,
-                cwe=rule.cwe,
-                text=_stable_text(finding),
-                lineno=finding.line,
-                col_offset=finding.col,
-                test_id=code,
-            )
-            start = getattr(node, "lineno", finding.line)
-            if finding.line < start:
-                # placed on a decorator above the def: the range covers it
-                issue.linerange = list(range(finding.line,
-                                             (getattr(node, "end_lineno", None) or start) + 1))
-            return issue
+            return _to_issue(rule, finding, node)
         except Exception:
             return None
 
@@ -348,7 +506,8 @@ def _make_test(rule):
     test.__qualname__ = name
     test.__module__ = __name__
     test.__doc__ = _render_doc(rule)
-    test = _props.checks(*bandit_checks(rule.report_types))(test)
+    # "File": Bandit's per-file check after the walk (see _Host)
+    test = _props.checks(*bandit_checks(rule.report_types), "File")(test)
     test = _props.test_id(code)(test)
     test = _props.takes_config(CONFIG_SECTION)(test)
     return name, test

@@ -122,7 +122,10 @@ def test_stevedore_loads_every_rule_like_bandit_does():
         assert test._test_id == rule.code
         assert test.__name__ == name
         assert test._takes_config == "secguide"
-        assert test._checks and sorted(test._checks) == sorted(bandit_checks(rule.report_types))
+        # plus Bandit's per-file "File" check, which resets the trimmed test
+        # lists for the next file (bandit_ext.plugins._Host)
+        assert test._checks and sorted(test._checks) == \
+            sorted([*bandit_checks(rule.report_types), "File"])
         doc = test.__doc__
         for part in (rule.code, rule.symbol, rule.cwe_url()):
             assert part in doc, (name, part)
