@@ -5,6 +5,7 @@ identifier, or a reference to the current user, so that every rule agrees.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 _SPLIT = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
@@ -37,6 +38,7 @@ def words(name: str) -> list[str]:
     return [w.lower() for w in _SPLIT.findall(name)]
 
 
+@functools.lru_cache(maxsize=8192)  # pure; names repeat across a codebase
 def is_password_name(name: str, extra: tuple[str, ...] = ()) -> bool:
     """Does a variable/attribute/field named ``name`` hold a raw password?"""
     if not name:
@@ -174,6 +176,7 @@ LOGGABLE_SECRET_KINDS = frozenset({"password", "token", "secret", "api key", "ke
                                    "one-time code"})
 
 
+@functools.lru_cache(maxsize=8192)  # pure; names repeat across a codebase
 def secret_kind(name: str, extra: tuple[str, ...] = ()) -> str | None:
     """The kind of secret a variable/attribute/key named ``name`` holds, or None.
 

@@ -828,7 +828,10 @@ class FileContext:
             elif t in _COMPREHENSIONS:
                 self._walk_comprehension(n)
                 continue
-            for f in _CHILD_FIELDS.get(t) or _child_fields(t):
+            fields = _CHILD_FIELDS.get(t)
+            if fields is None:
+                fields = _child_fields(t)
+            for f in fields:
                 c = getattr(n, f, None)
                 if c is None:
                     continue
@@ -1433,7 +1436,10 @@ _EVALUATORS: dict[type, Callable] = {
 
 #: per node type, the fields that hold sub-expressions to visit
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-_SKIP_FIELDS = frozenset({"ctx", "type_comment", "kind"})
+#: fields that never hold a node (names, flags, numbers) or need no visit
+_SKIP_FIELDS = frozenset({"ctx", "type_comment", "kind", "id", "attr", "arg",
+                          "conversion", "is_async", "simple", "level",
+                          "module", "asname"})
 
 
 def _child_fields(t: type) -> tuple[str, ...]:
