@@ -162,6 +162,21 @@ NOT_SECRET_TAILS = frozenset({
     "period", "interval", "max_age", "rotation", "uses", "attempts", "retries",
 })
 #: leading words that make the name about something else (``is_token_valid``)
+#: a word before "signature"/"digest" that makes it a code or data
+#: fingerprint (inspect.signature, a database's identity), not a MAC
+CODE_SIGNATURE_QUALIFIERS = frozenset({
+    "func", "function", "method", "call", "callable", "fn", "type", "class",
+    "arg", "args", "param", "params", "db", "database", "schema", "model",
+    "module", "code", "cache", "index", "query", "sql", "test", "inspect",
+    "wrapper", "file", "content", "source",
+})
+#: a word before "token" that makes it a parser, path or pagination token
+SYNTAX_TOKEN_QUALIFIERS = frozenset({
+    "c", "p", "next", "prev", "previous", "cur", "path", "lexer", "lex",
+    "parser", "parse", "syntax", "grammar", "sql", "template", "page",
+    "pagination", "continuation", "cursor", "start", "end", "open", "close",
+    "closing", "opening",
+})
 NOT_SECRET_HEADS = frozenset({"is", "has", "check", "verify", "validate", "num", "n", "identity",
                               "max", "min", "len", "get", "set", "use", "enable",
                               "require", "requires", "allow", "show", "hide", "no"})
@@ -219,6 +234,12 @@ def secret_kind(name: str, extra: tuple[str, ...] = ()) -> str | None:
     w = kinds[-1]
     if w in ("pin", "sig", "nonce", "salt", "cookie") and ws[-1] != w:
         return None  # "pin_code_length"-style names: only as the last word
+    last = max(i for i, x in enumerate(ws) if x == w)
+    before = ws[last - 1] if last > 0 else ""
+    if w in ("signature", "sig", "digest") and before in CODE_SIGNATURE_QUALIFIERS:
+        return None  # func_signature, test_db_signature: not a MAC
+    if w in ("token", "tokens") and before in SYNTAX_TOKEN_QUALIFIERS:
+        return None  # next_token, path_token, c_token: lexer/pagination tokens
     if w in ("password", "passwd", "pwd", "passphrase", "passcode"):
         return "password"
     if w in ("secret", "secrets", "credential", "credentials", "creds"):

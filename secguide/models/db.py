@@ -68,3 +68,10 @@ ORM_LOOKUPS = {
 }
 #: calls that take (Model, id) (SQLAlchemy 2 session/Flask-SQLAlchemy)
 SESSION_GET_METHODS = frozenset({"get", "get_or_404", "one_or_404"})
+#: framework models that describe the application itself (installed models,
+#: sites), not records that belong to a user: loading one by id needs no
+#: ownership check (SCG401)
+PUBLIC_MODELS = frozenset({
+    "django.contrib.contenttypes.models.ContentType",
+    "django.contrib.sites.models.Site",
+})

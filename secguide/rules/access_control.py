@@ -251,6 +251,8 @@ def _lookup_param(node: ast.Call, ids: frozenset, ctx) -> str | None:
         or (isinstance(recv, ast.Call) and last_name(recv.func) in ("query", "all", "select_related",
                                                                     "prefetch_related", "only"))
     if query_like and name in ("get", "get_or_404", "filter_by", "filter", "get_by_id", "one_or_404"):
+        if isinstance(recv, ast.Attribute) and ctx.qualname(recv.value) in db.PUBLIC_MODELS:
+            return None
         values = list(node.args) + [k.value for k in node.keywords]
         if name == "filter" and node.args:
             values = []

@@ -8,7 +8,7 @@ from secguide.analysis.functions import dotted
 from secguide.models import config
 from secguide.rule import Rule
 from secguide.rules._common import flow_text, known_int, last_name, origin_text
-from secguide.vocab import is_password_name, secret_kind, words
+from secguide.vocab import CODE_SIGNATURE_QUALIFIERS, is_password_name, secret_kind, words
 
 _TIMING_KINDS = frozenset({"password", "token", "secret", "api key", "key", "signature",
                            "one-time code", "password hash"})
@@ -260,6 +260,31 @@ def _is_exempt(ctx, target) -> bool:
     return d == "csrf_exempt"
 
 
+def _operand_name(ctx, node) -> str | None:
+    """The name an operand goes by: variable, attribute, constant key or callee."""
+    t = type(node)
+    if t is ast.Name:
+        return node.id
+    if t is ast.Attribute:
+        return node.attr
+    if t is ast.Call:
+        return last_name(node.func) or None
+    return None
+
+
+def _code_fingerprint(ctx, node) -> bool:
+    """``func_signature``, ``test_db_signature()``: named as the signature or
+    digest of code or data (vocab.CODE_SIGNATURE_QUALIFIERS), not a MAC."""
+    name = _operand_name(ctx, node)
+    if not name:
+        return False
+    ws = words(name)
+    for i in range(len(ws) - 1, 0, -1):
+        if ws[i] in ("signature", "sig", "digest"):
+            return ws[i - 1] in CODE_SIGNATURE_QUALIFIERS
+    return False
+
+
 def _secretish(ctx, node) -> str | None:
     """The secret kind of an operand by its name, or None."""
     t = type(node)
@@ -380,6 +405,8 @@ class TimingUnsafeCompare(Rule):
                 return  # attr == _WILDCARD_TOKEN: a marker constant, not a check
         if _confirmation(left) or _confirmation(right):
             return  # password == confirm_password: both typed by the same user
+        if _code_fingerprint(ctx, left) or _code_fingerprint(ctx, right):
+            return  # test_db_signature() != default_sig: fingerprints of code/data
         what = ctx.source_text(left if _secretish(ctx, left) else right)
         ctx.report(self, node, what=f"the {kind} {what}",
                    op="==" if isinstance(node.ops[0], ast.Eq) else "!=")

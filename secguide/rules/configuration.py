@@ -21,15 +21,18 @@ def _literal_secret(v) -> bool:
 def _not_identifier(value) -> bool:
     """Literals assigned to names like ``SESSION_TOKEN`` are often keys, labels
     or markers, not secrets: those with spaces (messages), a leading
-    underscore, path or pattern characters (``"relationship:*"``), or a
-    single upper-case word (``"DEFAULT"``) are left alone."""
+    underscore, path or pattern characters (``"relationship:*"``), a single
+    upper- or lower-case word (``"DEFAULT"``), snake_case keys and kebab-case
+    slugs (``"set-password"``) are left alone."""
     text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
     if any(c.isspace() for c in text) or text.startswith(("_", "/", "./", "~")) or \
             any(c in text for c in ":*<>{}"):
         return False
     if text.isalpha() and (text.isupper() or text.islower()):
         return False
-    return not (text.replace("_", "").isalpha() and text.islower() and "_" in text)
+    # snake_case keys and kebab-case slugs ("set-password", "read_only")
+    return not (text.replace("_", "").replace("-", "").isalpha() and text.islower()
+                and ("_" in text or "-" in text))
 
 
 def _literal_node(value, fallback=None):
