@@ -382,7 +382,9 @@ class TimingUnsafeCompare(Rule):
     not_flagged = (
         "hmac.compare_digest/secrets.compare_digest; comparisons with None, "
         "\"\", booleans, numbers or short literal keywords (`token_type == "
-        "\"Bearer\"`); identifiers such as token_id, token_type; lengths."
+        "\"Bearer\"`); identifiers such as token_id, token_type; lengths; "
+        "parser, path and pagination tokens (`next_token`, `c_token`); "
+        "signatures of code or data (`inspect.signature`, `test_db_signature()`)."
     )
     node_types = (ast.Compare,)
     report_types = (ast.Compare,)

@@ -74,8 +74,9 @@ class HardcodedSecret(Rule):
         "Values from the environment or a secrets manager; empty strings and "
         "placeholders (`<your-key>`, `${API_KEY}`, `changeme_later`); names "
         "that are about a secret rather than the secret (`API_KEY_HEADER = "
-        "\"X-API-Key\"`, `token_type = \"Bearer\"`, `*_url`, `*_file`); URLs "
-        "without a password; test modules."
+        "\"X-API-Key\"`, `token_type = \"Bearer\"`, `*_url`, `*_file`); for "
+        "names other than framework settings, identifier-like values "
+        "(`\"set-password\"`, `\"read_only\"`); URLs without a password; test modules."
     )
     node_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant, ast.Dict)
     report_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant)
