@@ -28,7 +28,7 @@ from secguide.analysis.values import (ANYCONST, EMPTY, NOVAL, NUMBER, SAFE_LABEL
                                       UNKNOWN, Origin, Value, const, join,
                                       merge_taint, sanitize)
 from secguide.models import crypto, db, sinks, web
-from secguide.models.sanitizers import (CLEAN_STR_METHODS, SANITIZER_METHODS,
+from secguide.models.sanitizers import (CLEAN_STR_METHODS, method_sanitizer,
                                         SANITIZERS)
 from secguide.options import Options
 from secguide.rule import Finding, Rule
@@ -1135,10 +1135,10 @@ class FileContext:
                 return UNKNOWN
         if fv.ref is not None:
             return self._call_local(fv.ref, node)
-        if type(func) is ast.Name and func.id in SANITIZER_METHODS and args and \
-                fv.qual is None:
+        if type(func) is ast.Name and args and fv.qual is None and \
+                method_sanitizer(func.id) is not None:
             # a local alias of a quoting helper: quote_name = connection.ops.quote_name
-            return sanitize(self.value(args[0]), SANITIZER_METHODS[func.id])
+            return sanitize(self.value(args[0]), method_sanitizer(func.id))
         if type(func) is ast.Attribute:
             recv = self.value(func.value)
             m = func.attr
@@ -1166,8 +1166,9 @@ class FileContext:
                     return Value(cval=ANYCONST, raw=False, typ="str", text=recv.text)
                 el = _element(it)
                 return _build([el], "str.join()", extra_text=recv.text if recv.known else "")
-            if m in SANITIZER_METHODS and args and (m != "escape" or not recv.taint):
-                return sanitize(self.value(args[0]), SANITIZER_METHODS[m])
+            kind = method_sanitizer(m) if args else None
+            if kind is not None and (m != "escape" or not recv.taint):
+                return sanitize(self.value(args[0]), kind)
             if recv.items is not None and m == "get" and args:
                 key = self.value(args[0])
                 if key.known:

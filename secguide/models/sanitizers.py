@@ -41,6 +41,19 @@ SANITIZER_METHODS = {
     "escape_identifier": "sql", "quote_name_unless_alias": "sql",
     "escape": "html",
 }
+#: ... and helpers named after them (``geo_quote_name``, ``_quote_ident``)
+SANITIZER_SUFFIXES = {"_quote_name": "sql", "_quote_ident": "sql",
+                      "_quote_identifier": "sql"}
+
+
+def method_sanitizer(name: str) -> str | None:
+    """The sink kind a helper called ``name`` sanitizes for, by its name."""
+    kind = SANITIZER_METHODS.get(name)
+    if kind is None and "_quote_" in name:
+        for suffix, k in SANITIZER_SUFFIXES.items():
+            if name.endswith(suffix):
+                return k
+    return kind
 
 #: methods of str that return no text of the receiver (so clean)
 CLEAN_STR_METHODS = frozenset({
