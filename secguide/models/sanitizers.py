@@ -55,6 +55,7 @@ def method_sanitizer(name: str) -> str | None:
                 return k
     return kind
 
+
 #: methods of str that return no text of the receiver (so clean)
 CLEAN_STR_METHODS = frozenset({
     "isdigit", "isdecimal", "isnumeric", "isalnum", "isalpha", "isidentifier",
