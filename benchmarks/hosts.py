@@ -3,7 +3,7 @@
 usage: python benchmarks/hosts.py CORPUS_DIR [--repeat 3]
 
 Prints, medians of CPU time (user+sys of the child processes) over
-``--repeat`` interleaved rounds:
+``--repeat`` interleaved rounds, and each tool's peak RSS:
   flake8 --select E,W,F,C90,SCG  vs  flake8 --select E,W,F,C90   (-j1)
   bandit with the SCG tests      vs  bandit -s <every SCG code>
 and the engine alone (parse excluded) in thousands of lines per second.
@@ -21,11 +21,12 @@ import sys
 import time
 
 
-def cpu_of(cmd: list[str]) -> float:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+def cpu_of(cmd: list[str]) -> tuple[float, int]:
+    """CPU time (user+sys) and peak RSS in KiB of one run of ``cmd``."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _pid, _status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(_status)
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 def engine_speed(root: str) -> tuple[int, float, int]:
@@ -70,14 +71,17 @@ def main() -> int:
                        args.corpus],
     }
     times: dict[str, list[float]] = {k: [] for k in runs}
+    peaks: dict[str, int] = {k: 0 for k in runs}
     for _ in range(args.repeat):
         for name, cmd in runs.items():  # interleaved: one of each per round
-            times[name].append(cpu_of(cmd))
+            cpu, rss = cpu_of(cmd)
+            times[name].append(cpu)
+            peaks[name] = max(peaks[name], rss)
     med = {k: statistics.median(v) for k, v in times.items()}
-    print(f"flake8      {med['flake8']:7.2f}s   with SCG {med['flake8+scg']:7.2f}s   "
-          f"ratio {med['flake8+scg'] / med['flake8']:.3f}")
-    print(f"bandit      {med['bandit']:7.2f}s   with SCG {med['bandit+scg']:7.2f}s   "
-          f"ratio {med['bandit+scg'] / med['bandit']:.3f}")
+    for host in ("flake8", "bandit"):
+        plain, pack = med[host], med[host + "+scg"]
+        print(f"{host:<10} {plain:7.2f}s   with SCG {pack:7.2f}s   ratio {pack / plain:.3f}   "
+              f"peak RSS {peaks[host] / 1024:.0f} -> {peaks[host + '+scg'] / 1024:.0f} MiB")
     lines, spent, peak = engine_speed(args.corpus)
     print(f"engine      {lines} lines in {spent:.2f}s of analysis (parse excluded): "
           f"{lines / max(spent, 1e-9) / 1000:.0f}k lines/s; peak RSS {peak / 1024:.0f} MiB")

@@ -1,6 +1,11 @@
 """Run the engine over a directory tree; print findings and figures.
 
 usage: python benchmarks/run_engine.py DIR [--strict] [--list]
+
+Prints findings per thousand lines overall, per rule and per project (the
+first directory level under DIR), and the engine's speed with parsing
+excluded.  ``--list`` prints every finding (the triage input), ``--strict``
+makes internal errors raise instead of being swallowed (the crash run).
 """
 from __future__ import annotations
 
@@ -31,10 +36,13 @@ def main() -> int:
     parse_t = analyse_t = 0.0
     per_rule: collections.Counter = collections.Counter()
     per_project: collections.Counter = collections.Counter()
+    project_lines: collections.Counter = collections.Counter()
     for path in files:
         with open(path, "rb") as fh:
             data = fh.read()
         lines += data.count(b"\n")
+        project = os.path.relpath(path, args.root).split(os.sep)[0]
+        project_lines[project] += data.count(b"\n")
         t0 = time.process_time()
         try:
             tree = ast.parse(data)
@@ -47,7 +55,7 @@ def main() -> int:
         analyse_t += t2 - t1
         for f in found:
             per_rule[f.code] += 1
-            per_project[os.path.relpath(path, args.root).split(os.sep)[0]] += 1
+            per_project[project] += 1
             if args.list:
                 print(f"{path}:{f.line}:{f.col + 1}: {f.code} [{f.severity}/{f.confidence}] {f.message}")
     total = sum(per_rule.values())
@@ -55,10 +63,13 @@ def main() -> int:
           f"per 1k lines {1000 * total / max(lines, 1):.3f}")
     print(f"parse {parse_t:.2f}s  analysis {analyse_t:.2f}s  "
           f"analysis speed {lines / max(analyse_t, 1e-9) / 1000:.0f}k lines/s")
+    print("per rule:")
     for code, n in sorted(per_rule.items()):
-        print(f"  {code} {n}")
-    for proj, n in sorted(per_project.items()):
-        print(f"  {proj} {n}")
+        print(f"  {code}  {n:4d}  {1000 * n / max(lines, 1):.4f} per 1k lines")
+    print("per project:")
+    for proj in sorted(project_lines):
+        n, pl = per_project[proj], project_lines[proj]
+        print(f"  {proj:12} {pl:8d} lines  {n:4d} findings  {1000 * n / max(pl, 1):.3f} per 1k lines")
     return 0
 
 

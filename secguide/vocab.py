@@ -162,6 +162,8 @@ NOT_SECRET_TAILS = frozenset({
     "period", "interval", "max_age", "rotation", "uses", "attempts", "retries",
 })
 #: leading words that make the name about something else (``is_token_valid``)
+#: verbs that make a two-word name the name of an action ("change_password")
+ACTION_HEADS = frozenset({"change", "reset", "forgot", "update", "recover"})
 #: a word before "signature"/"digest" that makes it a code or data
 #: fingerprint (inspect.signature, a database's identity), not a MAC
 CODE_SIGNATURE_QUALIFIERS = frozenset({
@@ -175,7 +177,7 @@ SYNTAX_TOKEN_QUALIFIERS = frozenset({
     "c", "p", "next", "prev", "previous", "cur", "path", "lexer", "lex",
     "parser", "parse", "syntax", "grammar", "sql", "template", "page",
     "pagination", "continuation", "cursor", "start", "end", "open", "close",
-    "closing", "opening",
+    "closing", "opening", "upper", "lower", "command", "keyword",
 })
 NOT_SECRET_HEADS = frozenset({"is", "has", "check", "verify", "validate", "num", "n", "identity",
                               "max", "min", "len", "get", "set", "use", "enable",
@@ -232,6 +234,8 @@ def secret_kind(name: str, extra: tuple[str, ...] = ()) -> str | None:
             return "one-time code"
         return None
     w = kinds[-1]
+    if len(ws) == 2 and ws[0] in ACTION_HEADS and w in ("password", "passwd", "pwd"):
+        return None  # "change_password", "reset_password": names of an action
     if w in ("pin", "sig", "nonce", "salt", "cookie") and ws[-1] != w:
         return None  # "pin_code_length"-style names: only as the last word
     last = max(i for i, x in enumerate(ws) if x == w)

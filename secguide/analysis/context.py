@@ -156,6 +156,7 @@ class FileContext:
         #: pydantic-style models of this file: name -> field -> shape
         self._models: dict[str, dict[str, str]] = {}
         self._module_has: set[str] = set()
+        self._url_views: frozenset = frozenset()
         self._label_cache: dict[str, frozenset] = {}
         self._extra_pw = tuple(n.lower() for n in options.password_names)
         self._extra_secret = tuple(n.lower() for n in options.secret_names)
@@ -171,6 +172,7 @@ class FileContext:
 
     # ------------------------------------------------------------------ API
     def run(self) -> list[Finding]:
+        self._url_views = _url_views(self.tree.body)
         self._block(self.tree.body)
         self._finish_module()
         while self._deferred:
@@ -591,7 +593,8 @@ class FileContext:
             self._walk(d)
         class_info = self._class_info
         info = analyse_function(st, self._resolve, self._module_has,
-                                class_info if self.scope.is_class else None, self.filename)
+                                class_info if self.scope.is_class else None, self.filename,
+                                self._url_views)
         parent = self.scope
         while parent.is_class:
             parent = parent.parent
@@ -972,9 +975,12 @@ class FileContext:
             return Value(taint=base.taint, labels=base.labels | lab, typ=shape_typ,
                          text=base.text)
         if base.typ == "exception" or EXCEPTION <= base.labels:
-            # werkzeug/marshmallow/DRF errors' client-facing attributes are not
-            # internals; everything else about an exception is
-            return UNKNOWN if attr in _PUBLIC_ERROR_ATTRS else Value(labels=EXCEPTION)
+            # the text Python and drivers put in an exception (args, message,
+            # strerror, SQL statement, subprocess output) is internal; other
+            # attributes are the exception class's own design (werkzeug's
+            # description, DRF's detail, an OAuth error's json, a response
+            # carried by an exception) and are not
+            return Value(labels=EXCEPTION) if attr in _INTERNAL_ERROR_ATTRS else UNKNOWN
         if PASSWORD <= base.labels and attr not in NOT_PASSWORD_TAILS:
             lab = lab | PASSWORD  # form.password.data
         if lab:
@@ -984,7 +990,9 @@ class FileContext:
     @staticmethod
     def _test_file(filename: str) -> bool:
         """Test modules and test settings (``test_*.py``, ``settings/test.py``,
-        ``conftest.py``): where fast hashers and low work factors are normal."""
+        ``conftest.py``): where fast hashers, low work factors and fixed
+        tokens are normal.  (Directories are not used: a project's checked
+        fixtures live under ``tests/`` too.)"""
         base = filename.replace("\\", "/").rsplit("/", 1)[-1].lower()
         return base.startswith("test") or base.endswith(("_test.py", "_tests.py")) \
             or base in ("conftest.py", "testing.py")
@@ -1435,6 +1443,33 @@ _EVALUATORS: dict[type, Callable] = {
     ast.NamedExpr: FileContext._ev_namedexpr,
 }
 
+_URL_CONF_CALLS = frozenset({"path", "re_path", "url"})
+
+
+def _url_views(body: list) -> frozenset:
+    """Names of the functions a module's own ``urlpatterns`` route to
+    (``path("tags/<tag>/", tag_page)``): single-file Django apps."""
+    names = set()
+    for st in body:
+        if not (isinstance(st, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and st.value is not None):
+            continue
+        targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+        if not any(isinstance(t, ast.Name) and t.id == "urlpatterns" for t in targets):
+            continue
+        for node in ast.walk(st.value):
+            if isinstance(node, ast.Call) and len(node.args) >= 2:
+                func = node.func
+                last = func.attr if isinstance(func, ast.Attribute) else (
+                    func.id if isinstance(func, ast.Name) else "")
+                if last in _URL_CONF_CALLS:
+                    view = node.args[1]
+                    if isinstance(view, ast.Name):
+                        names.add(view.id)
+                    elif isinstance(view, ast.Attribute):
+                        names.add(view.attr)
+    return frozenset(names)
+
+
 #: per node type, the fields that hold sub-expressions to visit
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 #: fields that never hold a node (names, flags, numbers) or need no visit
@@ -1559,9 +1594,13 @@ _MONGO_SAN = frozenset({"mongo"})
 UKEYS = frozenset({"ukeys"})
 #: labels that containers, subscripts and responses carry from their parts
 _CARRIED = frozenset({"password", "exception", "secret", "random"})
-_PUBLIC_ERROR_ATTRS = frozenset({"code", "name", "description", "status_code", "status",
-                                 "messages", "message_dict", "errors", "detail", "title",
-                                 "__name__", "__class__", "valid_data", "field_name"})
+_INTERNAL_ERROR_ATTRS = frozenset({
+    "args", "message", "msg", "strerror", "filename", "filename2", "errno",
+    "orig", "statement", "params", "pgerror", "diag", "sqlstate",
+    "stderr", "stdout", "output", "cmd", "returncode", "text", "lineno", "offset",
+    "reason", "object", "start", "end", "path", "request", "url",
+    "__traceback__", "__cause__", "__context__", "__notes__", "with_traceback",
+})
 _SETTINGS_MARKERS = frozenset({"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "DATABASES",
                                "WSGI_APPLICATION", "ASGI_APPLICATION", "AUTH_PASSWORD_VALIDATORS",
                                "STATIC_URL", "TEMPLATES", "SECRET_KEY", "ALLOWED_HOSTS"})

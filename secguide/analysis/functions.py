@@ -120,7 +120,7 @@ def route_from_decorators(decorators: list, resolve) -> tuple[str | None, str | 
 
 
 def analyse_function(node, resolve, module_has: set, class_info: ClassInfo | None,
-                     filename: str = "") -> FunctionInfo:
+                     filename: str = "", url_views: frozenset = frozenset()) -> FunctionInfo:
     """Build the FunctionInfo of a def (decorators resolved with ``resolve``)."""
     params = param_names(node.args)
     info = FunctionInfo(node, node.name, params)
@@ -161,11 +161,20 @@ def analyse_function(node, resolve, module_has: set, class_info: ClassInfo | Non
             # the request's data is client data wherever it is read; the other
             # parameters are URL arguments only in a view
             info.request_params = (params[first],)
-        if info.request_params and _looks_like_django_view(
-                node.name, decs, class_info, filename, node.body, resolve):
+        evidence = (node.name in url_views and class_info is None) or _looks_like_django_view(
+            node.name, decs, class_info, filename, node.body, resolve) \
+            if info.request_params else None
+        if evidence:
             info.framework, info.is_route = "django", True
             info.path_params = {p: "" for p in params[first + 1:]
                                 if p not in ("args", "kwargs", "format")}
+            if evidence == "response":
+                # a view only by the response it returns: a helper such as
+                # finish_login(request, sociallogin, redirect_to) looks the
+                # same, so only identifier-named parameters count as URL
+                # arguments (post_id, slug, pk)
+                info.path_params = {p: c for p, c in info.path_params.items()
+                                    if is_identifier_param(p)}
     if info.is_route:
         info.id_params = frozenset(p for p, conv in info.path_params.items()
                                    if is_identifier_param(p))
@@ -251,7 +260,7 @@ _CBV_HANDLERS = frozenset({"get", "post", "put", "patch", "delete", "head", "opt
                            "perform_update", "perform_destroy"})
 
 
-def _looks_like_django_view(name, decs, class_info, filename, body, resolve) -> bool:
+def _looks_like_django_view(name, decs, class_info, filename, body, resolve) -> bool | str:
     """A function taking ``request`` is a view when it is decorated like one,
     is a handler of a class-based view, or lives in a views module; helpers
     such as ``login(request, user)`` elsewhere are not."""
@@ -267,7 +276,7 @@ def _looks_like_django_view(name, decs, class_info, filename, body, resolve) -> 
     base = path.rsplit("/", 1)[-1]
     if base.startswith(("views", "api", "endpoints")) or "/views/" in path:
         return True
-    return _returns_response(body, resolve)
+    return "response" if _returns_response(body, resolve) else False
 
 
 _RESPONSES = frozenset({"render", "render_to_response", "redirect", "HttpResponse",

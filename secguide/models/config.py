@@ -63,7 +63,9 @@ PLACEHOLDER = re.compile(
     r"(?i)^(|\s+|x+|\*+|\.+|-+|_+|<[^>]*>|\$\{?\w+\}?|\{\{?[\w.\s]*\}?\}|%\(?\w*\)?s|"
     r"none|null|nil|todo|tbd|fixme|placeholder|dummy|example|sample|redacted|"
     r"your[-_ ]?\w*|changeme[-_]?later|\w*_here|password|passwd|pass|secret|"
-    r"token|key|api[-_]?key|xxx\w*|true|false|yes|no|on|off|enabled|disabled|\d)$")
+    r"token|key|api[-_]?key|xxx\w*|true|false|yes|no|on|off|enabled|disabled|\d|"
+    # HTTP authentication schemes: token *types*, not tokens
+    r"bearer|basic|digest|mac|hmac|negotiate|jwt|oauth|dpop)$")
 #: secret kinds whose literal assignments are findings
 LITERAL_SECRET_KINDS = frozenset({"key", "secret", "api key", "token", "password"})
 

@@ -17,6 +17,21 @@ HASH_OBJECT = "hashlib.HASH"
 HMAC_NEW = frozenset({"hmac.new", "hmac.digest"})
 
 #: KDF calls and where their salt argument is: (positional index, keyword)
+#: where the password goes in the same calls (a constant password with a
+#: constant salt is a feature probe or a test vector, not storage)
+PASSWORD_ARGS = {
+    "bcrypt.hashpw": (0, "password"),
+    "hashlib.pbkdf2_hmac": (1, "password"),
+    "hashlib.scrypt": (0, "password"),
+    "crypt.crypt": (0, "word"),
+    "argon2.low_level.hash_secret": (0, "secret"),
+    "argon2.low_level.hash_secret_raw": (0, "secret"),
+    "Crypto.Protocol.KDF.PBKDF2": (0, "password"),
+    "Cryptodome.Protocol.KDF.PBKDF2": (0, "password"),
+    "Crypto.Protocol.KDF.scrypt": (0, "password"),
+    "Crypto.Protocol.KDF.bcrypt": (0, "password"),
+    "django.contrib.auth.hashers.make_password": (0, "password"),
+}
 SALT_ARGS = {
     "bcrypt.hashpw": (1, "salt"),
     "hashlib.pbkdf2_hmac": (2, "salt"),

@@ -272,6 +272,14 @@ def _operand_name(ctx, node) -> str | None:
     return None
 
 
+_NAME_TAILS = frozenset({"name", "names", "type", "alg", "algorithm", "id", "kind"})
+
+
+def _case_folded(node) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+        node.func.attr in ("upper", "lower", "casefold")
+
+
 def _code_fingerprint(ctx, node) -> bool:
     """``func_signature``, ``test_db_signature()``: named as the signature or
     digest of code or data (vocab.CODE_SIGNATURE_QUALIFIERS), not a MAC."""
@@ -392,6 +400,8 @@ class TimingUnsafeCompare(Rule):
     def check(self, node, ctx):
         if len(node.ops) != 1 or type(node.ops[0]) not in (ast.Eq, ast.NotEq):
             return
+        if ctx.is_test_file:
+            return  # tests compare fixtures; nothing there faces an attacker
         left, right = node.left, node.comparators[0]
         fn = ctx.fn
         if fn is not None and fn.name in ("__eq__", "__ne__", "__hash__", "__lt__"):
@@ -409,6 +419,13 @@ class TimingUnsafeCompare(Rule):
             return  # password == confirm_password: both typed by the same user
         if _code_fingerprint(ctx, left) or _code_fingerprint(ctx, right):
             return  # test_db_signature() != default_sig: fingerprints of code/data
+        if _case_folded(left) or _case_folded(right):
+            return  # value.upper() == upper_token: a keyword match, not a secret check
+        for side in (left, right):
+            name = _operand_name(ctx, side)
+            if name and _secretish(ctx, side) is None and words(name) and \
+                    words(name)[-1] in _NAME_TAILS:
+                return  # name != digest: the other side is a name or type
         what = ctx.source_text(left if _secretish(ctx, left) else right)
         ctx.report(self, node, what=f"the {kind} {what}",
                    op="==" if isinstance(node.ops[0], ast.Eq) else "!=")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from secguide.models import config
 from secguide.rule import Rule
@@ -18,18 +19,24 @@ def _literal_secret(v) -> bool:
     return len(text.strip()) >= 3 and not config.PLACEHOLDER.match(text.strip())
 
 
+_UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+_DOTTED_NAME = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+")
+
+
 def _not_identifier(value) -> bool:
     """Literals assigned to names like ``SESSION_TOKEN`` are often keys, labels
     or markers, not secrets: those with spaces (messages), a leading
     underscore, path or pattern characters (``"relationship:*"``), a single
-    upper- or lower-case word (``"DEFAULT"``), snake_case keys and kebab-case
-    slugs (``"set-password"``) are left alone."""
+    upper- or lower-case word (``"DEFAULT"``), snake_case, UPPER_SNAKE and
+    dotted names, and kebab-case slugs (``"set-password"``) are left alone."""
     text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
     if any(c.isspace() for c in text) or text.startswith(("_", "/", "./", "~")) or \
             any(c in text for c in ":*<>{}"):
         return False
     if text.isalpha() and (text.isupper() or text.islower()):
         return False
+    if _UPPER_SNAKE.fullmatch(text) or _DOTTED_NAME.fullmatch(text):
+        return False  # "HTTP_X_VHM_ROOT", "gen_ai.usage.input_tokens"
     # snake_case keys and kebab-case slugs ("set-password", "read_only")
     return not (text.replace("_", "").replace("-", "").isalpha() and text.islower()
                 and ("_" in text or "-" in text))

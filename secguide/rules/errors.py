@@ -122,6 +122,8 @@ class SecretLogged(Rule):
     report_types = (ast.Call,)
 
     def check(self, node, ctx):
+        if ctx.is_test_file:
+            return  # test output shows test credentials
         func = node.func
         if isinstance(func, ast.Name):
             if func.id != "print" or ctx.call_name(node) != "builtins.print":

@@ -15,6 +15,37 @@ def _is_password(v) -> bool:
     return "password" in v.labels and "hashed" not in v.labels
 
 
+def _iterated_hash(ctx, q) -> bool:
+    """Is the current function a key-stretching construction: a loop that
+    feeds a hash's output back into the same hash (``dc = md5(dc + pw)``), as
+    in md5-crypt/sha-crypt implementations?  Their inner hashes are rounds of
+    a slow scheme, not a fast hash of a password."""
+    fn = ctx.fn
+    if fn is None or q is None:
+        return False
+    cache = fn.state.setdefault("scg601-iterated", {})
+    if q in cache:
+        return cache[q]
+    found = False
+    for loop in ast.walk(fn.node):
+        if not isinstance(loop, (ast.For, ast.While)):
+            continue
+        for stmt in ast.walk(loop):
+            if found or not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or \
+                    not isinstance(stmt.targets[0], ast.Name):
+                continue
+            target = stmt.targets[0].id
+            calls = [c for c in ast.walk(stmt.value) if isinstance(c, ast.Call)
+                     and ctx.call_name(c) == q]
+            if calls and any(isinstance(n, ast.Name) and n.id == target
+                             for c in calls for a in c.args for n in ast.walk(a)):
+                found = True
+        if found:
+            break
+    cache[q] = found
+    return found
+
+
 class PasswordFastHash(Rule):
     """A password is hashed with a fast, general-purpose hash."""
 
@@ -85,7 +116,7 @@ class PasswordFastHash(Rule):
         if data is None:
             return
         v = ctx.value(data)
-        if _is_password(v):
+        if _is_password(v) and not _iterated_hash(ctx, q):
             salted = " (a salt does not slow it down)" if v.built else ""
             ctx.report(self, node, hash=name + "()", salted=salted)
 
@@ -162,6 +193,10 @@ class ConstantSalt(Rule):
             return
         v = ctx.value(salt)
         if v.is_const and v.cval is not None:
+            spec = crypto.PASSWORD_ARGS.get(q)
+            pw = ctx.arg(node, spec[0], spec[1]) if spec else None
+            if pw is not None and ctx.value(pw).is_const:
+                return  # pbkdf2_hmac(name, b"p", b"s", 1): a probe or a test vector
             ctx.report(self, node, kdf=kdf)
 
 
