@@ -86,7 +86,9 @@ DJANGO_CORS_ALL = frozenset({"CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"})
 #: hosts that may be reached over plain http
 LOCAL_HOSTS = re.compile(
     r"(?i)^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1|0\.0\.0\.0|[\w.\-]+\.local|"
-    r"[\w.\-]+\.localhost|host\.docker\.internal)$")
+    r"[\w.\-]+\.localhost|host\.docker\.internal|"
+    # cloud instance metadata: link-local, served over plain http only
+    r"169\.254(\.\d{1,3}){2}|metadata|metadata\.google\.internal)$")
 
 #: rate limiting (SCG904)
 RATE_LIMIT_DECORATORS = re.compile(

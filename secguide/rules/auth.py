@@ -3,6 +3,7 @@ comparisons, random tokens, password policy, session contents)."""
 from __future__ import annotations
 
 import ast
+import re
 
 from secguide.analysis.functions import dotted
 from secguide.models import config
@@ -233,7 +234,7 @@ class CsrfDisabled(Rule):
                     target = dec.args[0]
                 if isinstance(target, ast.Call):
                     continue
-                if _is_exempt(ctx, target):
+                if _is_exempt(ctx, target) and not _checks_csrf_itself(node):
                     # Bandit runs no tests on ClassDef: a class decorator's
                     # finding sits on the decorator call, a def's on the def
                     owner = dec if t is ast.ClassDef else node
@@ -246,8 +247,42 @@ class CsrfDisabled(Rule):
                 return ctx.report(self, at, what=f"{name} = False")
         if t is ast.Call and node.args and _is_exempt(ctx, node.func) and \
                 isinstance(node.args[0], (ast.Name, ast.Attribute, ast.Call)):
+            view = _view_def(ctx, node.args[0])
+            if view is not None and _checks_csrf_itself(view):
+                return None
             ctx.report(self, node, what=f"{dotted(node.func) or 'csrf_exempt'}(...)")
         return None
+
+
+_CSRF_CHECK = re.compile(r"(?i)^_?(enforce|check|verify|validate)_?csrf")
+
+
+def _checks_csrf_itself(node) -> bool:
+    """Does an exempted view run a CSRF check of its own (``_enforce_csrf``,
+    ``check_csrf``, ``CsrfViewMiddleware(...).process_view``)?"""
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call):
+            name = last_name(n.func)
+            if _CSRF_CHECK.match(name) or (name == "process_view" and "Csrf" in (dotted(n.func) or "")):
+                return True
+            if name == "process_view" and isinstance(n.func, ast.Attribute) and \
+                    isinstance(n.func.value, ast.Call) and "Csrf" in last_name(n.func.value.func):
+                return True
+    return False
+
+
+def _view_def(ctx, arg):
+    """The module-level def or class that ``csrf_exempt(arg)`` wraps
+    (``LoginView.as_view()``, ``login_view``), if it is in this file."""
+    if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "as_view":
+        arg = arg.func.value
+    name = arg.id if isinstance(arg, ast.Name) else None
+    if name is None:
+        return None
+    for st in ctx.tree.body:
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and st.name == name:
+            return st
+    return None
 
 
 def _is_exempt(ctx, target) -> bool:

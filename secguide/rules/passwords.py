@@ -394,7 +394,8 @@ _MODEL_BASES = frozenset({"Model", "Base", "DeclarativeBase", "Document", "Abstr
 #: auth helpers, connections), as opposed to records that store one
 _CREDENTIAL_HOLDER = re.compile(
     r"(?i)(auth|credential|connection|connect|client|session|manager|proxy|key|config|"
-    r"settings|options|params|request|handler|adapter|pool|engine|url|login|form)")
+    r"settings|options|params|request|handler|adapter|pool|engine|url|login|form|"
+    r"context|ssl|tls|cert)")
 
 
 def _model_constructor(name: str) -> bool:
