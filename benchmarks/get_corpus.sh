@@ -7,8 +7,9 @@
 # $DEST/<name>/.pinned already holds the same pin is left alone; a changed or
 # missing pin is re-extracted into a temp dir and swapped in atomically.
 #
-# usage: get_realworld.sh [DEST]
+# usage: get_corpus.sh [DEST]
 #   env: PYTHON (default python3)   CACHE (default .corpus/cache)
+#        SET=holdout for the hold-out corpus (default DEST .corpus/holdout)
 # Network: pip's package index only (pip download --no-deps).
 set -euo pipefail
 
@@ -31,6 +32,29 @@ PINS=(
   celery==5.7.0
   paramiko==5.1.0
 )
+# SET=holdout: a second corpus, never used to tune the rules, that checks the
+# precision figures carry over (benchmarks/RESULTS.md, "Hold-out corpus")
+if [[ "${SET:-realworld}" == holdout ]]; then
+  DEST="${1:-.corpus/holdout}"
+  PINS=(
+    aiohttp==3.14.5
+    authlib==1.9.10
+    django-allauth==65.22.1
+    djangorestframework==3.18.3
+    flask-login==0.6.3
+    flask-wtf==1.3.0
+    itsdangerous==2.2.0
+    oauthlib==4.0.1
+    passlib==1.7.4
+    psycopg==3.3.9
+    pymongo==4.20.1
+    pyramid==2.1
+    redis==8.1.0
+    sanic==25.12.1
+    sentry-sdk==2.75.0
+    tornado==6.6.1
+  )
+fi
 
 mkdir -p "$DEST" "$CACHE"
 
@@ -45,13 +69,15 @@ for pin in "${PINS[@]}"; do
   mkdir -p "$dl"
   # Reuse a cached download of exactly this version if present.
   ver="${pin#*==}"
-  have="$(find "$dl" -maxdepth 1 -type f \( -iname "${name}-${ver}-*.whl" -o -iname "${name}-${ver}.tar.gz" -o -iname "${name}-${ver}.zip" \) | head -n1)"
+  alt="${name//-/_}"   # wheels spell django-allauth as django_allauth
+  have="$(find "$dl" -maxdepth 1 -type f \( -iname "${name}-${ver}-*.whl" -o -iname "${alt}-${ver}-*.whl" -o -iname "${name}-${ver}.tar.gz" -o -iname "${alt}-${ver}.tar.gz" -o -iname "${name}-${ver}.zip" \) | head -n1)"
   if [[ -z "$have" ]]; then
     if ! "$PYTHON" -m pip download --no-deps --only-binary=:all: "$pin" -d "$dl" -q 2>"$dl/pip.err"; then
       echo "note   $pin: no wheel, trying sdist" >&2
       "$PYTHON" -m pip download --no-deps --no-binary=:all: --no-build-isolation "$pin" -d "$dl" -q
     fi
-    have="$(find "$dl" -maxdepth 1 -type f \( -iname "${name}-${ver}-*.whl" -o -iname "${name}-${ver}.tar.gz" -o -iname "${name}-${ver}.zip" \) | head -n1)"
+    alt="${name//-/_}"   # wheels spell django-allauth as django_allauth
+  have="$(find "$dl" -maxdepth 1 -type f \( -iname "${name}-${ver}-*.whl" -o -iname "${alt}-${ver}-*.whl" -o -iname "${name}-${ver}.tar.gz" -o -iname "${alt}-${ver}.tar.gz" -o -iname "${name}-${ver}.zip" \) | head -n1)"
   fi
   [[ -n "$have" ]] || { echo "FAIL   $pin: nothing downloaded" >&2; exit 1; }
 
