@@ -5,6 +5,7 @@ import ast
 
 from secguide.rule import Rule
 from secguide.rules._common import last_name
+from secguide.vocab import words
 
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "critical",
                           "exception", "log", "fatal", "msg"})
@@ -140,9 +141,23 @@ class SecretLogged(Rule):
         for arg in list(node.args) + [k.value for k in node.keywords
                                       if k.arg not in ("exc_info", "extra", "stack_info", "file")]:
             v = ctx.value(arg)
-            if "secret" in v.labels and "hashed" not in v.labels:
+            if "secret" in v.labels and "hashed" not in v.labels and not _object_role(arg):
                 ctx.report(self, node, what=_describe(ctx, arg), sink=sink)
                 return
+
+
+#: last words of a name that make it an object with a role, not a value
+_ROLE_TAILS = frozenset({"handler", "handlers", "validator", "validators", "factory",
+                         "backend", "backends", "manager", "class", "cls", "callback",
+                         "func", "function", "serializer", "provider", "store", "storage"})
+
+
+def _object_role(node) -> bool:
+    """``handler = self.tokens.get(kind)``: the name says what it holds."""
+    name = node.id if isinstance(node, ast.Name) else (
+        node.attr if isinstance(node, ast.Attribute) else "")
+    ws = words(name) if name else []
+    return bool(ws) and ws[-1] in _ROLE_TAILS
 
 
 def _describe(ctx, node) -> str:
