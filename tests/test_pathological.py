@@ -274,29 +274,16 @@ def test_1000_branch_elif_chain(bandit_dir):
     check_bandit(ELIF_CHAIN, bandit_dir)
 
 
-_RECURSION_LIMIT = (
-    "known limit: the engine's per-function analysis stops silently when it "
-    "reaches Python's recursion limit (secguide/analysis/context.py catches "
-    "RecursionError)")
-
-
 def _at_stack_depth(depth: int, fn):
     return fn() if depth == 0 else _at_stack_depth(depth - 1, fn)
 
 
-@pytest.mark.xfail(strict=True, reason=_RECURSION_LIMIT + (
-    ": in a 1,000-branch elif chain the branches after the first ~300 go "
-    "unreported"))
 def test_every_branch_of_a_1000_branch_elif_chain_is_analysed():
     findings = _engine.analyze_source(ELIF_CHAIN, "app/views.py", select=ALL_CODES)
     assert {line for line, code in _codes_by_line(findings) if code == "SCG101"} == \
         {CONTROL[0]} | {DEEP_HEAD.count("\n") + 2 * i + 2 for i in range(1000)}
 
 
-@pytest.mark.xfail(strict=True, reason=_RECURSION_LIMIT + (
-    ": where that happens, how much is reported depends on how deep in the "
-    "call stack the engine was called (the API, flake8 and Bandit call it "
-    "from different depths)"))
 def test_elif_chain_results_do_not_depend_on_the_callers_stack_depth():
     def run():
         return _engine.analyze_source(ELIF_CHAIN, "app/views.py", select=ALL_CODES)

@@ -426,30 +426,51 @@ class FileContext:
                     self._mark_checked(subject, frozenset({kind}), clean=False)
 
     def _if(self, st: ast.If) -> bool:
-        self._walk(st.test)
-        self._validators(st.test)
-        test = self.value(st.test)
-        if test.known:
-            live = st.body if test.cval else st.orelse
-            return self._block(live)
-        before = self.scope.env
-        self.scope.env = dict(before)
-        self._narrow(st.test, True)
-        body_leaves = self._block(st.body)
-        body_env = self.scope.env
-        self.scope.env = dict(before)
-        self._narrow(st.test, False)
-        else_leaves = self._block(st.orelse)
-        else_env = self.scope.env
-        if body_leaves and else_leaves:
-            self.scope.env = else_env
-            return True
-        if body_leaves:
-            self.scope.env = else_env
-        elif else_leaves:
-            self.scope.env = body_env
-        else:
-            self.scope.env = self._join_envs(body_env, else_env)
+        """An ``if``/``elif``/``else`` chain, arm by arm (a loop, not one
+        Python frame per ``elif``: a 1,000-branch chain is analysed whole).
+        The environment after it joins the arms that fall through; True if
+        every arm leaves (return/raise)."""
+        exits: list[dict] = []
+        cur = st
+        while True:
+            if cur is not st:  # an elif: the statement-level work _stmt does
+                self._memo = {}
+                for r in self._active.get(ast.If) or ():
+                    r.check(cur, self)
+            self._walk(cur.test)
+            self._validators(cur.test)
+            test = self.value(cur.test)
+            orelse = cur.orelse
+            elif_ = orelse[0] if len(orelse) == 1 and type(orelse[0]) is ast.If else None
+            if test.known:
+                if test.cval:
+                    final_leaves = self._block(cur.body)
+                    break
+                if elif_ is not None:
+                    cur = elif_
+                    continue
+                final_leaves = self._block(orelse)
+                break
+            before = self.scope.env
+            self.scope.env = dict(before)
+            self._narrow(cur.test, True)
+            if not self._block(cur.body):
+                exits.append(self.scope.env)
+            self.scope.env = dict(before)
+            self._narrow(cur.test, False)
+            if elif_ is not None:
+                cur = elif_
+                continue
+            final_leaves = self._block(orelse)
+            break
+        if not final_leaves:
+            exits.append(self.scope.env)
+        if not exits:
+            return True  # every arm leaves: the last arm's environment stays
+        env = exits[-1]
+        for other in reversed(exits[:-1]):
+            env = self._join_envs(other, env)
+        self.scope.env = env
         return False
 
     def _narrow(self, test: ast.AST, positive: bool) -> None:
