@@ -21,6 +21,12 @@ node in ``context.node``, as a Bandit ``Issue``, or ``None``.  If the
 Module cannot be reached that way, the file data is parsed again and the
 findings are matched to Bandit's nodes by position.
 
+Even a lookup costs Bandit a context copy and a ``# nosec`` check per test
+per node, so once a file is analysed the test set's lists keep, for the
+rest of that file, only the secguide tests with a finding in it, and
+Bandit's per-file ``File`` check puts the full lists back (see ``_Host``;
+``tests/test_bandit_trim.py``).
+
 The analysis runs the rules whose tests are enabled in the current Bandit
 run (``-t``/``-s``/profile), read from the test set of the caller; when
 that cannot be determined, all rules run (Bandit then drops the results of
