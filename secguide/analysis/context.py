@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import operator
 import re
 from ast import AST
@@ -265,10 +266,7 @@ class FileContext:
         """Labels a value gets from what it is called: "password", "secret"."""
         lab = self._label_cache.get(name)
         if lab is None:
-            lab = PASSWORD if is_password_name(name, self._extra_pw) else EMPTY
-            kind = secret_kind(name, self._extra_secret)
-            if kind in LOGGABLE_SECRET_KINDS or lab:
-                lab = lab | SECRET
+            lab = _name_labels(name, self._extra_pw, self._extra_secret)
             self._label_cache[name] = lab
         return lab
 
@@ -1463,6 +1461,15 @@ _EVALUATORS: dict[type, Callable] = {
     ast.Starred: FileContext._ev_passthrough,
     ast.NamedExpr: FileContext._ev_namedexpr,
 }
+
+
+@functools.lru_cache(maxsize=16384)  # pure: names repeat across files
+def _name_labels(name: str, extra_pw: tuple, extra_secret: tuple) -> frozenset:
+    lab = PASSWORD if is_password_name(name, extra_pw) else EMPTY
+    if secret_kind(name, extra_secret) in LOGGABLE_SECRET_KINDS or lab:
+        lab = lab | SECRET
+    return lab
+
 
 _URL_CONF_CALLS = frozenset({"path", "re_path", "url"})
 
