@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import ast
 import functools
-import gc
 import warnings
 from typing import Iterable
 
@@ -37,14 +36,6 @@ def analyze_tree(tree: ast.AST, filename: str = "<string>",
     rules = selected_rules(select)
     if not rules or not isinstance(tree, ast.Module):
         return []
-    # The analysis allocates many short-lived objects, which would make
-    # Python's cyclic collector scan the host tool's whole heap (flake8's
-    # tokens and trees, Bandit's results) again and again; reference
-    # counting frees them anyway.  The collector is paused for the one file
-    # and restored as it was; cycles left over are collected afterwards.
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
     try:
         tables = _tables(tuple(r.code for r in rules))
         ctx = FileContext(tree, filename, tables, options or DEFAULT_OPTIONS)
@@ -55,9 +46,6 @@ def analyze_tree(tree: ast.AST, filename: str = "<string>",
         if _STRICT:
             raise
         return []
-    finally:
-        if paused:
-            gc.enable()
 
 
 def analyze_source(source: str | bytes, filename: str = "<string>",
