@@ -94,6 +94,10 @@ class _Scope:
         self.counts: dict[str, int] | None = None
 
 
+#: dispatch key of an Assign to plain names inside a function
+LOCAL_ASSIGN = "local-assign"
+
+
 class DispatchTables:
     """Which rules see which nodes: built once per rule selection, read-only.
 
@@ -120,6 +124,10 @@ class DispatchTables:
                 dispatch[t] = dispatch.get(t, ()) + (rule,)
                 if not rule.needs_route:
                     plain[t] = plain.get(t, ()) + (rule,)
+        # ``name = value`` inside a function: the Assign rules that look at it
+        for table in (dispatch, plain):
+            if ast.Assign in table:
+                table[LOCAL_ASSIGN] = tuple(r for r in table[ast.Assign] if r.sees_local_assigns)
         self.dispatch = dispatch
         self.dispatch_plain = plain
         self.calls = calls
@@ -299,6 +307,9 @@ class FileContext:
         self._memo = {}
         t = type(st)
         rules = self._active.get(t)
+        if t is ast.Assign and self.fn is not None and rules and \
+                all(type(x) is ast.Name for x in st.targets):
+            rules = self._active.get(LOCAL_ASSIGN)
         if rules:
             for r in rules:
                 r.check(st, self)

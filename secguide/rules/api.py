@@ -100,6 +100,7 @@ class CorsWildcardCredentials(Rule):
     )
     not_flagged = "Explicit origin lists; wildcards without credentials; test settings."
     calls = config.FLASK_CORS | {"Middleware", "add_middleware"}
+    sees_local_assigns = False  # settings, session keys, attributes only
     node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call, ast.Assign)
 

@@ -154,6 +154,7 @@ class InsecureCookie(Rule):
         "without flags; flags set from a variable; test settings."
     )
     calls = frozenset({"update", "from_mapping", "setdefault", "set_cookie"})
+    sees_local_assigns = False  # settings, session keys, attributes only
     node_types = (ast.Assign, ast.Call)
     report_types = (ast.Assign, ast.Call)
 
@@ -220,6 +221,7 @@ class CsrfDisabled(Rule):
     )
     not_flagged = "Views without those decorators; settings in test modules; `csrf_exempt` in tests."
     calls = frozenset({"csrf_exempt", "exempt", "update", "from_mapping", "setdefault"})
+    sees_local_assigns = False  # settings, session keys, attributes only
     node_types = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.Call)
     report_types = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign, ast.Call)
 
@@ -716,6 +718,7 @@ class UntrustedDataInSession(Rule):
         "    return {'ok': True}\n"
     )
     not_flagged = "Values checked against an allow-list first; constants; int()-converted values."
+    sees_local_assigns = False  # settings, session keys, attributes only
     node_types = (ast.Assign,)
     report_types = (ast.Assign,)
 

@@ -267,6 +267,7 @@ class DebugEnabled(Rule):
         "are not settings modules; app.run(debug=True) (Bandit B201)."
     )
     calls = frozenset(config.DEBUG_CALLS) | config.DEBUGGED_APPLICATION | {"update", "from_mapping", "setdefault"}
+    sees_local_assigns = False  # settings, session keys, attributes only
     node_types = (ast.Assign, ast.Call)
     report_types = (ast.Assign, ast.Call)
 

@@ -454,6 +454,7 @@ class PlaintextPasswordStorage(Rule):
         "which hash; objects that hold a password to log in somewhere else "
         "(`self.password = password` outside a model class)."
     )
+    sees_local_assigns = False  # settings, session keys, attributes only
     node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call, ast.Assign)
 
