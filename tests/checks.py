@@ -90,17 +90,20 @@ def check_program(source: str | bytes, filename: str = "app/views.py") -> list[F
     return first
 
 
-def bandit_scan(path: Path, include) -> tuple[list, list]:
-    """Bandit in-process on one file with the tests ``include``d: (issues, skipped)."""
+def bandit_scan(path: Path, include=None, debug: bool = True,
+                exclude=()) -> tuple[list, list]:
+    """Bandit in-process on a file or a directory, with the tests ``include``d
+    (``None``: every test but those ``exclude``d): (issues, skipped)."""
     from bandit.core import config as b_config
     from bandit.core import manager as b_manager
 
     # debug=True: an exception in a test aborts the file (and lands in
     # ``skipped``) instead of being logged and ignored
-    mgr = b_manager.BanditManager(b_config.BanditConfig(), "file", debug=True,
-                                  quiet=True, ignore_nosec=True,
-                                  profile={"include": set(include), "exclude": set()})
-    mgr.discover_files([str(path)])
+    profile = {"include": set(include) if include is not None else set(),
+               "exclude": set(exclude)}
+    mgr = b_manager.BanditManager(b_config.BanditConfig(), "file", debug=debug,
+                                  quiet=True, ignore_nosec=True, profile=profile)
+    mgr.discover_files([str(path)], recursive=True)
     mgr.run_tests()
     return mgr.get_issue_list(), mgr.skipped
 

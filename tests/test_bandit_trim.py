@@ -17,10 +17,11 @@ import pytest
 
 import secguide
 
-bandit_manager = pytest.importorskip("bandit.core.manager")
-bandit_config = pytest.importorskip("bandit.core.config")
+pytest.importorskip("bandit.core.manager")
 
 import bandit_ext.plugins as plugins  # noqa: E402
+from secguide.registry import ALL_RULES  # noqa: E402
+from tests.checks import bandit_scan  # noqa: E402
 
 #: a name that makes Bandit's walk raise (see ``abandon``): Bandit then skips
 #: the file with "exception while scanning file" and never runs its File check
@@ -48,19 +49,14 @@ VIEW = textwrap.dedent('''\
 ''')
 
 
-def run_bandit(paths, tests=None):
-    conf = bandit_config.BanditConfig()
-    profile = {"include": set(tests)} if tests else {}
-    mgr = bandit_manager.BanditManager(conf, "file", profile=profile)
-    mgr.discover_files([str(p) for p in paths], recursive=True)
-    mgr.run_tests()
+def run_bandit(directory, tests=None):
+    issues, skipped = bandit_scan(directory, tests, debug=False)
     found = {}
-    for issue in mgr.get_issue_list():
+    for issue in issues:
         if issue.test_id.startswith("SCG"):
             found.setdefault(Path(issue.fname).name, set()).add(
                 (issue.lineno, issue.test_id))
-    skipped = {Path(name).name: why for name, why in mgr.skipped}
-    return found, skipped
+    return found, {Path(name).name: why for name, why in skipped}
 
 
 def engine(path: Path, select=None):
@@ -103,7 +99,7 @@ def test_many_files_in_one_run_agree_with_the_engine(tmp_path, spy):
                fixtures / "SCG502" / "good.py", fixtures / "SCG701" / "bad.py"]
     for i, src in enumerate(sources):
         (tmp_path / f"f{i}_{src.parent.name}_{src.stem}.py").write_text(src.read_text())
-    found, skipped = run_bandit([tmp_path])
+    found, skipped = run_bandit(tmp_path)
     assert not skipped
     for path in sorted(tmp_path.glob("*.py")):
         assert found.get(path.name, set()) == engine(path), path.name
@@ -118,7 +114,7 @@ def test_file_after_an_abandoned_walk_without_findings(tmp_path, spy):
     # analysed at its File check and reports there
     (tmp_path / "a.py").write_text("import subprocess\nsubprocess.call(['ls'])\n" + CRASH)
     (tmp_path / "b.py").write_text(VIEW)
-    found, skipped = run_bandit([tmp_path])
+    found, skipped = run_bandit(tmp_path)
     assert skipped.get("a.py") == "exception while scanning file"
     expected = engine(tmp_path / "b.py")
     assert {code for _, code in expected} >= {"SCG101", "SCG502", "SCG601"}
@@ -134,7 +130,7 @@ def test_file_after_an_abandoned_walk_with_findings(tmp_path, spy):
         "import hashlib\n\n\ndef h(password):\n"
         "    return hashlib.md5(password.encode()).hexdigest()\n\n\n" + CRASH)
     (tmp_path / "b.py").write_text("import os\nos.umask(0)\n" + VIEW)
-    found, skipped = run_bandit([tmp_path])
+    found, skipped = run_bandit(tmp_path)
     assert skipped.get("a.py") == "exception while scanning file"
     expected = engine(tmp_path / "b.py")
     assert (2, "SCG905") in expected
@@ -145,9 +141,9 @@ def test_file_after_an_abandoned_walk_with_findings(tmp_path, spy):
 def test_selection_still_applies_with_trimming(tmp_path):
     (tmp_path / "a.py").write_text(VIEW)
     (tmp_path / "b.py").write_text(VIEW)
-    found, _ = run_bandit([tmp_path], tests=["SCG101"])
+    found, _ = run_bandit(tmp_path, tests=["SCG101"])
     assert found == {"a.py": {(14, "SCG101")}, "b.py": {(14, "SCG101")}}
-    found, _ = run_bandit([tmp_path], tests=["SCG601", "B608"])
+    found, _ = run_bandit(tmp_path, tests=["SCG601", "B608"])
     assert found == {"a.py": {(18, "SCG601")}, "b.py": {(18, "SCG601")}}
 
 
@@ -155,17 +151,13 @@ def test_trimmed_lists_keep_bandits_tests(tmp_path):
     # Bandit's own findings are the same with and without the pack's tests
     (tmp_path / "a.py").write_text(VIEW)
     (tmp_path / "b.py").write_text("import subprocess\nsubprocess.call('ls ' + x, shell=True)\n")
-    conf = bandit_config.BanditConfig()
 
-    def bandit_ids(profile):
-        mgr = bandit_manager.BanditManager(conf, "file", profile=profile)
-        mgr.discover_files([str(tmp_path)], recursive=True)
-        mgr.run_tests()
+    def bandit_ids(exclude):
+        issues, _ = bandit_scan(tmp_path, debug=False, exclude=exclude)
         return sorted((Path(i.fname).name, i.lineno, i.test_id)
-                      for i in mgr.get_issue_list() if not i.test_id.startswith("SCG"))
+                      for i in issues if not i.test_id.startswith("SCG"))
 
-    codes = {r.code for r in secguide.registry.ALL_RULES}
-    with_pack = bandit_ids({})
-    without = bandit_ids({"exclude": codes})
+    with_pack = bandit_ids(())
+    without = bandit_ids({r.code for r in ALL_RULES})
     assert with_pack == without
     assert ("b.py", 2, "B602") in with_pack
