@@ -38,11 +38,19 @@ def words(name: str) -> list[str]:
     return [w.lower() for w in _SPLIT.findall(name)]
 
 
-@functools.lru_cache(maxsize=8192)  # pure; names repeat across a codebase
 def is_password_name(name: str, extra: tuple[str, ...] = ()) -> bool:
     """Does a variable/attribute/field named ``name`` hold a raw password?"""
     if not name:
         return False
+    if not extra:
+        low = name.lower()
+        if "pass" not in low and "pw" not in low:
+            return False  # every word of PASSWORD_WORDS contains one of these
+    return _is_password_name(name, extra)
+
+
+@functools.lru_cache(maxsize=8192)  # pure; names repeat across a codebase
+def _is_password_name(name: str, extra: tuple[str, ...]) -> bool:
     low = name.lower()
     if low in extra:
         return True

@@ -57,3 +57,56 @@ def test_secret_names(name, kind):
 ])
 def test_identifiers_are_not_secrets(name):
     assert secret_kind(name) is None
+
+
+def _vocabulary_names():
+    """Names built from every vocabulary word, in the spellings code uses."""
+    from secguide import vocab
+
+    words = set(vocab.PASSWORD_WORDS | vocab.SECRET_WORDS | vocab.SECRET_HEADERS)
+    words |= {f"{q}_key" for q in vocab.SECRET_KEY_QUALIFIERS}
+    words |= {f"{q}_code" for q in vocab.CODE_QUALIFIERS}
+    words |= {"apikey", "privkey", "secretkey", "accesskey", "userpassword", "passwd_new"}
+    names = set()
+    for w in words:
+        camel = "".join(p.capitalize() for p in w.replace("-", "_").split("_"))
+        for form in (w, w.upper(), camel, camel[:1].lower() + camel[1:]):
+            names |= {form, f"user_{form}", f"{form}_value", f"new{form}", f"the_{form}_2"}
+    return sorted(names)
+
+
+def test_label_prefilter_is_exact():
+    """The quick test that answers most names without splitting them never
+    drops a label: checked on every vocabulary word in many spellings and on
+    every name of the fixtures and the engine's own code."""
+    import ast
+    import pathlib
+
+    from secguide.analysis.context import _name_labels, _name_labels_full
+
+    names = set(_vocabulary_names())
+    root = pathlib.Path(__file__).resolve().parent.parent
+    for path in [*root.glob("tests/fixtures/**/*.py"), *root.glob("secguide/**/*.py")]:
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.Attribute):
+                names.add(node.attr)
+            elif isinstance(node, ast.arg):
+                names.add(node.arg)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names.add(node.value[:200])
+    labelled = [n for n in names if _name_labels_full(n, (), ())]
+    assert len(labelled) > 300  # the check below would be vacuous otherwise
+    assert [n for n in names if _name_labels(n, (), ()) != _name_labels_full(n, (), ())] == []
+    # with the user's own names, nothing is skipped
+    assert _name_labels("pin", ("pin",), ()) == _name_labels_full("pin", ("pin",), ())
+    assert _name_labels("mfa_seed", (), ("mfa_seed",)) == _name_labels_full("mfa_seed", (), ("mfa_seed",))
+    assert _name_labels("mfa_seed", (), ("mfa_seed",))
+
+
+def test_password_prefilter_is_exact():
+    from secguide.vocab import _is_password_name
+
+    for name in _vocabulary_names():
+        assert is_password_name(name) == _is_password_name(name, ()), name

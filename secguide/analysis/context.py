@@ -167,8 +167,11 @@ class FileContext:
         self._module_has: set[str] = set()
         self._url_views: frozenset = frozenset()
         self._label_cache: dict[str, frozenset] = {}
-        self._extra_pw = tuple(n.lower() for n in options.password_names)
-        self._extra_secret = tuple(n.lower() for n in options.secret_names)
+        #: the user's extra password and secret names, lower-cased
+        self.extra_password_names = self._extra_pw = tuple(
+            n.lower() for n in options.password_names)
+        self.extra_secret_names = self._extra_secret = tuple(
+            n.lower() for n in options.secret_names)
         self._user_san: dict[str, str] = {
             **{n: "html" for n in options.html_sanitizers},
             **{n: "sql" for n in options.sql_sanitizers}}
@@ -232,13 +235,12 @@ class FileContext:
     def call_name(self, call: ast.Call) -> str | None:
         """Qualified name of what ``call`` calls (``hashlib.sha256``), or None."""
         key = id(call)
-        try:
-            return self._call_names[key]
-        except KeyError:
+        q = self._call_names.get(key, _MISSING)
+        if q is _MISSING:
             q = self.value(call.func).qual
             q = web.ALIASES.get(q, q) if q else None
             self._call_names[key] = q
-            return q
+        return q
 
     @staticmethod
     def keyword(call: ast.Call, name: str) -> ast.AST | None:
@@ -307,9 +309,12 @@ class FileContext:
         self._memo = {}
         t = type(st)
         rules = self._active.get(t)
-        if t is ast.Assign and self.fn is not None and rules and \
-                all(type(x) is ast.Name for x in st.targets):
-            rules = self._active.get(LOCAL_ASSIGN)
+        if t is ast.Assign and rules and self.fn is not None:
+            for x in st.targets:
+                if type(x) is not ast.Name:
+                    break
+            else:
+                rules = self._active.get(LOCAL_ASSIGN)
         if rules:
             for r in rules:
                 r.check(st, self)
@@ -619,8 +624,11 @@ class FileContext:
     def _def(self, st) -> None:
         for d in st.decorator_list:
             self._walk(d)
-        for d in st.args.defaults + [d for d in st.args.kw_defaults if d is not None]:
+        for d in st.args.defaults:
             self._walk(d)
+        for d in st.args.kw_defaults:
+            if d is not None:
+                self._walk(d)
         class_info = self._class_info
         info = analyse_function(st, self._resolve, self._module_has,
                                 class_info if self.scope.is_class else None, self.filename,
@@ -1474,8 +1482,20 @@ _EVALUATORS: dict[type, Callable] = {
 }
 
 
-@functools.lru_cache(maxsize=16384)  # pure: names repeat across files
+#: every name that gets a label contains one of these (lower-cased): the
+#: words of PASSWORD_WORDS, of the loggable SECRET_WORDS, "key", "code" and
+#: the credential headers.  Most names contain none and are answered here.
+_LABEL_HINT = re.compile(r"pass|pw|secret|cred|token|bearer|jwt|sessionid|otp|pin|code|key|auth")
+
+
 def _name_labels(name: str, extra_pw: tuple, extra_secret: tuple) -> frozenset:
+    if not extra_pw and not extra_secret and _LABEL_HINT.search(name.lower()) is None:
+        return EMPTY
+    return _name_labels_full(name, extra_pw, extra_secret)
+
+
+@functools.lru_cache(maxsize=16384)  # pure: names repeat across files
+def _name_labels_full(name: str, extra_pw: tuple, extra_secret: tuple) -> frozenset:
     lab = PASSWORD if is_password_name(name, extra_pw) else EMPTY
     if secret_kind(name, extra_secret) in LOGGABLE_SECRET_KINDS or lab:
         lab = lab | SECRET
@@ -1716,6 +1736,7 @@ def _join_safe(a: frozenset, b: frozenset) -> frozenset:
     return ((a | b) - SAFE_LABELS) | (a & b & SAFE_LABELS)
 
 
+_MISSING = object()
 _ARG_LABELS = frozenset(f"arg{i}" for i in range(16))
 _ARG_INDEX = {f"arg{i}": i for i in range(16)}
 _ARG_FROZEN = [frozenset({f"arg{i}"}) for i in range(16)]

@@ -465,6 +465,14 @@ class MassAssignment(Rule):
 
     def check(self, node, ctx):
         func = node.func
+        star = None
+        for k in node.keywords:
+            if k.arg is None:
+                star = k.value
+                break
+        if star is None and not (type(func) is ast.Attribute and func.attr == "update"
+                                 or len(node.args) >= 2):
+            return  # most calls: no **kwargs, not update(), not setattr(o, k, v)
         q = ctx.call_name(node)
         if q == "builtins.setattr" and len(node.args) >= 2:
             self._flag(ctx, node, ctx.value(node.args[1]), "setattr() keys", keys=True)
@@ -474,7 +482,6 @@ class MassAssignment(Rule):
                 isinstance(func.value, ast.Call) and ctx.call_name(func.value) == "builtins.vars"):
             self._flag(ctx, node, ctx.value(node.args[0]), ctx.source_text(func) + "()")
             return
-        star = next((k.value for k in node.keywords if k.arg is None), None)
         if star is None:
             return
         name = func.attr if type(func) is ast.Attribute else (

@@ -358,8 +358,8 @@ def _secretish(ctx, node) -> str | None:
         return None  # TOKEN_STRING, SECRET_KEY_FALLBACKS: constants about a secret
     if len(ws) > 1 and ws[-1] in ("hash", "hashed", "digest") and is_password_name(ws[-2]):
         return "password hash"
-    kind = secret_kind(name, tuple(n.lower() for n in ctx.options.secret_names))
-    if kind is None and is_password_name(name, tuple(n.lower() for n in ctx.options.password_names)):
+    kind = secret_kind(name, ctx.extra_secret_names)
+    if kind is None and is_password_name(name, ctx.extra_password_names):
         kind = "password"
     return kind if kind in _TIMING_KINDS else None
 

@@ -97,7 +97,7 @@ class HardcodedSecret(Rule):
             return
         if ctx.is_test_file:
             return
-        extra = tuple(n.lower() for n in ctx.options.secret_names)
+        extra = ctx.extra_secret_names
         if t is ast.Dict:
             # {"PASSWORD": "..."} in DATABASES, {"api_key": "..."} in a client config
             for k, value in zip(node.keys, node.values):
@@ -226,7 +226,7 @@ class SecretEnvFallback(Rule):
         default = ctx.arg(node, 1, "default")
         if default is None:
             return
-        if secret_kind(name.cval, tuple(n.lower() for n in ctx.options.secret_names)) \
+        if secret_kind(name.cval, ctx.extra_secret_names) \
                 not in config.LITERAL_SECRET_KINDS and name.cval.upper() not in config.SECRET_SETTINGS:
             return
         v = ctx.value(default)

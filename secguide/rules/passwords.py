@@ -483,21 +483,21 @@ class PlaintextPasswordStorage(Rule):
             func.id if isinstance(func, ast.Name) else "")
         if name in _HASHING_CREATORS:
             return
-        if _model_constructor(name) or name in _CREATE_CALLS:
-            for kw in node.keywords:
-                if kw.arg and kw.arg.lower() in _COLUMNS and _raw_password(ctx.value(kw.value)):
-                    ctx.report(self, node, source=_src(ctx, kw.value),
-                               where=f"as {kw.arg}= of {ctx.source_text(func)}()")
-                    return
+        for kw in node.keywords:
+            if kw.arg and kw.arg.lower() in _COLUMNS and (
+                    name in _CREATE_CALLS or _model_constructor(name)) and \
+                    _raw_password(ctx.value(kw.value)):
+                ctx.report(self, node, source=_src(ctx, kw.value),
+                           where=f"as {kw.arg}= of {ctx.source_text(func)}()")
+                return
         q = ctx.call_name(node)
         if q in ("json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump") and node.args and \
                 _raw_password(ctx.value(node.args[0])):
             ctx.report(self, node, source=_src(ctx, node.args[0]), where="in a file")
             return
         if isinstance(func, ast.Attribute):
-            recv = ctx.value(func.value)
             if func.attr in ("write", "writelines", "write_text") and node.args and (
-                    recv.qual in ("io.File", "pathlib.Path") or isinstance(
+                    ctx.value(func.value).qual in ("io.File", "pathlib.Path") or isinstance(
                         func.value, ast.Call) and ctx.call_name(func.value) == "pathlib.Path"):
                 v = ctx.value(node.args[0])
                 if _raw_password(v):
