@@ -57,6 +57,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--tools", default="flake8,bandit",
+                    help="comma-separated hosts to measure (default: both)")
     args = ap.parse_args()
     py = sys.executable
     from secguide.registry import ALL_RULES
@@ -70,6 +72,8 @@ def main() -> int:
         "bandit+scg": [py, "-m", "bandit", "-q", "-r", "-f", "json", "-o", os.devnull,
                        args.corpus],
     }
+    tools = args.tools.split(",")
+    runs = {k: v for k, v in runs.items() if k.split("+")[0] in tools}
     times: dict[str, list[float]] = {k: [] for k in runs}
     peaks: dict[str, int] = {k: 0 for k in runs}
     for _ in range(args.repeat):
@@ -78,7 +82,7 @@ def main() -> int:
             times[name].append(cpu)
             peaks[name] = max(peaks[name], rss)
     med = {k: statistics.median(v) for k, v in times.items()}
-    for host in ("flake8", "bandit"):
+    for host in tools:
         plain, pack = med[host], med[host + "+scg"]
         # each round runs both back to back: its ratio is the least noisy figure
         rounds = [b / a for a, b in zip(times[host], times[host + "+scg"])]
