@@ -201,7 +201,12 @@ LOGGABLE_SECRET_KINDS = frozenset({"password", "token", "secret", "api key", "ke
                                    "one-time code"})
 
 
-@functools.lru_cache(maxsize=8192)  # pure; names repeat across a codebase
+#: every name with a secret kind contains one of these (lower-cased): the
+#: words of SECRET_WORDS, "key", "code" and the credential headers
+_SECRET_HINT = re.compile(r"pass|pw|secret|token|key|sig|digest|hmac|otp|cred|bearer|jwt|"
+                          r"pin|nonce|salt|cookie|sessionid|code|auth")
+
+
 def secret_kind(name: str, extra: tuple[str, ...] = ()) -> str | None:
     """The kind of secret a variable/attribute/key named ``name`` holds, or None.
 
@@ -210,6 +215,13 @@ def secret_kind(name: str, extra: tuple[str, ...] = ()) -> str | None:
     """
     if not name or len(name) > 80:
         return None
+    if not extra and _SECRET_HINT.search(name.lower()) is None:
+        return None  # most names: no secret word in them at all
+    return _secret_kind(name, extra)
+
+
+@functools.lru_cache(maxsize=8192)  # pure; names repeat across a codebase
+def _secret_kind(name: str, extra: tuple[str, ...]) -> str | None:
     low = name.lower()
     if low in extra:
         return "secret"

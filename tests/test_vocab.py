@@ -64,6 +64,7 @@ def _vocabulary_names():
     from secguide import vocab
 
     words = set(vocab.PASSWORD_WORDS | vocab.SECRET_WORDS | vocab.SECRET_HEADERS)
+    words |= {f"{w}_{t}" for w in ("token", "secret", "password") for t in vocab.VALUE_TAILS}
     words |= {f"{q}_key" for q in vocab.SECRET_KEY_QUALIFIERS}
     words |= {f"{q}_code" for q in vocab.CODE_QUALIFIERS}
     words |= {"apikey", "privkey", "secretkey", "accesskey", "userpassword", "passwd_new"}
@@ -105,8 +106,11 @@ def test_label_prefilter_is_exact():
     assert _name_labels("mfa_seed", (), ("mfa_seed",))
 
 
-def test_password_prefilter_is_exact():
-    from secguide.vocab import _is_password_name
+def test_password_and_secret_prefilters_are_exact():
+    from secguide.vocab import _is_password_name, _secret_kind
 
-    for name in _vocabulary_names():
+    names = _vocabulary_names()
+    assert sum(1 for n in names if _secret_kind(n, ())) > 300
+    for name in names:
         assert is_password_name(name) == _is_password_name(name, ()), name
+        assert secret_kind(name) == _secret_kind(name, ()), name

@@ -744,7 +744,7 @@ class FileContext:
             if not info.is_route or p in info.depends_params:
                 # a helper's parameter: labelled so its summary says which
                 # arguments reach the return value
-                env[p] = Value(labels=labels | _arg_label(i))
+                env[p] = Value(labels=labels | _arg_label(i) if labels else _arg_label(i))
                 continue
             conv = info.path_params.get(p)
             if conv is not None and conv in NUMERIC_CONVERTERS:
@@ -1781,7 +1781,9 @@ def _target_names(target) -> list[str]:
 
 
 def _is_terminating_call(expr: ast.AST) -> bool:
-    if isinstance(expr, ast.Call):
-        name = dotted(expr.func) or ""
-        return name.rsplit(".", 1)[-1] in _TERMINATING_CALLS
+    if type(expr) is ast.Call:
+        func = expr.func
+        tf = type(func)
+        last = func.attr if tf is ast.Attribute else (func.id if tf is ast.Name else None)
+        return last in _TERMINATING_CALLS and dotted(func) is not None
     return False

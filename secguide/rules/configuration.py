@@ -139,7 +139,9 @@ class HardcodedSecret(Rule):
                 ctx.report(self, _literal_node(key, node),
                            what=f"the signing key of {ctx.source_text(node.func)}()")
                 return
-        for name, value, _ in setting_assignments(node, ctx):
+        func = node.func
+        for name, value, _ in setting_assignments(node, ctx) if type(func) is ast.Attribute \
+                and func.attr in ("update", "from_mapping", "setdefault") else ():
             if name.upper() in config.SECRET_SETTINGS and _literal_secret(ctx.value(value)):
                 ctx.report(self, _literal_node(value, node), what=name)
                 return

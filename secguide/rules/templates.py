@@ -115,6 +115,9 @@ class AutoescapeDisabledConfig(Rule):
             return
         if type(node) is ast.Assign:
             target = node.targets[0] if len(node.targets) == 1 else None
+            if type(target) is ast.Name and target.id != "TEMPLATES" and \
+                    not target.id.endswith("jinja_options"):
+                return  # the common ``name = value``: nothing this rule looks for
             name = dotted(target) if target is not None else None
             if isinstance(target, ast.Subscript) and _false(ctx, node.value):
                 # TEMPLATES[0]["OPTIONS"]["autoescape"] = False
