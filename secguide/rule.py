@@ -70,6 +70,9 @@ class Rule:
     #: for Call rules: the qualified names (``hashlib.sha256``) and last names
     #: (``execute``) of the calls ``check`` wants; None means every call
     calls: ClassVar[frozenset | None] = None
+    #: for Call rules with ``calls``: also check every call that has keyword
+    #: arguments (``**kwargs``, ``password=...``, ``secret_key="..."``)
+    calls_with_keywords: ClassVar[bool] = False
     #: only analysed inside functions that handle web requests
     needs_route: ClassVar[bool] = False
     #: for Assign rules: False when the rule never reports ``name = value``

@@ -382,3 +382,46 @@ def test_django_helpers_taking_request_are_not_views():
         return HttpResponse("<p>" + name + "</p>")
     """
     assert codes(src, filename="auth/helpers.py") == [(6, "SCG201")]
+
+
+def test_call_index_calls_each_rule_once_per_call():
+    """A rule indexed under a call's qualified name, its last name and
+    "every call with keywords" is called once per call, and only on calls
+    one of those keys matches; a rule without ``calls`` sees every call."""
+    import ast
+
+    from secguide.analysis.context import DispatchTables, FileContext
+    from secguide.options import DEFAULT_OPTIONS
+
+    seen: dict[str, list[str]] = {"indexed": [], "every": []}
+
+    class Indexed(Rule):
+        code = "SCG990"
+        node_types = (ast.Call,)
+        calls = frozenset({"os.system", "system", "json.dumps"})
+        calls_with_keywords = True
+
+        def check(self, node, ctx):
+            seen["indexed"].append(ast.unparse(node))
+
+    class Every(Rule):
+        code = "SCG991"
+        node_types = (ast.Call,)
+
+        def check(self, node, ctx):
+            seen["every"].append(ast.unparse(node))
+
+    src = textwrap.dedent("""
+        import os, json
+        os.system("ls")
+        os.system("ls", flag=True)
+        json.dumps(1)
+        print(2)
+        print(3, end="")
+        run(**opts)
+    """)
+    tables = DispatchTables([Indexed(), Every()])
+    FileContext(ast.parse(src), "m.py", tables, DEFAULT_OPTIONS).run()
+    assert seen["indexed"] == ["os.system('ls')", "os.system('ls', flag=True)",
+                               "json.dumps(1)", "print(3, end='')", "run(**opts)"]
+    assert len(seen["every"]) == 6

@@ -96,6 +96,8 @@ class _Scope:
 
 #: dispatch key of an Assign to plain names inside a function
 LOCAL_ASSIGN = "local-assign"
+#: key, in the call index, of the rules that see every call with keywords
+KEYWORD_CALLS = "(keywords)"
 
 
 class DispatchTables:
@@ -116,7 +118,8 @@ class DispatchTables:
         for rule in rules:
             for t in rule.node_types:
                 if t is ast.Call and rule.calls is not None:
-                    for key in rule.calls:
+                    keys = rule.calls | {KEYWORD_CALLS} if rule.calls_with_keywords else rule.calls
+                    for key in keys:
                         calls[key] = calls.get(key, ()) + (rule,)
                         if not rule.needs_route:
                             calls_plain[key] = calls_plain.get(key, ()) + (rule,)
@@ -893,18 +896,24 @@ class FileContext:
         by_last = index.get(last) if last is not None else None
         q = self.call_name(call)
         by_qual = index.get(q) if q is not None else None
-        if by_qual is None:
-            if by_last is None:
+        by_kw = index.get(KEYWORD_CALLS) if call.keywords else None
+        if by_kw is None:
+            if by_qual is None:
+                if by_last is not None:
+                    for r in by_last:
+                        r.check(call, self)
                 return
-            for r in by_last:
-                r.check(call, self)
-            return
-        for r in by_qual:
-            r.check(call, self)
-        if by_last is not None:
-            for r in by_last:
-                if r not in by_qual:
+            if by_last is None:
+                for r in by_qual:
                     r.check(call, self)
+                return
+        done: tuple = ()
+        for rules in (by_qual, by_last, by_kw):
+            if rules is not None:
+                for r in rules:
+                    if r not in done:
+                        r.check(call, self)
+                done += rules
 
     def _walk_comprehension(self, node) -> None:
         """Walk a comprehension with its loop variables bound, as at run time."""

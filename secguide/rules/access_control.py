@@ -460,6 +460,8 @@ class MassAssignment(Rule):
         "Django forms' cleaned_data); `**kwargs` whose origin is not untrusted "
         "input."
     )
+    calls = frozenset({"builtins.setattr", "setattr", "update"})
+    calls_with_keywords = True  # Model(**data)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
 

@@ -85,6 +85,8 @@ class HardcodedSecret(Rule):
         "names other than framework settings, identifier-like values "
         "(`\"set-password\"`, `\"read_only\"`); URLs without a password; test modules."
     )
+    calls = frozenset(config.SIGNING_KEY_ARGS) | {"update", "from_mapping", "setdefault"}
+    calls_with_keywords = True  # Client(api_key="...")
     node_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant, ast.Dict)
     report_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant)
 

@@ -455,6 +455,9 @@ class PlaintextPasswordStorage(Rule):
         "(`self.password = password` outside a model class)."
     )
     sees_local_assigns = False  # settings, session keys, attributes only
+    calls = frozenset({"json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump", "write",
+                       "writelines", "write_text", "execute", "executemany"})
+    calls_with_keywords = True  # User(password=...)
     node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call, ast.Assign)
 
