@@ -76,8 +76,9 @@ class Rule:
     #: only analysed inside functions that handle web requests
     needs_route: ClassVar[bool] = False
     #: for Assign rules: False when the rule never reports ``name = value``
-    #: inside a function (settings, session keys, attributes), so the shared
-    #: pass skips it on those statements, the most common ones
+    #: in a function body (settings, session keys, attributes, class
+    #: attributes), so the shared pass skips it on those statements, the
+    #: most common ones
     sees_local_assigns: ClassVar[bool] = True
     default_enabled: ClassVar[bool] = True
 

@@ -312,7 +312,7 @@ class FileContext:
         self._memo = {}
         t = type(st)
         rules = self._active.get(t)
-        if t is ast.Assign and rules and self.fn is not None:
+        if t is ast.Assign and rules and self.fn is not None and not self.scope.is_class:
             for x in st.targets:
                 if type(x) is not ast.Name:
                     break

@@ -248,6 +248,7 @@ class WeakWorkFactor(Rule):
         "`min-pbkdf2-sha256-iterations`, ...)."
     )
     calls = _WORK_FACTOR_CALLS
+    sees_local_assigns = False  # class attributes of hasher subclasses only
     node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call, ast.Assign)
 
