@@ -62,7 +62,8 @@ class Rule:
     fix: ClassVar[str]
     #: what the rule deliberately leaves alone
     not_flagged: ClassVar[str] = ""
-    #: node classes ``check`` is called with
+    #: node classes ``check`` is called with (``ast.Constant``: string
+    #: constants only; numbers, None and bytes never reach a rule)
     node_types: ClassVar[tuple[type, ...]] = ()
     #: node classes a finding of this rule may be reported on (Bandit needs
     #: to register the test for these)

@@ -19,7 +19,6 @@ import contextlib
 import functools
 import operator
 import re
-from ast import AST
 from typing import Callable
 
 from secguide.analysis.functions import (NUMERIC_ANNOTATIONS, NUMERIC_CONVERTERS,
@@ -98,6 +97,8 @@ class _Scope:
 LOCAL_ASSIGN = "local-assign"
 #: key, in the call index, of the rules that see every call with keywords
 KEYWORD_CALLS = "(keywords)"
+#: dispatch key of the Constant rules: they see string constants only
+STR_CONSTANT = "str-constant"
 
 
 class DispatchTables:
@@ -129,6 +130,8 @@ class DispatchTables:
                     plain[t] = plain.get(t, ()) + (rule,)
         # ``name = value`` inside a function: the Assign rules that look at it
         for table in (dispatch, plain):
+            if ast.Constant in table:
+                table[STR_CONSTANT] = table.pop(ast.Constant)
             if ast.Assign in table:
                 table[LOCAL_ASSIGN] = tuple(r for r in table[ast.Assign] if r.sees_local_assigns)
         self.dispatch = dispatch
@@ -855,36 +858,47 @@ class FileContext:
     def _walk(self, node: ast.AST) -> None:
         """Visit ``node`` and its sub-expressions, calling the rules."""
         active = self._active
+        children = _CHILDREN
+        str_rules = active.get(STR_CONSTANT)
         stack = [node]
         pop = stack.pop
         push = stack.append
+        extend = stack.extend
         while stack:
             n = pop()
             t = type(n)
+            if t is ast.Constant:  # the most common node: no children
+                if str_rules and type(n.value) is str:
+                    for r in str_rules:
+                        r.check(n, self)
+                continue
             rules = active.get(t)
             if rules:
                 for r in rules:
                     r.check(n, self)
-            if t is ast.Call and self._active_calls:
-                self._dispatch_call(n)
+            if t is ast.Call:
+                if self._active_calls:
+                    self._dispatch_call(n)
             elif t is ast.NamedExpr:
                 self._bind(n.target, self.value(n.value))
             elif t in _COMPREHENSIONS:
                 self._walk_comprehension(n)
                 continue
-            fields = _CHILD_FIELDS.get(t)
-            if fields is None:
-                fields = _child_fields(t)
-            for f in fields:
-                c = getattr(n, f, None)
-                if c is None:
-                    continue
+            get = children.get(t)
+            if get is None:
+                continue  # a leaf (Name), a None slot (Dict keys) or not a node
+            if type(get) is tuple:  # one field
+                c = get[0](n)
                 if type(c) is list:
-                    for x in c:
-                        if isinstance(x, AST):
-                            push(x)
-                elif isinstance(c, AST):
+                    extend(c)
+                elif c is not None:
                     push(c)
+            else:
+                for c in get(n):
+                    if type(c) is list:
+                        extend(c)
+                    elif c is not None:
+                        push(c)
 
     def _dispatch_call(self, call: ast.Call) -> None:
         """Call the rules indexed under this call's qualified name or its
@@ -1538,24 +1552,38 @@ def _url_views(body: list) -> frozenset:
     return frozenset(names)
 
 
-#: per node type, the fields that hold sub-expressions to visit
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 #: fields that never hold a node (names, flags, numbers) or need no visit
 _SKIP_FIELDS = frozenset({"ctx", "type_comment", "kind", "id", "attr", "arg",
                           "conversion", "is_async", "simple", "level",
                           "module", "asname"})
 
 
-def _child_fields(t: type) -> tuple[str, ...]:
-    fields = tuple(f for f in t._fields if f not in _SKIP_FIELDS)
-    if issubclass(t, ast.stmt):
-        # statements inside expressions do not exist; a nested statement
-        # list (lambda has none) is walked by _stmt
-        fields = ()
-    if t is ast.Constant:
-        fields = ()
-    _CHILD_FIELDS[t] = fields
-    return fields
+def _node_classes(root: type = ast.AST) -> list[type]:
+    out = []
+    for sub in root.__subclasses__():
+        out.append(sub)
+        out += _node_classes(sub)
+    return out
+
+
+def _children_getters() -> dict:
+    """Per expression node class, a getter of the fields that hold its
+    sub-expressions: ``attrgetter(f1, f2)`` (a tuple of values) for several
+    fields, ``(attrgetter(f),)`` for one.  Leaves, statements (walked by
+    ``_stmt``) and constants have none.  Built once, at import."""
+    table = {}
+    for t in _node_classes():
+        if issubclass(t, ast.stmt) or t is ast.Constant:
+            continue
+        fields = tuple(f for f in getattr(t, "_fields", ()) if f not in _SKIP_FIELDS)
+        if len(fields) == 1:
+            table[t] = (operator.attrgetter(fields[0]),)
+        elif fields:
+            table[t] = operator.attrgetter(*fields)
+    return table
+
+
+_CHILDREN: dict = _children_getters()
 
 
 def _build(parts: list[Value], how: str, extra_text: str = "", holes: bool = True) -> Value:
