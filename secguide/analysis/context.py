@@ -186,6 +186,9 @@ class FileContext:
         #: test modules and test settings (see _test_file)
         self.is_test_file = self._test_file(filename)
         self._call_names: dict[int, str | None] = {}
+        #: first names of the ``a.b`` keys ever bound in an environment: an
+        #: attribute of any other name is not looked up as a dotted key
+        self._dotted_bases: set[str] = set()
         self._module_scope = self.scope
 
     # ------------------------------------------------------------------ API
@@ -770,11 +773,13 @@ class FileContext:
         ci = info.class_info
         if ci is not None and ci.consts and info.params[:1] in (["self"], ["cls"]):
             first = info.params[0]
+            self._dotted_bases.add(first)
             for k, v in ci.consts.items():
                 env[f"{first}.{k}"] = v
         if ci is not None and (info.framework == "django" or (
                 ("django" in self._module_has or "rest_framework" in self._module_has)
                 and any(b.rsplit(".", 1)[-1].endswith(_CBV_SUFFIXES) for b in ci.bases))):
+            self._dotted_bases.add("self")
             env["self.request"] = Value(qual="django.http.HttpRequest")
             env["self.kwargs"] = Value(taint=(Origin("self.kwargs", node.lineno, "map"),),
                                        typ="map")
@@ -816,6 +821,7 @@ class FileContext:
         elif t is ast.Attribute:
             base = dotted(target.value)
             if base is not None and base.count(".") < 2:
+                self._dotted_bases.add(base.split(".", 1)[0])
                 self.scope.env[f"{base}.{target.attr}"] = v
         elif t is ast.Subscript:
             if isinstance(target.value, ast.Name):
@@ -999,7 +1005,7 @@ class FileContext:
     def _ev_attribute(self, node: ast.Attribute) -> Value:
         attr = node.attr
         base_node = node.value
-        if type(base_node) is ast.Name:
+        if type(base_node) is ast.Name and base_node.id in self._dotted_bases:
             tracked = self._lookup_dotted(base_node.id + "." + attr)
             if tracked is not None:
                 return tracked.with_labels(self.name_labels(attr))

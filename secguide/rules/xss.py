@@ -147,7 +147,9 @@ class UnescapedHtmlResponse(Rule):
     def _assignment(self, node, ctx):
         if ctx.fn is None or len(node.targets) != 1:
             return
-        st = ctx.fn.state.setdefault(self.code, {"vars": {}, "pending": {}})
+        st = ctx.fn.state.get(self.code)
+        if st is None:
+            st = ctx.fn.state[self.code] = {"vars": {}, "pending": {}}
         target = node.targets[0]
         if isinstance(target, ast.Name) and isinstance(node.value, ast.Call):
             st["vars"][id(node.value)] = target.id
