@@ -1,6 +1,6 @@
 """Cost of the pack inside its host tools, as ratios from one interleaved run.
 
-usage: python benchmarks/hosts.py CORPUS_DIR [--repeat 3]
+usage: python benchmarks/hosts.py CORPUS_DIR [--repeat 3] [--tools flake8,bandit]
 
 Prints, medians of CPU time (user+sys of the child processes) over
 ``--repeat`` interleaved rounds, and each tool's peak RSS:
