@@ -105,7 +105,10 @@ class DispatchTables:
     """Which rules see which nodes: built once per rule selection, read-only.
 
     ``dispatch`` maps a node class to its rules; Call rules that declare
-    ``calls`` are indexed by qualified or last name in ``calls`` instead.
+    ``calls`` are indexed by qualified or last name in ``calls`` instead
+    (and under ``KEYWORD_CALLS`` with ``calls_with_keywords``); Constant
+    rules sit under ``STR_CONSTANT`` and Assign rules that look at plain
+    local assignments also under ``LOCAL_ASSIGN``.
     The ``*_plain`` tables leave out rules that only run in route handlers.
     """
 
@@ -907,8 +910,9 @@ class FileContext:
                         push(c)
 
     def _dispatch_call(self, call: ast.Call) -> None:
-        """Call the rules indexed under this call's qualified name or its
-        last name (``execute``, ``set_cookie``), each once."""
+        """Call the rules indexed under this call's qualified name, its last
+        name (``execute``, ``set_cookie``) or, when it has keyword
+        arguments, ``KEYWORD_CALLS``: each rule once."""
         index = self._active_calls
         func = call.func
         tf = type(func)
