@@ -47,6 +47,16 @@ def parse(source: str | bytes) -> ast.Module | None:
         return None
 
 
+def depth(tree: ast.AST) -> int:
+    """How deep ``tree`` nests (iteratively: the trees tested are deep)."""
+    deepest, stack = 0, [(tree, 0)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        stack.extend((child, d + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
 def key(findings: list[Finding]) -> list[tuple]:
     return [(f.line, f.col, f.code, f.message, f.severity, f.confidence, f.cwe)
             for f in findings]

@@ -27,7 +27,7 @@ import pytest
 
 from secguide import engine as _engine
 from tests.checks import (
-    ALL_CODES, bounded, check_bandit, check_program, parse, strict_engine,
+    ALL_CODES, bounded, check_bandit, check_program, depth, parse, strict_engine,
 )
 from tests.toolrun import BANDIT_CRASH_MARKERS, FLAKE8_CRASH_MARKERS, bandit, flake8, scg
 
@@ -225,17 +225,8 @@ def test_deep_inputs_are_what_they_claim():
     refused = {name for name, src in DEEP.items() if parse(src) is None}
     # exactly the bracket nestings over 200 are beyond CPython's parser
     assert refused == {"expr_parentheses", "expr_lists", "expr_calls", "expr_dicts"}
-    assert _depth(parse(DEEP["expr_binop_left"])) >= 1000
-    assert _depth(parse(ELIF_CHAIN)) >= 1000
-
-
-def _depth(tree: ast.AST) -> int:
-    deepest, stack = 0, [(tree, 0)]
-    while stack:
-        node, d = stack.pop()
-        deepest = max(deepest, d)
-        stack.extend((child, d + 1) for child in ast.iter_child_nodes(node))
-    return deepest
+    assert depth(parse(DEEP["expr_binop_left"])) >= 1000
+    assert depth(parse(ELIF_CHAIN)) >= 1000
 
 
 @pytest.mark.parametrize("name", sorted(DEEP))
@@ -274,8 +265,8 @@ def test_1000_branch_elif_chain(bandit_dir):
     check_bandit(ELIF_CHAIN, bandit_dir)
 
 
-def _at_stack_depth(depth: int, fn):
-    return fn() if depth == 0 else _at_stack_depth(depth - 1, fn)
+def _at_stack_depth(levels: int, fn):
+    return fn() if levels == 0 else _at_stack_depth(levels - 1, fn)
 
 
 def test_every_branch_of_a_1000_branch_elif_chain_is_analysed():

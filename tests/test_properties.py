@@ -36,7 +36,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, target
 from hypothesis import strategies as st
 
-from tests.checks import ALL_CODES, check_bandit, check_program, parse, strict_engine
+from tests.checks import ALL_CODES, check_bandit, check_program, depth, parse, strict_engine
 from tests.toolrun import FIXTURES, rel, run_python
 
 pytestmark = [
@@ -293,15 +293,6 @@ def _expr_slots(tree: ast.AST) -> list[tuple[ast.AST, str, int | None]]:
     return slots
 
 
-def _depth(node: ast.AST) -> int:
-    deepest, stack = 0, [(node, 0)]
-    while stack:
-        node, d = stack.pop()
-        deepest = max(deepest, d)
-        stack.extend((child, d + 1) for child in ast.iter_child_nodes(node))
-    return deepest
-
-
 def _clone(node):
     """A copy of an AST through its fields only: not copy.deepcopy, which also
     follows the attributes Bandit adds (``_bandit_parent``...), even to the
@@ -363,7 +354,7 @@ def _mutate_tree(draw, text: str, kind: str) -> str:
             return text
         where = draw(st.sampled_from(slots))
         donor = _get(draw(st.sampled_from(slots)))
-        if _depth(donor) > 12:
+        if depth(donor) > 12:
             # repeated swaps of an expression into its own operands would
             # double its depth each time: stay far from the recursion limit
             return text
