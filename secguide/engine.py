@@ -24,9 +24,10 @@ def selected_rules(select: Iterable[str] | None = None) -> list[Rule]:
 
 
 @functools.lru_cache(maxsize=64)
-def _tables(codes: tuple[str, ...]) -> DispatchTables:
-    """Dispatch tables of a rule selection: a pure function of the codes."""
-    return DispatchTables([_INSTANCES[c] for c in codes])
+def _tables(codes: tuple[str, ...], test_file: bool) -> DispatchTables:
+    """Dispatch tables of a rule selection (less the ``skip_test_files``
+    rules in a test module): a pure function of its arguments."""
+    return DispatchTables([_INSTANCES[c] for c in codes], test_file)
 
 
 def analyze_tree(tree: ast.AST, filename: str = "<string>",
@@ -37,7 +38,7 @@ def analyze_tree(tree: ast.AST, filename: str = "<string>",
     if not rules or not isinstance(tree, ast.Module):
         return []
     try:
-        tables = _tables(tuple(r.code for r in rules))
+        tables = _tables(tuple(r.code for r in rules), FileContext._test_file(filename))
         ctx = FileContext(tree, filename, tables, options or DEFAULT_OPTIONS)
         return ctx.run()
     except (RecursionError, MemoryError):

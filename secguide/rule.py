@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Iterable
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping
 
 if TYPE_CHECKING:  # pragma: no cover
     from secguide.analysis.context import FileContext
@@ -33,6 +33,23 @@ class Finding:
     def text(self) -> str:
         """The message as flake8 prints it: code first."""
         return f"{self.code} {self.message}"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a rule returns: a finding before the engine places and ranks it.
+
+    ``node`` is what the finding is about (one finding per rule and node, the
+    highest severity wins); ``at`` places it on another node's position (a
+    decorator of the ``def`` it belongs to); ``fields`` fill the rule's
+    message template; ``severity``/``confidence`` override the rule's own.
+    """
+
+    node: ast.AST
+    fields: Mapping[str, object]
+    severity: str | None = None
+    confidence: str | None = None
+    at: ast.AST | None = None
 
 
 class Rule:
@@ -82,12 +99,37 @@ class Rule:
     #: most common ones
     sees_local_assigns: ClassVar[bool] = True
     default_enabled: ClassVar[bool] = True
+    #: test modules and test settings never see this rule
+    skip_test_files: ClassVar[bool] = False
+    #: factories of the rule's scratch state, created by the engine: one
+    #: object per analysed function (``ctx.fn_state(self)``) and one per file
+    #: (``ctx.file_state_of(self)``); rules keep no state anywhere else
+    function_state: ClassVar[Callable[[], Any] | None] = None
+    file_state: ClassVar[Callable[[], Any] | None] = None
+    #: the options (``options.OPTIONS`` names) and value labels
+    #: (``secguide.labels``) the rule's verdicts depend on; the docs list the
+    #: options from these, including options that change a label it reads
+    reads_options: ClassVar[tuple[str, ...]] = ()
+    reads_labels: ClassVar[frozenset] = frozenset()
 
-    def check(self, node: ast.AST, ctx: "FileContext") -> None:  # pragma: no cover
-        """Inspect ``node``; call ``ctx.report`` for each finding."""
+    def check(self, node: ast.AST, ctx: "FileContext") -> Iterable[Report] | None:  # pragma: no cover
+        """Inspect ``node``; return the findings (``self.found(...)``), if any."""
+        return None
 
-    def finish_function(self, ctx: "FileContext") -> None:
+    def finish_function(self, ctx: "FileContext") -> Iterable[Report] | None:
         """Called when the body of the current function has been walked."""
+        return None
+
+    def finish_file(self, ctx: "FileContext") -> Iterable[Report] | None:
+        """Called once after the whole file (every function) was analysed:
+        verdicts that depend on facts anywhere in the file go here."""
+        return None
+
+    def found(self, node: ast.AST, *, severity: str | None = None,
+              confidence: str | None = None, at: ast.AST | None = None,
+              **fields: object) -> Report:
+        """A finding of this rule on ``node`` with the message ``fields``."""
+        return Report(node, fields, severity, confidence, at)
 
     # -- helpers ---------------------------------------------------------
     @classmethod

@@ -112,9 +112,12 @@ class DispatchTables:
     The ``*_plain`` tables leave out rules that only run in route handlers.
     """
 
-    __slots__ = ("dispatch", "dispatch_plain", "calls", "calls_plain", "finishers")
+    __slots__ = ("dispatch", "dispatch_plain", "calls", "calls_plain", "finishers",
+                 "file_finishers")
 
-    def __init__(self, rules: list[Rule]):
+    def __init__(self, rules: list[Rule], test_file: bool = False):
+        if test_file:
+            rules = [r for r in rules if not r.skip_test_files]
         dispatch: dict[type, tuple] = {}
         plain: dict[type, tuple] = {}
         calls: dict[str, tuple] = {}
@@ -143,6 +146,8 @@ class DispatchTables:
         self.calls_plain = calls_plain
         self.finishers = tuple(r for r in rules
                                if type(r).finish_function is not Rule.finish_function)
+        self.file_finishers = tuple(r for r in rules
+                                    if type(r).finish_file is not Rule.finish_file)
 
 
 class FileContext:
@@ -160,6 +165,8 @@ class FileContext:
         self._calls = tables.calls
         self._calls_plain = tables.calls_plain
         self._finishers = tables.finishers
+        self._file_finishers = tables.file_finishers
+        self._rule_states: dict = {}
         self._active = self._dispatch_plain
         self._active_calls = self._calls_plain
         self._memo: dict[int, Value] = {}
@@ -201,6 +208,11 @@ class FileContext:
         self._finish_module()
         while self._deferred:
             self._function(*self._deferred.pop(0))
+        self.fn = None
+        for r in self._file_finishers:
+            res = r.finish_file(self)
+            if res:
+                self._emit(r, res)
         return sorted(self.findings.values(), key=lambda f: (f.line, f.col, f.code))
 
     def report(self, rule: Rule | type[Rule], node: ast.AST, *,
@@ -222,6 +234,28 @@ class FileContext:
             code=rule.code, line=where.lineno, col=where.col_offset,
             message=rule.format(**fields), severity=sev,
             confidence=confidence or rule.confidence, cwe=rule.cwe, node=node)
+
+    def _emit(self, rule: Rule, reports) -> None:
+        for rep in reports:
+            self.report(rule, rep.node, severity=rep.severity, confidence=rep.confidence,
+                        at=rep.at, **rep.fields)
+
+    def file_state_of(self, rule: Rule):
+        """The rule's per-file state (made by ``rule.file_state()`` on first use)."""
+        key = type(rule)
+        st = self._rule_states.get(key)
+        if st is None:
+            st = self._rule_states[key] = rule.file_state()
+        return st
+
+    def fn_state(self, rule: Rule):
+        """The rule's state for the current function (``rule.function_state()``)."""
+        states = self.fn.rule_states
+        key = type(rule)
+        st = states.get(key)
+        if st is None:
+            st = states[key] = rule.function_state()
+        return st
 
     def has_finding(self, code: str, node: ast.AST) -> bool:
         return (code, id(node)) in self.findings
@@ -329,7 +363,9 @@ class FileContext:
                 rules = self._active.get(LOCAL_ASSIGN)
         if rules:
             for r in rules:
-                r.check(st, self)
+                res = r.check(st, self)
+                if res:
+                    self._emit(r, res)
         if t is ast.Assign:
             self._walk(st.value)
             v = self.value(st.value)
@@ -462,7 +498,9 @@ class FileContext:
             if cur is not st:  # an elif: the statement-level work _stmt does
                 self._memo = {}
                 for r in self._active.get(ast.If) or ():
-                    r.check(cur, self)
+                    res = r.check(cur, self)
+                    if res:
+                        self._emit(r, res)
             self._walk(cur.test)
             self._validators(cur.test)
             test = self.value(cur.test)
@@ -703,11 +741,15 @@ class FileContext:
             if rules:
                 self._memo = {}
                 for r in rules:
-                    r.check(node, self)
+                    res = r.check(node, self)
+                    if res:
+                        self._emit(r, res)
             self._block(node.body)
             for r in self._finishers:
                 if info.is_route or not r.needs_route:
-                    r.finish_function(self)
+                    res = r.finish_function(self)
+                    if res:
+                        self._emit(r, res)
             returns = self._returns
             if returns:
                 summary = returns[0]
@@ -879,12 +921,16 @@ class FileContext:
             if t is ast.Constant:  # the most common node: no children
                 if str_rules and type(n.value) is str:
                     for r in str_rules:
-                        r.check(n, self)
+                        res = r.check(n, self)
+                        if res:
+                            self._emit(r, res)
                 continue
             rules = active.get(t)
             if rules:
                 for r in rules:
-                    r.check(n, self)
+                    res = r.check(n, self)
+                    if res:
+                        self._emit(r, res)
             if t is ast.Call:
                 if self._active_calls:
                     self._dispatch_call(n)
@@ -925,18 +971,24 @@ class FileContext:
             if by_qual is None:
                 if by_last is not None:
                     for r in by_last:
-                        r.check(call, self)
+                        res = r.check(call, self)
+                        if res:
+                            self._emit(r, res)
                 return
             if by_last is None:
                 for r in by_qual:
-                    r.check(call, self)
+                    res = r.check(call, self)
+                    if res:
+                        self._emit(r, res)
                 return
         done: tuple = ()
         for rules in (by_qual, by_last, by_kw):
             if rules is not None:
                 for r in rules:
                     if r not in done:
-                        r.check(call, self)
+                        res = r.check(call, self)
+                        if res:
+                            self._emit(r, res)
                 done += rules
 
     def _walk_comprehension(self, node) -> None:

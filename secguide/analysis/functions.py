@@ -37,7 +37,7 @@ class FunctionInfo:
 
     __slots__ = ("node", "name", "params", "framework", "is_route", "path",
                  "path_params", "id_params", "decorators", "class_info",
-                 "state", "request_params", "depends_params", "methods",
+                 "state", "rule_states", "request_params", "depends_params", "methods",
                  "is_error_handler")
 
     def __init__(self, node, name: str, params: list[str]):
@@ -56,6 +56,8 @@ class FunctionInfo:
         self.class_info: ClassInfo | None = None
         #: per-rule scratch space for this function (rules own their keys)
         self.state: dict = {}
+        #: per-rule state objects, made by the engine (``ctx.fn_state``)
+        self.rule_states: dict = {}
         self.request_params: tuple[str, ...] = ()
         self.depends_params: tuple[str, ...] = ()
         #: HTTP methods the route accepts (upper case); empty when unknown
