@@ -3,7 +3,7 @@ joined with the hand triage.
 
 usage:
   python benchmarks/apps.py [--root .corpus/apps] [--via engine|flake8|both]
-                            [--triage FILE] [--apps NAME,...] [--all-files]
+                            [--select CODES] [--triage FILE] [--apps NAME,...] [--all-files]
                             [--list-untriaged] [--list-gone] [--json]
   python benchmarks/apps.py --extract GITDIR DEST
 
@@ -18,7 +18,9 @@ issue 13) and false positives per 1,000 lines of application code.
 
 ``--via engine`` (the default) calls ``secguide.engine`` in this process
 with the default rule selection; ``--via flake8`` runs
-``flake8 --isolated --select SCG -j1 APPDIR`` as the README says; ``--via
+``flake8 --isolated --select SCG -j1 APPDIR`` as the README says (less the
+opt-in rules, which an explicit ``--select SCG`` would include); ``--select
+CODES`` picks other rules in both (``SCG``: all, opt-in included); ``--via
 both`` runs the two and fails (exit 1) unless they report the same
 (path, line, code) set.  ``--list-untriaged`` prints the new findings as
 rows ready to be triaged (the columns of triage-A.tsv, verdict empty);
@@ -146,7 +148,7 @@ class Hit:
     moved_from: int | None = None
 
 
-def engine_hits(app: str, appdir: str, files: list[str]) -> list[Hit]:
+def engine_hits(app: str, appdir: str, files: list[str], select=None) -> list[Hit]:
     import secguide.engine as engine
 
     hits = []
@@ -160,7 +162,7 @@ def engine_hits(app: str, appdir: str, files: list[str]) -> list[Hit]:
         except (SyntaxError, ValueError):
             continue
         # the path as flake8 would pass it: APPDIR/rel (tests key on names)
-        for f in engine.analyze_tree(tree, os.path.join(appdir, rel)):
+        for f in engine.analyze_tree(tree, os.path.join(appdir, rel), select=select):
             hits.append(Hit(app, rel, f.line, f.col + 1, f.code, f.severity,
                             f.confidence, f.message))
     return hits
@@ -169,10 +171,20 @@ def engine_hits(app: str, appdir: str, files: list[str]) -> list[Hit]:
 _FLAKE8_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>SCG\d+) (?P<msg>.*)$")
 
 
-def flake8_hits(app: str, appdir: str) -> list[Hit]:
+def flake8_hits(app: str, appdir: str, select=None) -> list[Hit]:
+    """``flake8 --isolated --select SCG -j1`` (the README's command).  An
+    explicit ``--select SCG`` also selects the opt-in rules, which flake8
+    otherwise leaves out; the default selection is therefore ``--select SCG
+    --extend-ignore <opt-in codes>``, the same rules as the engine's."""
+    from secguide.registry import ALL_RULES
+
     exe = os.path.join(os.path.dirname(sys.executable), "flake8")
-    cmd = [exe if os.path.exists(exe) else "flake8", "--isolated", "--select", "SCG",
-           "-j1", appdir]
+    cmd = [exe if os.path.exists(exe) else "flake8", "--isolated", "-j1",
+           "--select", ",".join(select) if select else "SCG"]
+    opt_in = [r.code for r in ALL_RULES if not r.default_enabled]
+    if select is None and opt_in:
+        cmd += ["--extend-ignore", ",".join(opt_in)]
+    cmd.append(appdir)
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"flake8 failed on {appdir}: {proc.stderr.strip()[:500]}")
@@ -302,7 +314,14 @@ def run(args) -> int:
     if args.apps:
         names = [n for n in names if n in args.apps.split(",")]
     rows = read_triage(args.triage)
-    report: dict = {"root": args.root, "via": args.via, "apps": {}, "rules": {}}
+    select = args.select.split(",") if args.select else None
+    from secguide.engine import selected_rules
+
+    active = {r.code for r in selected_rules(select)}
+    outside = collections.Counter(r.code for r in rows if r.code not in active and r.app in names)
+    rows = [r for r in rows if r.code in active]  # rules not run cannot lose findings
+    report: dict = {"root": args.root, "via": args.via, "select": args.select or "default",
+                    "apps": {}, "rules": {}}
     all_hits: list[Hit] = []
     app_lines: dict[str, dict[str, int]] = {}
     disagree: list[str] = []
@@ -325,12 +344,12 @@ def run(args) -> int:
             incomplete.append(f"{name}: snapshot {commit or 'unknown (no .snapshot: extraction may be partial)'}"
                               f", README pins {pinned[:12]}")
         if args.via in ("engine", "both"):
-            hits = engine_hits(name, appdir, files)
+            hits = engine_hits(name, appdir, files, select)
         else:
-            hits = flake8_hits(name, appdir)
+            hits = flake8_hits(name, appdir, select)
         if args.via == "both":
             a = {(h.path, h.line, h.code) for h in hits}
-            b = {(h.path, h.line, h.code) for h in flake8_hits(name, appdir)}
+            b = {(h.path, h.line, h.code) for h in flake8_hits(name, appdir, select)}
             disagree += [f"{name}/{p}:{ln} {c} engine only" for p, ln, c in sorted(a - b)]
             disagree += [f"{name}/{p}:{ln} {c} flake8 only" for p, ln, c in sorted(b - a)]
         for h in hits:
@@ -366,6 +385,7 @@ def run(args) -> int:
     report["tp_lost"] = [r.location + " " + r.code for r in lost]
     report["triaged_not_reported"] = [asdict(r) for r in gone]
     report["incomplete"] = incomplete
+    report["triage_rows_of_rules_not_run"] = dict(outside)
     report["hosts_disagree"] = disagree
 
     if args.json:
@@ -394,6 +414,9 @@ def run(args) -> int:
         out.append(f"triaged findings no longer reported: {len(gone)} ("
                    + ", ".join(f"{v} {k}" for k, v in collections.Counter(r.verdict for r in gone).items())
                    + ")")
+        if outside:
+            out.append("triage rows of rules not run (opt-in or not selected): " + ", ".join(
+                f"{c} {n}" for c, n in sorted(outside.items())))
         for h in moved:
             out.append(f"moved: {h.app}/{h.path}:{h.moved_from} -> {h.line} {h.code} ({h.verdict})")
         for r in lost:
@@ -462,6 +485,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--root", default=".corpus/apps", help="folder holding the seven apps")
     ap.add_argument("--via", choices=("engine", "flake8", "both"), default="engine")
+    ap.add_argument("--select", help="rule codes or prefixes (default: the default rules; "
+                                     "SCG: every rule, opt-in ones included)")
     ap.add_argument("--triage", default=DEFAULT_TRIAGE)
     ap.add_argument("--apps", help="comma-separated subset of the apps")
     ap.add_argument("--all-files", action="store_true", help="count tests and migrations too")
