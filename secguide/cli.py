@@ -205,9 +205,7 @@ def _load_toml(path: str) -> dict:
 
 def merged_skips(existing: Iterable[str], recommended: Iterable[str]) -> list[str]:
     """``existing`` in its order, then the recommended IDs it lacks."""
-    merged = list(dict.fromkeys(existing))
-    merged += [test for test in recommended if test not in merged]
-    return merged
+    return list(dict.fromkeys([*existing, *recommended]))
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
@@ -273,7 +271,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.run(args)
+        status = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return status
     except UsageError as exc:
         parser.exit(2, f"{PROG} {args.command}: error: {exc}\n")
     except BrokenPipeError:
