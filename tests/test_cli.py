@@ -347,6 +347,9 @@ def test_sdist_has_tests_fixtures_and_license_and_its_tests_run(sdist, tmp_path)
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 
     root = tmp_path / sdist.name[:-len(".tar.gz")]
+    # the tests below import the sdist's package, not the installed one
+    where = run_python(["-c", "import secguide; print(secguide.__file__)"], cwd=root)
+    assert Path(where.stdout.decode().strip()).resolve().is_relative_to(root.resolve()), where
     proc = run_python(["-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
                        "tests/test_fixtures.py", "tests/test_docs.py"], cwd=root)
     out = proc.stdout.decode("utf-8", "replace")
