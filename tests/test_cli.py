@@ -270,7 +270,10 @@ def test_profile_prints_the_shipped_profile_which_bandit_reads(tmp_path):
 
 
 def test_profile_merge_prints_the_skips_to_paste(tmp_path):
-    tomllib = pytest.importorskip("tomllib")
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        tomllib = pytest.importorskip("tomli")
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text('[project]\nname = "x"\n\n[tool.bandit]\nexclude_dirs = ["tests"]\n'
                          'skips = ["B101", "B608"]\n', encoding="utf-8")
