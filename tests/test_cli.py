@@ -380,6 +380,23 @@ def test_wheel_metadata_and_package_data(sdist, tmp_path):
                and 'extra == "test"' in line for line in requires), requires
     assert "secguide-sarif = bandit_ext.sarif:report" in points
 
+    # the installed wheel alone explains rules and prints the profile
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as zf:
+        zf.extractall(site)  # what pip puts in site-packages (a pure wheel)
+    env = {"PYTHONPATH": str(site), "PYTHONSAFEPATH": "1"}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code = ("import secguide, sys; print(secguide.__file__, file=sys.stderr); "
+            "from secguide.cli import main; sys.exit(main(sys.argv[1:]))")
+    runs = [run_python(["-c", code, *args], cwd=elsewhere, env=env)
+            for args in (["explain", "SCG601"], ["profile"])]
+    for proc in runs:
+        assert proc.returncode == 0, proc.stderr
+        assert Path(proc.stderr.decode().strip()).is_relative_to(site)
+    assert runs[0].stdout.decode().startswith("# SCG601 password-fast-hash")
+    assert runs[1].stdout.decode() == (REPO / "secguide" / "bandit-recommended.yaml").read_text(encoding="utf-8")
+
 
 def test_license_is_the_apache_2_text():
     text = (REPO / "LICENSE").read_text(encoding="utf-8")
