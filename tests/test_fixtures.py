@@ -1,4 +1,5 @@
-"""Every rule's fixtures through the engine: exact (line, code) sets.
+"""Every rule's fixtures through the engine: exact (line, code) sets, and
+the column wherever a marker names one (``# expect: SCG101:12``).
 
 ``bad.py`` must report at least one finding of its rule and exactly the
 lines marked ``# expect:``; ``good.py`` must report nothing at all.
@@ -34,8 +35,44 @@ def findings(path: Path):
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_fixture_expectations(path):
     exp, found = findings(path)
-    problems = exp.check({(f.line, f.code) for f in found})
+    problems = exp.check(exp.positions(found))
     assert not problems, "\n".join(problems)
+
+
+def test_markers_name_columns():
+    """The fixtures' markers carry columns (tools/annotate_columns.py), so
+    the column of each expected finding is checked."""
+    total = with_col = 0
+    for path in FILES:
+        exp = Expectations(path)
+        total += len(exp.expected)
+        with_col += sum(1 for key in exp.expected if key in exp.columns)
+    assert total and with_col == total, f"{total - with_col} of {total} markers without a column"
+
+
+def test_expectations_compare_columns(tmp_path):
+    class F:
+        def __init__(self, line, code, col):
+            self.line, self.code, self.col = line, code, col
+
+    path = tmp_path / "bad.py"
+    path.write_text("x = 1  # expect: SCG101:5, SCG102\n"
+                    "y = 2  # expect: SCG101:1, SCG101:9\n"
+                    "z = 3  # expect-missing: SCG103:2\n")
+    exp = Expectations(path)
+    assert exp.expected == {(1, "SCG101"), (1, "SCG102"), (2, "SCG101")}
+    assert exp.missing == {(3, "SCG103")}
+    assert exp.columns == {(1, "SCG101"): {5}, (2, "SCG101"): {1, 9}, (3, "SCG103"): {2}}
+    good = [F(1, "SCG101", 4), F(1, "SCG102", 40), F(2, "SCG101", 0), F(2, "SCG101", 8)]
+    assert exp.check(exp.positions(good)) == []
+    assert exp.check({(f.line, f.code) for f in good}) == []  # columns not given
+    moved = [F(1, "SCG101", 5)] + good[1:]
+    assert exp.check(exp.positions(moved)) == [
+        "bad.py:1: expected SCG101 at column(s) [5], reported at [6]"]
+    assert exp.check(exp.positions(good[:3])) == [
+        "bad.py:2: expected SCG101 at column(s) [1, 9], reported at [1]"]
+    assert exp.check(exp.positions(good[1:] + [F(3, "SCG104", 0)])) == [
+        "bad.py:1: expected SCG101, not reported", "bad.py:3: unexpected SCG104"]
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)

@@ -40,6 +40,7 @@ from tests.checks import ALL_CODES, check_bandit, check_program, depth, parse, s
 from tests.toolrun import FIXTURES, rel, run_python
 
 pytestmark = [
+    pytest.mark.properties,
     # hypothesmith compiles what it generates: CPython warns about some of it
     pytest.mark.filterwarnings("ignore::SyntaxWarning"),
     # Bandit's extension loader passes an argument stevedore deprecated
