@@ -297,6 +297,14 @@ def inprocess_results() -> InProcessResults:
 
 def engine_findings(path: Path, select: Iterable[str] | None = "all",
                     options: dict | None = None):
+    """The engine's findings on a checked file (cached for the default
+    arguments: several tests compare against them)."""
+    if select == "all" and options is None:
+        return list(_all_findings(path))
+    return _engine_run(path, select, options)
+
+
+def _engine_run(path: Path, select, options):
     import secguide
 
     if select == "all":
@@ -305,6 +313,11 @@ def engine_findings(path: Path, select: Iterable[str] | None = "all",
         options = Expectations(path).options
     return secguide.check_source(path.read_bytes(), rel(path), select=select,
                                  options=options)
+
+
+@functools.lru_cache(maxsize=None)
+def _all_findings(path: Path) -> tuple:
+    return tuple(_engine_run(path, "all", None))
 
 
 def engine_set(path: Path, **kw) -> set[tuple[int, str]]:
