@@ -47,7 +47,45 @@ def test_markers_name_columns():
         exp = Expectations(path)
         total += len(exp.expected)
         with_col += sum(1 for key in exp.expected if key in exp.columns)
-    assert total and with_col == total, f"{total - with_col} of {total} markers without a column"
+    assert total and with_col == total, (
+        f"{total - with_col} of {total} markers without a column: "
+        "run `python tools/annotate_columns.py`")
+
+
+def _annotate_module():
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "annotate_columns.py"
+    spec = importlib.util.spec_from_file_location("secguide_annotate_columns", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_annotate_columns_tool(tmp_path):
+    tool = _annotate_module()
+    path = tmp_path / "bad.py"
+    src = ("import sqlite3\n"
+           "def f(db, q, r):\n"
+           "    db.execute('SELECT ' + q)  # expect: SCG101\n"
+           "    x = 1; db.execute('SELECT ' + r)  # expect: SCG101:3\n"
+           "    return 1  # expect-missing: SCG101\n"
+           "y = 2  # expect: SCG102\n")
+    path.write_text(src)
+    text, unresolved = tool.annotate(path)
+    assert text.splitlines()[2].endswith("# expect: SCG101:5")
+    assert text.splitlines()[3].endswith("# expect: SCG101:3")  # written columns are kept
+    assert text.splitlines()[4].endswith("# expect-missing: SCG101")
+    assert text.splitlines()[5] == "y = 2  # expect: SCG102"
+    assert unresolved == [f"{path}:6: SCG102 not reported"]
+    text, _ = tool.annotate(path, refresh=True)
+    assert text.splitlines()[3].endswith("# expect: SCG101:12")
+    text = text.replace("  # expect: SCG102", "")
+    path.write_text(text)
+    assert tool.annotate(path) == (text, [])  # idempotent
+    assert Expectations(path).check(Expectations.positions(check_source(text))) == []
 
 
 def test_expectations_compare_columns(tmp_path):

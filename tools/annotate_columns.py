@@ -33,6 +33,10 @@ from tests.expectations import Expectations, markers, parse_codes  # noqa: E402
 FIXTURES = REPO / "tests" / "fixtures"
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+
+
 def _columns(path: Path) -> dict[tuple[int, str], list[int]]:
     """(line, code) -> the sorted 1-based columns the engine reports."""
     exp = Expectations(path)
@@ -65,7 +69,7 @@ def annotate(path: Path, refresh: bool = False) -> tuple[str, list[str]]:
             elif cols:
                 items.extend(f"{code}:{c}" for c in cols)
             else:
-                unresolved.append(f"{path.relative_to(REPO)}:{line}: {code} not reported")
+                unresolved.append(f"{_shown(path)}:{line}: {code} not reported")
                 items.append(code if col is None else f"{code}:{col}")
         # one code listed twice without a column would be written twice
         items = list(dict.fromkeys(items))
@@ -100,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"not annotated: {p}", file=sys.stderr)
     verb = "would change" if args.check else "changed"
     for path in changed:
-        print(f"{verb}: {path.relative_to(REPO)}")
+        print(f"{verb}: {_shown(path)}")
     return 1 if (args.check and changed) else 0
 
 
