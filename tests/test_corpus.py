@@ -22,6 +22,8 @@ import pytest
 from secguide import engine as _engine
 from tests.checks import ALL_CODES, key, strict_engine
 
+pytestmark = pytest.mark.corpus
+
 BUCKETS = 6
 
 

@@ -10,6 +10,7 @@ import secguide.engine as engine
 from secguide import Finding, check_source
 from secguide.registry import ALL_RULES, validate
 from secguide.rule import Rule
+from tests.checks import bounded
 
 
 @pytest.fixture(autouse=True)
@@ -193,16 +194,29 @@ def test_local_helper_summaries_carry_arguments_and_types():
     assert "request.args.get('u') from line 11" in found[1].message
 
 
-def test_recursive_helpers_terminate():
+def test_recursive_helpers_terminate_and_carry_taint():
+    """Mutually recursive helpers: the summaries terminate (within CPU bounds,
+    strict mode), the request input still flows through them to the query
+    (HIGH, with its origin), and the constant call stays clean.  (A give-up
+    on recursion would lose the finding: the engine returns [] then.)"""
     src = """
-    def a(x):
-        return b(x) + "'"
-    def b(x):
-        return a(x)
-    def c(cur, v):
-        cur.execute("SELECT * FROM t WHERE x = '" + a(v))
+    import sqlite3
+    from flask import request
+    def a(x, n):
+        if n:
+            return b(x, n - 1) + "'"
+        return x
+    def b(x, n):
+        return a(x, n)
+    def c():
+        cur = sqlite3.connect("a").cursor()
+        cur.execute("SELECT * FROM t WHERE x = '" + a(request.args["q"], 3))
+        cur.execute("SELECT * FROM t WHERE x = '" + a("k", 0))
     """
-    assert isinstance(check_source(textwrap.dedent(src)), list)
+    with bounded("recursive helpers", cpu=10.0):
+        found = check_source(textwrap.dedent(src))
+    assert [(f.line, f.code, f.severity) for f in found] == [(12, "SCG101", "HIGH")]
+    assert "request.args['q'] from line 12" in found[0].message
 
 
 # ------------------------------------------------------------ public API
@@ -274,13 +288,25 @@ def test_registry_refuses_duplicate_and_malformed_codes():
     assert validate(ALL_RULES)
 
 
+METADATA = ("code", "symbol", "message", "cwe", "severity", "confidence", "section",
+            "rationale", "example", "fix", "not_flagged")
+
+
 def test_every_rule_declares_its_metadata_once():
+    """Each rule states all its metadata in its own class body (the
+    registry's ``validate`` accepts a rule that inherits another rule's
+    message or example and changes only its code), and no text is shared by
+    two rules (a copy-pasted example or message)."""
     for rule in ALL_RULES:
         assert issubclass(rule, Rule)
-        for attr in ("code", "symbol", "message", "cwe", "severity", "confidence",
-                     "section", "rationale", "example", "fix", "not_flagged"):
-            assert getattr(rule, attr), (rule.code, attr)
+        inherited = [attr for attr in METADATA if attr not in vars(rule)]
+        assert not inherited, (rule.code, inherited)
+        assert rule.not_flagged, (rule.code, "not_flagged")  # validate() does not check it
         assert not rule.message.startswith("SCG")
+    for attr in ("symbol", "message", "rationale", "example", "fix", "not_flagged"):
+        values = [getattr(rule, attr) for rule in ALL_RULES]
+        shared = {v[:60] for v in values if values.count(v) > 1}
+        assert not shared, (attr, shared)
 
 
 # ---------------------------------------------------- Django password config

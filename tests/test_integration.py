@@ -1,5 +1,9 @@
 """The adapters as their host tools see them: loading, selection, suppression,
-configuration, stdin, parallel runs and report formats."""
+configuration, stdin, parallel runs and report formats.
+
+Tests that run the ``flake8``/``bandit`` command lines are in the ``hosts``
+tier; the in-process ones (flake8's Application, Bandit's manager,
+stevedore) are fast."""
 from __future__ import annotations
 
 import ast
@@ -131,6 +135,7 @@ def test_stevedore_loads_every_rule_like_bandit_does():
             assert part in doc, (name, part)
 
 
+@pytest.mark.hosts
 @pytest.mark.parametrize("first", ["bandit_ext.plugins", "bandit"])
 def test_bandit_sees_our_tests_whatever_is_imported_first(first):
     code = (f"import {first}\n"
@@ -206,6 +211,7 @@ def test_entry_points_equal_the_registry():
 
 # -- suppression comments ----------------------------------------------------
 
+@pytest.mark.hosts
 def test_nosec_with_our_id_suppresses_in_bandit_and_other_ids_do_not(tmp_path):
     src, lines = _flagged_example("SCG101")
     variants = {
@@ -236,6 +242,7 @@ def test_nosec_with_our_id_suppresses_in_bandit_and_other_ids_do_not(tmp_path):
             assert metrics["skipped_tests"] >= len(lines), (name, metrics)
 
 
+@pytest.mark.hosts
 def test_noqa_with_our_code_suppresses_in_flake8_and_other_codes_do_not(tmp_path):
     src, lines = _flagged_example("SCG101")
     variants = {
@@ -258,10 +265,11 @@ def test_noqa_with_our_code_suppresses_in_flake8_and_other_codes_do_not(tmp_path
 
 # -- selection -------------------------------------------------------------
 
+@pytest.mark.hosts
 def test_bandit_t_and_s_select_our_tests():
     files = _default_option_files()
     full = {h for p in files for h in
-            {(p, line, code) for line, code in adapter_results().bandit.get(p, set())}}
+            {(p, line, code) for line, _, code in adapter_results().bandit.get(p, set())}}
     assert any(c == "SCG101" for _, _, c in full), "no SCG101 finding to select"
     assert any(c != "SCG101" for _, _, c in full), "no other finding to keep"
     targets = [rel(p) for p in files]
@@ -387,6 +395,7 @@ def test_bandit_config_secguide_block_reaches_the_engine(spy, tmp_path):
 
 # -- stdin and parallel runs ---------------------------------------------------
 
+@pytest.mark.hosts
 def test_flake8_stdin_matches_file_run(tmp_path):
     src = _richest_fixture()
     (tmp_path / "app").mkdir()
@@ -402,6 +411,7 @@ def test_flake8_stdin_matches_file_run(tmp_path):
     assert {(h.line, h.col, h.code, h.text) for h in by_stdin.hits} == engine
 
 
+@pytest.mark.hosts
 def test_bandit_stdin_matches_file_run(tmp_path):
     src = _richest_fixture()
     # a name that says nothing (Bandit reads stdin as "<stdin>"; a file named
@@ -414,6 +424,7 @@ def test_bandit_stdin_matches_file_run(tmp_path):
     assert {(h.line, h.col, h.code, h.text) for h in scg(by_stdin.hits)} == f
 
 
+@pytest.mark.hosts
 def test_flake8_parallel_equals_serial():
     target = rel(REPO / "tests" / "fixtures")
     serial = flake8([target], "--select=SCG", "-j1")
@@ -424,6 +435,7 @@ def test_flake8_parallel_equals_serial():
 
 # -- report formats ------------------------------------------------------------
 
+@pytest.mark.hosts
 def test_bandit_json_issue_fields():
     checked = 0
     for run in adapter_results().bandit_runs:
@@ -449,6 +461,7 @@ def test_bandit_json_issue_fields():
     assert checked, "no SCG issue in the Bandit runs"
 
 
+@pytest.mark.hosts
 def test_bandit_sarif_has_our_rule_ids():
     pytest.importorskip("sarif_om", reason="bandit[sarif] not installed")
     path = _richest_fixture()
@@ -532,6 +545,7 @@ def test_flake8_plugin_never_raises(monkeypatch):
     assert list(SecguidePlugin(tree, "x.py", object()).run()) == got
 
 
+@pytest.mark.hosts
 def test_recommended_profile_replaces_noisy_tests(tmp_path):
     """The shipped profile drops B608/B311/B602 and keeps their SCG versions."""
     import subprocess

@@ -1,12 +1,13 @@
 """Pathological input: a 50,000-line file, expressions nested 1,000 deep,
-10,000 string concatenations, undecodable bytes.
+10,000 string concatenations, undecodable bytes, and unusual or invalid
+syntax (constructs of recent Pythons, syntax errors, odd encodings).
 
 Each goes through the engine in strict mode (an internal error raises)
 within bounded CPU time and memory (``tests.checks.bounded``: generous
 guards against a hang or a blow-up, not benchmarks); the smaller ones also
 through the flake8 plugin and the Bandit plugin in-process, and the big file
-and the undecodable files through the real ``flake8`` and ``bandit``
-command lines.
+and the undecodable and unusual files through the real ``flake8`` and
+``bandit`` command lines.
 
 Where CPython's own parser refuses an input (more than 200 nested brackets;
 a 10,000-term expression on Python >= 3.11, "maximum recursion depth
@@ -20,6 +21,7 @@ import functools
 import io
 import itertools
 import random
+import sys
 import tokenize
 from concurrent.futures import ThreadPoolExecutor
 
@@ -31,7 +33,8 @@ from tests.checks import (
 )
 from tests.toolrun import BANDIT_CRASH_MARKERS, FLAKE8_CRASH_MARKERS, bandit, flake8, scg
 
-pytestmark = pytest.mark.filterwarnings("ignore:The verify_requirements argument")
+pytestmark = [pytest.mark.pathological,
+              pytest.mark.filterwarnings("ignore:The verify_requirements argument")]
 
 
 @pytest.fixture(autouse=True)
@@ -550,3 +553,222 @@ def test_bandit_command_line(cli_runs):
             assert found.pop(f"{name}.py", set()) == expected, name
     assert not found
     assert {"invalid_utf8_in_string.py", "random_bytes.py"} <= skipped
+
+
+# -- unusual and invalid syntax ------------------------------------------------
+
+def _sql_view(terms: int) -> bytes:
+    """A Flask view pasting request input into SQL with ``terms`` concatenations."""
+    return (
+        "from flask import request\n"
+        "import sqlite3\n\n"
+        "def search():\n"
+        "    db = sqlite3.connect('app.db')\n"
+        "    q = request.args['q']\n"
+        "    return db.execute(\"SELECT * FROM items WHERE name = '\" + "
+        + " + ".join(["q"] * terms) + " + \"'\").fetchall()\n"
+    ).encode()
+
+
+UNUSUAL: dict[str, bytes] = {
+    "syntax_error": b"def f(:\n    pass\n",
+    "unterminated_string": b"x = '''abc\n",
+    "bad_indent": b"def f():\nreturn 1\n",
+    "latin1_with_utf8_cookie": b"# -*- coding: utf-8 -*-\nname = 'caf\xe9'\n",
+    "invalid_utf8": b"x = '\xff\xfe\xfa'\n",
+    "unknown_encoding": b"# coding: no-such-codec\nx = 1\n",
+    "empty": b"",
+    "only_comment": b"# nothing here\n",
+    "bom": b"\xef\xbb\xbfimport os\nos.system('ls ' + os.environ['X'])\n",
+    "crlf": b"import sqlite3\r\ndef f(db, q):\r\n    db.execute('SELECT ' + q)\r\n",
+    "form_feed": b"\x0c\ndef f():\n    return 1\n\x0c\nx = f()\n",
+    "match_statement": (
+        b"def handle(cmd, db, request):\n"
+        b"    match cmd:\n"
+        b"        case {'q': str(q)} if q:\n"
+        b"            db.execute(f\"SELECT * FROM t WHERE a = '{q}'\")\n"
+        b"        case [first, *rest]:\n"
+        b"            return first, rest\n"
+        b"        case Point(x=0, y=y) | Point(x=y, y=0):\n"
+        b"            return y\n"
+        b"        case _:\n"
+        b"            return None\n"
+    ),
+    "walrus": (
+        b"import hashlib\n"
+        b"def f(request, db):\n"
+        b"    if (password := request.form.get('password')) is not None:\n"
+        b"        return hashlib.sha256(password.encode()).hexdigest()\n"
+        b"    while (chunk := request.stream.read(10)):\n"
+        b"        db.execute('INSERT INTO t VALUES (%s)' % chunk)\n"
+        b"    return [y for x in range(3) if (y := x * 2)]\n"
+    ),
+    "modern_syntax": (
+        b"import asyncio\n"
+        b"async def f(db, *, q, **kw):\n"
+        b"    async with db.transaction() as tx:\n"
+        b"        rows = [r async for r in db.cursor(f'SELECT {q}')]\n"
+        b"    await asyncio.gather(*[tx.execute(r) for r in rows])\n"
+        b"    return lambda x, /, y=1: x[kw]\n"
+        b"@(lambda fn: fn)\n"
+        b"def g(a, b, /, c): return a\n"
+        b"global_value: int\n"
+        b"del global_value\n"
+    ),
+    "nested_calls_150": (b"def f(db, q):\n    db.execute("
+                         + b"str(" * 150 + b"q" + b")" * 150 + b")\n"),
+    "lambda_and_comprehension_soup": (
+        b"f = (lambda: (lambda: [{k: {v for v in k} for k in 'ab'} for _ in ()]))\n"
+        b"class A(B, metaclass=M, **kw):\n"
+        b"    x = [i for i in range(3)]\n"
+        b"    def __init__(self): super().__init__(); self.x: int = 1\n"
+    ),
+}
+#: what the engine reports on them: (line, code)
+UNUSUAL_FINDINGS: dict[str, set[tuple[int, str]]] = {
+    "bom": {(2, "SCG102")},
+    "crlf": {(3, "SCG101")},
+    "match_statement": {(4, "SCG101")},
+    "walrus": {(4, "SCG601"), (6, "SCG101")},
+}
+#: inputs that are valid Python (on this interpreter)
+VALID = {"bom", "crlf", "empty", "form_feed", "lambda_and_comprehension_soup",
+         "match_statement", "modern_syntax", "nested_calls_150", "only_comment", "walrus"}
+
+if sys.version_info >= (3, 11):
+    UNUSUAL["except_star"] = (
+        b"def f(db, q, kw):\n"
+        b"    try:\n"
+        b"        db.execute('SELECT ' + q)\n"
+        b"    except* ValueError as eg:\n"
+        b"        raise\n"
+        b"    return kw[*q]\n"
+    )
+    UNUSUAL_FINDINGS["except_star"] = {(3, "SCG101")}
+    VALID |= {"except_star"}
+
+if sys.version_info >= (3, 12):
+    UNUSUAL.update({
+        "pep695_type_alias": b"type X = int\ntype Pair[T] = tuple[T, T]\n",
+        "pep695_generics": (
+            b"def f[T](x: T) -> T:\n    return x\n"
+            b"class Box[T: (int, str), *Ts, **P]:\n    def get[U](self, u: U) -> U: return u\n"
+        ),
+        "pep701_fstrings": (
+            b"def f(db, q, items):\n"
+            b"    s = f\"{f\"{f\"{q}\"}\"}\"\n"
+            b"    db.execute(f\"SELECT {\", \".join(f\"'{i}'\" for i in items)} FROM t\")\n"
+            b"    return f\"{'\\n'.join(items)}\" + f\"{q # comment\n}\"\n"
+        ),
+    })
+    UNUSUAL_FINDINGS["pep701_fstrings"] = {(3, "SCG101")}
+    VALID |= {"pep695_type_alias", "pep695_generics", "pep701_fstrings"}
+
+#: input on which flake8 or Bandit may fail by themselves: null bytes (flake8
+#: < 6 crashes on them before Python 3.12) and deep nesting (the parser's
+#: nesting limit; pyflakes' and Bandit's recursive walks)
+FRAGILE: dict[str, bytes] = {
+    "null_byte": b"x = 1\x00\ny = 2\n",
+    "deep_parens": b"x = " + b"(" * 1000 + b"1" + b")" * 1000 + b"\n",
+    "deep_binop": b"x = " + b" + ".join([b"a"] * 1000) + b"\n",
+    "deep_list": b"x = " + b"[" * 1000 + b"]" * 1000 + b"\n",
+    "deep_sql_concat": _sql_view(1000),
+}
+UNUSUAL_FINDINGS["deep_sql_concat"] = {(7, "SCG101")}
+
+
+def test_valid_inputs_parse_and_invalid_do_not():
+    assert {n for n in UNUSUAL if parse(UNUSUAL[n]) is not None} == VALID
+
+
+@pytest.mark.parametrize("name", sorted({**UNUSUAL, **FRAGILE}))
+def test_unusual_input(name):
+    """Strict engine, twice, every rule and the defaults, and the flake8
+    plugin in-process (``check_program``), on the bytes and on the text
+    decoded with replacement characters: nothing raises, and exactly the
+    expected findings."""
+    data = {**UNUSUAL, **FRAGILE}[name]
+    findings = check_program(data, f"{name}.py")
+    assert _codes_by_line(findings) == UNUSUAL_FINDINGS.get(name, set())
+    found = check_program(data.decode("utf-8", "replace"), f"{name}.py")
+    if data.isascii():
+        assert _codes_by_line(found) == UNUSUAL_FINDINGS.get(name, set())
+
+
+@pytest.fixture(scope="module")
+def unusual_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("unusual")
+    for name, data in {**UNUSUAL, **FRAGILE}.items():
+        (root / f"{name}.py").write_bytes(data)
+    return root
+
+
+def _our_bandit_names() -> list[str]:
+    from secguide.registry import ALL_RULES
+
+    return [r.symbol.replace("-", "_") for r in ALL_RULES] + [r.code for r in ALL_RULES]
+
+
+def _assert_flake8_clean(run, context=""):
+    assert run.returncode in (0, 1), context + run.output
+    assert not any(m in run.output for m in FLAKE8_CRASH_MARKERS), context + run.output
+
+
+def _assert_not_named_flake8(run):
+    # flake8 names a failing plugin as "package[entry]": ours is secguide[SCG]
+    assert "[SCG]" not in run.output and "secguide" not in run.output, run.output
+    assert "Traceback" not in run.stderr or "flake8_ext" not in run.stderr, run.output
+
+
+def _assert_not_named_bandit(run):
+    assert not any(m in run.output for m in BANDIT_CRASH_MARKERS), run.output
+    for name in _our_bandit_names():
+        assert name not in run.stderr, (name, run.stderr)
+    for marker in ("bandit_ext", "secguide"):
+        assert marker not in run.stderr, run.stderr
+
+
+def _expected_hits(names) -> set[tuple[str, int, str]]:
+    return {(f"{n}.py", line, code) for n in names for line, code in UNUSUAL_FINDINGS.get(n, ())}
+
+
+def test_flake8_with_its_own_checks_on_unusual_input(unusual_dir):
+    """flake8's own checks (pyflakes, pycodestyle) and ours side by side:
+    the engine's findings, and syntax errors reported as E999."""
+    run = flake8(sorted(f"{n}.py" for n in UNUSUAL), "--extend-select=SCG", cwd=unusual_dir)
+    _assert_flake8_clean(run)
+    _assert_not_named_flake8(run)
+    assert any(h.code == "E999" and h.path.name == "syntax_error.py" for h in run.hits)
+    assert {(h.path.name, h.line, h.code) for h in scg(run.hits)} == _expected_hits(UNUSUAL)
+
+
+def test_bandit_with_its_own_tests_on_unusual_input(unusual_dir):
+    run = bandit(sorted(f"{n}.py" for n in UNUSUAL), cwd=unusual_dir)
+    assert run.data is not None, run.output
+    _assert_not_named_bandit(run)
+    scanned = {name.rsplit("/", 1)[-1] for name in set(run.data["metrics"]) - {"_totals"}}
+    assert {f"{n}.py" for n in VALID} <= scanned
+    assert {(h.path.name, h.line, h.code) for h in scg(run.hits)} == _expected_hits(UNUSUAL)
+
+
+@pytest.mark.parametrize("name", sorted(FRAGILE))
+def test_flake8_fragile_input_does_not_blame_us(unusual_dir, name):
+    without = flake8([f"{name}.py"], "--select=E,W,F", cwd=unusual_dir)
+    with_us = flake8([f"{name}.py"], "--select=E,W,F,SCG", cwd=unusual_dir)
+    _assert_not_named_flake8(with_us)
+    if not any(m in without.output for m in FLAKE8_CRASH_MARKERS):
+        # flake8 copes without us, so it must cope with us
+        _assert_flake8_clean(with_us, "flake8 fails only with secguide: ")
+
+
+def test_bandit_fragile_input_does_not_blame_us(unusual_dir):
+    targets = sorted(f"{n}.py" for n in FRAGILE)
+    without = bandit(targets, "-s", ",".join(ALL_CODES), cwd=unusual_dir)
+    with_us = bandit(targets, cwd=unusual_dir)
+    assert with_us.data is not None, with_us.output
+    _assert_not_named_bandit(with_us)
+    # whatever Bandit could not scan without us, it cannot scan with us either,
+    # and nothing more
+    assert sorted(e["filename"] for e in with_us.data["errors"]) == \
+        sorted(e["filename"] for e in without.data["errors"])
+    assert with_us.stderr.count("ERROR") == without.stderr.count("ERROR"), with_us.stderr

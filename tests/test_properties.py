@@ -31,7 +31,6 @@ import os
 import textwrap
 from pathlib import Path
 
-import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings, target
 from hypothesis import strategies as st
@@ -40,6 +39,7 @@ from tests.checks import ALL_CODES, check_bandit, check_program, depth, parse, s
 from tests.toolrun import FIXTURES, rel, run_python
 
 pytestmark = [
+    pytest.mark.properties,
     # hypothesmith compiles what it generates: CPython warns about some of it
     pytest.mark.filterwarnings("ignore::SyntaxWarning"),
     # Bandit's extension loader passes an argument stevedore deprecated
@@ -85,6 +85,8 @@ def bandit_dir(tmp_path_factory) -> Path:
 
 def test_grammar_programs():
     """Programs from the Python grammar (hypothesmith.from_grammar)."""
+    import hypothesmith
+
     @_settings(100)
     @given(hypothesmith.from_grammar())
     def prop(source):
@@ -95,6 +97,8 @@ def test_grammar_programs():
 
 def test_libcst_programs():
     """Programs built from libCST node trees (hypothesmith.from_node)."""
+    import hypothesmith
+
     @_settings(30)
     @given(hypothesmith.from_node())
     def prop(source):
@@ -130,6 +134,8 @@ STRINGS = (
 
 
 def _security_grammar(start: str = "file_input"):
+    import hypothesmith
+
     strategy = hypothesmith.from_grammar(start)
     # hypothesmith's strategy is a Hypothesis LarkStrategy, whose terminal
     # strategies are a dict by terminal name (an implementation detail:
@@ -141,8 +147,9 @@ def _security_grammar(start: str = "file_input"):
     return strategy
 
 
-#: built once: building a grammar strategy takes a while
-_NOISE = _security_grammar()
+#: built once, when first drawn from (building a grammar strategy takes
+#: seconds: not while the fast tier collects this module)
+_NOISE = st.deferred(_security_grammar)
 
 FLOW_PROLOGUE = """\
 import hashlib, hmac, logging, os, pickle, random, sqlite3, subprocess, sys

@@ -23,6 +23,8 @@ from secguide.options import OPTION_SPECS
 from secguide.registry import BY_CODE
 from tests.toolrun import bandit, flake8, run_python, scg
 
+pytestmark = pytest.mark.workflows
+
 
 def _write(directory: Path, name: str, text: str) -> Path:
     path = directory / name

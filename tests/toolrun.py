@@ -1,9 +1,17 @@
 """Helpers for the adapter tests: run real flake8 and Bandit, parse results.
 
-Both tools run as ``sys.executable -m flake8`` / ``-m bandit`` subprocesses,
-so they use the interpreter (and the installed plugins) of the test run.
-Results over the fixture files are computed once per session and shared by
-the test modules (``functools.lru_cache``).
+Two ways over the fixture and example files, each computed once per session
+and shared by the test modules (``functools.lru_cache``):
+
+* ``inprocess_results()``: flake8's ``Application`` and Bandit's
+  ``BanditManager`` in this process (seconds: the fast tier's agreement);
+* ``adapter_results()``: the command lines, ``sys.executable -m flake8`` /
+  ``-m bandit`` subprocesses using the interpreter (and the installed
+  plugins) of the test run (the ``hosts`` tier).
+
+Positions are (line, col, code) with the engine's 0-based column: flake8
+prints the column 1-based and is converted back, Bandit's ``col_offset`` is
+0-based already.
 """
 from __future__ import annotations
 
@@ -52,6 +60,14 @@ class ToolRun(NamedTuple):
         out: dict[Path, set[tuple[int, str]]] = {}
         for hit in self.hits:
             out.setdefault(hit.path, set()).add((hit.line, hit.code))
+        return out
+
+    def positions(self, col_base: int) -> dict[Path, set[tuple[int, int, str]]]:
+        """SCG hits as (line, 0-based col, code) per file; ``col_base`` is 1
+        for flake8's printed columns, 0 for Bandit's."""
+        out: dict[Path, set[tuple[int, int, str]]] = {}
+        for hit in scg(self.hits):
+            out.setdefault(hit.path, set()).add((hit.line, hit.col - col_base, hit.code))
         return out
 
     @property
@@ -169,45 +185,126 @@ def option_groups(files: Iterable[Path]) -> dict[str, list[Path]]:
 
 
 class AdapterResults(NamedTuple):
-    flake8: dict[Path, set[tuple[int, str]]]
-    bandit: dict[Path, set[tuple[int, str]]]
+    """Per file, the (line, 0-based col, code) of every SCG finding."""
+    flake8: dict[Path, set[tuple[int, int, str]]]
+    bandit: dict[Path, set[tuple[int, int, str]]]
     flake8_runs: list[ToolRun]
     bandit_runs: list[ToolRun]
 
 
+def _merge(into: dict, found: dict) -> None:
+    for path, hits in found.items():
+        into.setdefault(path, set()).update(hits)
+
+
+#: both tools report what the analysis found, whatever comments a fixture
+#: carries; every SCG rule is selected (``--select SCG`` also selects opt-in
+#: rules; Bandit runs all its tests)
+FLAKE8_ALL = ("--select=SCG", "--disable-noqa")
+
+
 @functools.lru_cache(maxsize=None)
 def adapter_results() -> AdapterResults:
-    """flake8 and Bandit over every checked file: one run per option group.
-
-    ``--disable-noqa``/``--ignore-nosec`` make both report what the analysis
-    found, whatever comments a fixture carries; every SCG rule is selected
-    (``--select SCG`` also selects opt-in rules; Bandit runs all its tests).
-    """
+    """flake8 and Bandit command lines over every checked file: one run of
+    each per option group."""
     f8: dict[Path, set] = {}
     bd: dict[Path, set] = {}
     f8_runs, bd_runs = [], []
-    files = checked_files()
     with tempfile.TemporaryDirectory() as tmp:
-        for key, group in option_groups(files).items():
+        for key, group in option_groups(checked_files()).items():
             options = json.loads(key)
             targets = [rel(p) for p in group]
-            run = flake8(targets, "--select=SCG", "--disable-noqa",
-                         *flake8_option_args(options))
+            run = flake8(targets, *FLAKE8_ALL, *flake8_option_args(options))
             f8_runs.append(run)
-            for path, found in run.by_file().items():
-                f8.setdefault(path, set()).update(found)
+            _merge(f8, run.positions(col_base=1))
             extra = ["--ignore-nosec"]
             if options:
                 extra += ["-c", str(bandit_config_file(options, Path(tmp)))]
             run = bandit(targets, *extra)
             bd_runs.append(run)
-            for hit in scg(run.hits):
-                bd.setdefault(hit.path, set()).add((hit.line, hit.code))
+            _merge(bd, run.positions(col_base=0))
     return AdapterResults(f8, bd, f8_runs, bd_runs)
+
+
+class InProcessResults(NamedTuple):
+    """Per file, (line, 0-based col, code, text) of every SCG finding."""
+    flake8: dict[Path, set[tuple[int, int, str, str]]]
+    bandit: dict[Path, set[tuple[int, int, str, str]]]
+    #: Bandit's (file, reason) for files it could not scan
+    bandit_skipped: list[tuple[str, str]]
+
+
+def _flake8_in_process(targets: list[str], argv: list[str], output: Path) -> list[Hit]:
+    """flake8's Application on ``targets`` (initialize, run_checks, report:
+    its public steps, so an exception from a plugin reaches the test instead
+    of being printed as a "critical error")."""
+    from flake8.main.application import Application
+
+    app = Application()
+    app.initialize(["--isolated", "-j1", f"--format={FLAKE8_FORMAT}",
+                    f"--output-file={output}", *argv, *targets])
+    app.run_checks()
+    app.report()
+    assert not app.catastrophic_failure
+    hits = []
+    text = output.read_text(encoding="utf-8") if output.exists() else ""
+    for line in text.splitlines():
+        path, row, col, code, msg = line.split("\t", 4)
+        hits.append(Hit(_abs(path, REPO), int(row), int(col), code, msg))
+    return hits
+
+
+def _bandit_in_process(targets: list[str], config_file: Path | None):
+    """Bandit's manager on ``targets``, every test, ``# nosec`` ignored, in
+    debug mode (an exception in a test aborts the file into ``skipped``
+    instead of being logged and ignored).  Returns (issues, skipped)."""
+    from bandit.core import config as b_config
+    from bandit.core import manager as b_manager
+
+    conf = b_config.BanditConfig(str(config_file) if config_file else None)
+    mgr = b_manager.BanditManager(conf, "file", debug=True, quiet=True, ignore_nosec=True,
+                                  profile={"include": set(), "exclude": set()})
+    mgr.discover_files(targets)
+    mgr.run_tests()
+    return mgr.get_issue_list(), mgr.skipped
+
+
+@functools.lru_cache(maxsize=None)
+def inprocess_results() -> InProcessResults:
+    """flake8 and Bandit in this process over every checked file, once per
+    option group (the same runs as ``adapter_results``, without the
+    interpreter start-ups)."""
+    f8: dict[Path, set] = {}
+    bd: dict[Path, set] = {}
+    skipped: list = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, (key, group) in enumerate(option_groups(checked_files()).items()):
+            options = json.loads(key)
+            targets = [str(p) for p in group]
+            hits = _flake8_in_process(targets, [*FLAKE8_ALL, *flake8_option_args(options)],
+                                      Path(tmp, f"flake8-{n}.txt"))
+            for h in scg(hits):
+                f8.setdefault(h.path, set()).add((h.line, h.col - 1, h.code, h.text))
+            config = bandit_config_file(options, Path(tmp)) if options else None
+            issues, skip = _bandit_in_process(targets, config)
+            skipped += skip
+            for i in issues:
+                if i.test_id.startswith("SCG"):
+                    bd.setdefault(_abs(i.fname, REPO), set()).add(
+                        (i.lineno, i.col_offset, i.test_id, i.text))
+    return InProcessResults(f8, bd, skipped)
 
 
 def engine_findings(path: Path, select: Iterable[str] | None = "all",
                     options: dict | None = None):
+    """The engine's findings on a checked file (cached for the default
+    arguments: several tests compare against them)."""
+    if select == "all" and options is None:
+        return list(_all_findings(path))
+    return _engine_run(path, select, options)
+
+
+def _engine_run(path: Path, select, options):
     import secguide
 
     if select == "all":
@@ -218,5 +315,15 @@ def engine_findings(path: Path, select: Iterable[str] | None = "all",
                                  options=options)
 
 
+@functools.lru_cache(maxsize=None)
+def _all_findings(path: Path) -> tuple:
+    return tuple(_engine_run(path, "all", None))
+
+
 def engine_set(path: Path, **kw) -> set[tuple[int, str]]:
     return {(f.line, f.code) for f in engine_findings(path, **kw)}
+
+
+def engine_positions(path: Path, **kw) -> set[tuple[int, int, str]]:
+    """(line, 0-based col, code) of the engine's findings."""
+    return {(f.line, f.col, f.code) for f in engine_findings(path, **kw)}
