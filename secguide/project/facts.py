@@ -1,0 +1,325 @@
+"""Module facts: what one project module states about its functions,
+classes and app setup, read from its syntax tree without running rules.
+
+Facts are plain data (JSON-ready), computed once per module and cached.
+They say what the code *states*: a decorator whose wrapper aborts with 403,
+a class whose ``get_queryset`` filters by ``request.user``, a model whose
+``password`` setter hashes, an app setup that creates a ``Limiter`` with
+default limits.  Calls to other project functions are kept by name and
+resolved by ``ProjectIndex`` (``secguide.project.index``), which follows
+them across modules.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import asdict, dataclass, field
+
+from secguide.models import project as M
+
+#: bounds: a module's facts never cost more than this
+MAX_NODES_PER_FUNCTION = 5_000
+MAX_DEFS = 2_000
+
+
+@dataclass
+class FunctionFacts:
+    name: str
+    line: int
+    #: takes a function and returns an inner function (``def wrap(f): ...``)
+    is_decorator: bool = False
+    #: its body (or its inner wrapper's) stops the request: abort(401/403),
+    #: raise PermissionDenied, a redirect to the login page, a 401/403 return
+    denies: bool = False
+    #: it tests the principal (current_user.is_authenticated, .role, has_perm)
+    checks_principal: bool = False
+    #: it applies a framework access decorator or calls one (delegation)
+    applies_auth: bool = False
+    #: it reads an Authorization/API-key header or verifies a signature
+    token_auth: bool = False
+    #: it applies a rate limit
+    rate_limits: bool = False
+    #: it calls a password hash
+    hashes: bool = False
+    #: names of the functions it calls or applies (to follow across modules)
+    calls: list = field(default_factory=list)
+
+
+@dataclass
+class ClassFacts:
+    name: str
+    line: int
+    #: base classes as written, resolved to absolute dotted names where an
+    #: import or a class of the same module names them
+    bases: list = field(default_factory=list)
+    #: a queryset/object method that refers to the requesting user
+    scopes_queryset: bool = False
+    #: a permission method or attribute (has_permission, permission_classes)
+    checks_permission: bool = False
+    #: a password setter / @validates("password") / save() / __init__ that hashes
+    hashes_password: bool = False
+
+
+@dataclass
+class ModuleFacts:
+    name: str
+    path: str
+    functions: dict = field(default_factory=dict)
+    classes: dict = field(default_factory=dict)
+    #: local name -> absolute dotted name of the module's imports
+    imports: dict = field(default_factory=dict)
+    #: a limiter with default limits for every route is created here
+    global_rate_limit: bool = False
+    #: a CSRF extension is switched on for the whole app here
+    csrf_protect: bool = False
+    #: names of before_request functions (app- or blueprint-wide guards)
+    before_request: list = field(default_factory=list)
+    #: the module could not be read or parsed (no facts)
+    broken: bool = False
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ModuleFacts":
+        mf = cls(**{k: v for k, v in data.items() if k not in ("functions", "classes")})
+        mf.functions = {k: FunctionFacts(**v) for k, v in data.get("functions", {}).items()}
+        mf.classes = {k: ClassFacts(**v) for k, v in data.get("classes", {}).items()}
+        return mf
+
+
+def dotted(node: ast.AST) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain (a call's target for a Call)."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Call):
+        return dotted(node.func)
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _last(name: str | None) -> str:
+    return name.rsplit(".", 1)[-1] if name else ""
+
+
+def _status(node: ast.AST) -> int | None:
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.Attribute) and node.attr.startswith("HTTP_"):
+        digits = node.attr[5:8]
+        return int(digits) if digits.isdigit() else None
+    return None
+
+
+def _mentions_login(node: ast.AST) -> bool:
+    for n in ast.walk(node):
+        text = None
+        if isinstance(n, ast.Constant) and isinstance(n.value, str):
+            text = n.value
+        elif isinstance(n, ast.Attribute):
+            text = n.attr
+        elif isinstance(n, ast.Name):
+            text = n.id
+        if text and any(w in text.lower() for w in M.LOGIN_WORDS):
+            return True
+    return False
+
+
+def _scan_body(fn: ast.AST, facts: FunctionFacts) -> None:
+    """Fill the facts of one function from its body (bounded walk)."""
+    count = 0
+    for n in ast.walk(fn):
+        count += 1
+        if count > MAX_NODES_PER_FUNCTION:
+            break
+        if isinstance(n, ast.Call):
+            name = dotted(n.func)
+            last = _last(name)
+            if name:
+                facts.calls.append(name)
+            if name in M.DENY_CALLS or last in M.DENY_CALLS:
+                args = [_status(a) for a in n.args[:1]]
+                if last not in ("abort",) or any(s in M.DENY_STATUS for s in args):
+                    facts.denies = True
+            if last == "redirect" and n.args and _mentions_login(n.args[0]):
+                facts.denies = True
+            if last in M.FRAMEWORK_AUTH_DECORATORS:
+                facts.applies_auth = True
+            if last in M.PASSWORD_HASH_CALLS or name in M.PASSWORD_HASH_CALLS:
+                facts.hashes = True
+            if name in M.SIGNATURE_CALLS or last in ("compare_digest", "verify_signature"):
+                facts.token_auth = True
+            if last in M.RATE_LIMIT_DECORATORS and isinstance(n.func, ast.Attribute):
+                facts.rate_limits = True
+            if last == "get" and n.args and isinstance(n.args[0], ast.Constant) \
+                    and isinstance(n.args[0].value, str) \
+                    and n.args[0].value.lower() in M.TOKEN_HEADERS \
+                    and "headers" in (dotted(n.func) or "").lower():
+                facts.token_auth = True
+        elif isinstance(n, ast.Raise) and n.exc is not None:
+            exc = n.exc
+            name = _last(dotted(exc))
+            if name in M.DENY_EXCEPTIONS:
+                facts.denies = True
+            elif name in M.STATUS_EXCEPTIONS and isinstance(exc, ast.Call):
+                vals = list(exc.args[:1]) + [k.value for k in exc.keywords
+                                              if k.arg in ("status_code", "code", "status")]
+                if any(_status(v) in M.DENY_STATUS for v in vals):
+                    facts.denies = True
+        elif isinstance(n, ast.Return) and n.value is not None:
+            v = n.value
+            items = v.elts if isinstance(v, ast.Tuple) else [v]
+            if any(_status(i) in M.DENY_STATUS for i in items[1:]):
+                facts.denies = True
+            if isinstance(v, ast.Call):
+                kws = [k.value for k in v.keywords if k.arg in ("status", "status_code")]
+                if any(_status(k) in M.DENY_STATUS for k in kws):
+                    facts.denies = True
+        elif isinstance(n, ast.Attribute) and n.attr in M.PRINCIPAL_ATTRS:
+            owner = dotted(n.value)
+            if owner and (owner in M.PRINCIPAL_NAMES or _last(owner) in ("user", "current_user")):
+                facts.checks_principal = True
+        elif isinstance(n, ast.Subscript):
+            key = n.slice
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) \
+                    and key.value.lower() in M.TOKEN_HEADERS \
+                    and "headers" in (dotted(n.value) or "").lower():
+                facts.token_auth = True
+
+
+def _is_decorator(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``def deco(f): def wrapper(...): ...; return wrapper`` (or a factory
+    one level up: ``def deco(role): def inner(f): ...; return inner``)."""
+    inner = {s.name for s in fn.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for s in fn.body:
+        if isinstance(s, ast.Return) and s.value is not None:
+            target = s.value.func if isinstance(s.value, ast.Call) else s.value
+            if isinstance(target, ast.Name) and target.id in inner:
+                return True
+    return False
+
+
+def _function_facts(fn) -> FunctionFacts:
+    facts = FunctionFacts(name=fn.name, line=fn.lineno, is_decorator=_is_decorator(fn))
+    for d in fn.decorator_list:
+        name = _last(dotted(d))
+        if name in M.FRAMEWORK_AUTH_DECORATORS:
+            facts.applies_auth = True
+        if name in M.RATE_LIMIT_DECORATORS:
+            facts.rate_limits = True
+    _scan_body(fn, facts)
+    facts.calls = sorted(set(facts.calls))[:200]
+    return facts
+
+
+def _class_facts(cls: ast.ClassDef, imports: dict, module: str, local_classes: set) -> ClassFacts:
+    bases = []
+    for b in cls.bases:
+        name = dotted(b)
+        if not name:
+            continue
+        head, _, rest = name.partition(".")
+        if head in imports:
+            name = imports[head] + ("." + rest if rest else "")
+        elif head in local_classes:
+            name = f"{module}.{name}" if module else name
+        bases.append(name)
+    facts = ClassFacts(name=cls.name, line=cls.lineno, bases=bases)
+    for st in cls.body:
+        if isinstance(st, (ast.Assign, ast.AnnAssign)):
+            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+            if any(isinstance(t, ast.Name) and t.id in M.PERMISSION_ATTRS for t in targets):
+                facts.checks_permission = True
+        if not isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        ff = FunctionFacts(name=st.name, line=st.lineno)
+        _scan_body(st, ff)
+        if st.name in M.QUERYSET_METHODS and _users_in(st):
+            facts.scopes_queryset = True
+        if st.name in M.PERMISSION_METHODS and (ff.denies or ff.checks_principal):
+            facts.checks_permission = True
+        if ff.hashes and _is_password_writer(st):
+            facts.hashes_password = True
+    return facts
+
+
+def _users_in(fn) -> bool:
+    for n in ast.walk(fn):
+        if isinstance(n, ast.Attribute) and n.attr == "user":
+            return True
+        if isinstance(n, ast.keyword) and n.arg and ("user" in n.arg or "owner" in n.arg):
+            return True
+    return False
+
+
+def _is_password_writer(fn) -> bool:
+    """A ``password`` setter, ``@validates("password")``, ``save``/``__init__``/
+    ``set_password``, or any method whose name mentions the password."""
+    name = fn.name.lower()
+    if name in ("save", "__init__", "set_password") or "password" in name:
+        return True
+    for d in fn.decorator_list:
+        text = ast.unparse(d).lower() if hasattr(ast, "unparse") else ""
+        if "password" in text and ("setter" in text or "validates" in text
+                                   or "validator" in text):
+            return True
+    return False
+
+
+def module_facts(tree: ast.Module, name: str, path: str, imports: dict) -> ModuleFacts:
+    """The facts of one parsed module (``imports`` from ``import_table``)."""
+    mf = ModuleFacts(name=name, path=path, imports=dict(imports))
+    local_classes = {s.name for s in tree.body if isinstance(s, ast.ClassDef)}
+    defs = 0
+    for st in tree.body:
+        defs += 1
+        if defs > MAX_DEFS:
+            break
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            ff = _function_facts(st)
+            mf.functions[st.name] = ff
+            if any(_last(dotted(d)) == "before_request" or _last(dotted(d)) == "before_app_request"
+                   for d in st.decorator_list):
+                mf.before_request.append(st.name)
+            _app_setup(st, mf, imports)
+        elif isinstance(st, ast.ClassDef):
+            mf.classes[st.name] = _class_facts(st, imports, name, local_classes)
+        else:
+            _app_setup(st, mf, imports)
+    return mf
+
+
+def _app_setup(node: ast.AST, mf: ModuleFacts, imports: dict) -> None:
+    """App-wide switches stated in ``node``: a Limiter with default limits,
+    RATELIMIT_DEFAULT, CSRFProtect(app), ``app.before_request(f)``."""
+    count = 0
+    for n in ast.walk(node):
+        count += 1
+        if count > MAX_NODES_PER_FUNCTION:
+            return
+        if isinstance(n, ast.Call):
+            name = dotted(n.func) or ""
+            head = name.split(".", 1)[0]
+            full = imports.get(head, head) + name[len(head):]
+            last = _last(name)
+            if (name in M.LIMITER_CALLS or full in M.LIMITER_CALLS or last == "Limiter"
+                    or last == "init_app") and any(
+                    k.arg in M.LIMITER_GLOBAL_KEYWORDS for k in n.keywords):
+                mf.global_rate_limit = True
+            if name in M.CSRF_CALLS or full in M.CSRF_CALLS or last in ("CSRFProtect", "SeaSurf"):
+                mf.csrf_protect = True
+            if last in ("before_request", "before_app_request") and n.args \
+                    and isinstance(n.args[0], ast.Name):
+                mf.before_request.append(n.args[0].id)
+        elif isinstance(n, (ast.Assign, ast.Subscript)):
+            key = None
+            if isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Constant):
+                key = n.slice.value
+            elif isinstance(n, ast.Assign):
+                key = next((t.id for t in n.targets if isinstance(t, ast.Name)), None)
+            if key in M.LIMITER_CONFIG_KEYS:
+                mf.global_rate_limit = True
+

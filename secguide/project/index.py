@@ -1,0 +1,302 @@
+"""Project facts for one analysed file: its imports resolved to project
+modules, their facts (cached), and the questions rules ask of them.
+
+Bounded: at most ``MAX_MODULES`` modules are read per analysed file, files
+over ``MAX_BYTES`` are skipped, chains (re-exports, base classes, calls
+between decorators) stop at ``MAX_DEPTH``; cycles terminate.  The answers
+depend only on the files' contents, never on the order files are analysed.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import tempfile
+import warnings
+
+from secguide.project.facts import ClassFacts, FunctionFacts, ModuleFacts, module_facts
+from secguide.project.modules import ModuleFile, ProjectLayout, import_table
+
+MAX_MODULES = 64
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 6
+#: bump when the facts' shape or meaning changes (invalidates disk caches)
+FACTS_VERSION = "1"
+#: names of modules that set up the app, read for app-wide facts
+_SETUP_NAMES = ("__init__", "app", "application", "extensions", "ext", "factory",
+                "create_app", "main", "server", "wsgi", "asgi", "core", "settings")
+
+
+class FactsCache:
+    """Module facts, per process (keyed by path, size and mtime) and
+    optionally on disk (keyed by a hash of the content and module name,
+    written atomically so parallel workers can share the folder)."""
+
+    def __init__(self, disk_dir: str | None = None):
+        self.disk_dir = disk_dir
+        self._mem: dict[tuple, ModuleFacts] = {}
+        self.reads = 0  # modules parsed (for tests and the benchmark)
+
+    def facts(self, mfile: ModuleFile, layout: ProjectLayout) -> ModuleFacts:
+        try:
+            st = os.stat(mfile.path)
+        except OSError:
+            return ModuleFacts(mfile.name, mfile.path, broken=True)
+        key = (mfile.path, mfile.name, st.st_size, st.st_mtime_ns)
+        got = self._mem.get(key)
+        if got is not None:
+            return got
+        got = self._load(mfile, layout, st.st_size)
+        if len(self._mem) > 4096:
+            self._mem.clear()
+        self._mem[key] = got
+        return got
+
+    def _load(self, mfile: ModuleFile, layout: ProjectLayout, size: int) -> ModuleFacts:
+        if size > MAX_BYTES:
+            return ModuleFacts(mfile.name, mfile.path, broken=True)
+        try:
+            with open(mfile.path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            return ModuleFacts(mfile.name, mfile.path, broken=True)
+        digest = None
+        if self.disk_dir:
+            h = hashlib.sha256(FACTS_VERSION.encode() + b"\0" + mfile.name.encode() + b"\0")
+            h.update(data)
+            digest = h.hexdigest()
+            cached = self._disk_get(digest)
+            if cached is not None:
+                cached.path = mfile.path
+                return cached
+        self.reads += 1
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(data)
+            imports = import_table(tree, layout, mfile.name, mfile.is_package)
+            facts = module_facts(tree, mfile.name, mfile.path, imports)
+        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+            facts = ModuleFacts(mfile.name, mfile.path, broken=True)
+        if digest is not None:
+            self._disk_put(digest, facts)
+        return facts
+
+    def _disk_path(self, digest: str) -> str:
+        return os.path.join(self.disk_dir, digest[:2], digest + ".json")
+
+    def _disk_get(self, digest: str) -> ModuleFacts | None:
+        try:
+            with open(self._disk_path(digest), encoding="utf-8") as fh:
+                return ModuleFacts.from_json(json.load(fh))
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+
+    def _disk_put(self, digest: str, facts: ModuleFacts) -> None:
+        path = self._disk_path(digest)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(facts.to_json(), fh, sort_keys=True)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+
+
+class ProjectFacts:
+    """The project as seen from one analysed file."""
+
+    def __init__(self, filename: str, tree: ast.Module, cache: FactsCache,
+                 extra_roots: tuple[str, ...] = ()):
+        self.layout = ProjectLayout(filename, extra_roots)
+        self.cache = cache
+        self.imports = import_table(tree, self.layout)
+        self._tree = tree
+        self._own: ModuleFacts | None = None
+        self._modules: dict[str, ModuleFacts | None] = {}
+        self._app: ModuleFacts | None = None
+
+    @property
+    def own(self) -> ModuleFacts:
+        """Facts of the analysed file itself (computed on first use)."""
+        if self._own is None:
+            self._own = module_facts(self._tree, self.layout.module,
+                                     self.layout.filename, self.imports)
+        return self._own
+
+    # -------------------------------------------------------------- modules
+    def module(self, name: str) -> ModuleFacts | None:
+        """Facts of project module ``name`` (None: not a project module)."""
+        if name in self._modules:
+            return self._modules[name]
+        if name == self.layout.module:
+            return self.own
+        found = None
+        if len(self._modules) < MAX_MODULES:
+            mfile = self.layout.find(name)
+            if mfile is not None and mfile.path != self.layout.filename:
+                found = self.cache.facts(mfile, self.layout)
+        self._modules[name] = found
+        return found
+
+    def absolute(self, qual: str | None) -> str | None:
+        """An interpreter qualified name (``.decorators.admin_required``,
+        ``decorators.admin_required``, ``admin_required``) made absolute."""
+        if not qual:
+            return None
+        if qual.startswith("."):
+            dots = len(qual) - len(qual.lstrip("."))
+            mod, _, attr = qual[dots:].rpartition(".")
+            base = self.layout.absolute(mod, dots)
+            return f"{base}.{attr}" if base else None
+        head, _, rest = qual.partition(".")
+        if head in self.imports:
+            return self.imports[head] + ("." + rest if rest else "")
+        return qual
+
+    def _lookup(self, qual: str, depth: int = 0):
+        """``(module facts, attribute)`` that define ``qual``, following
+        re-exports (``from .x import f`` in a package ``__init__``)."""
+        if depth > MAX_DEPTH or not qual:
+            return None
+        mod, _, attr = qual.rpartition(".")
+        if not mod:
+            if attr in self.own.functions or attr in self.own.classes:
+                return self.own, attr
+            return None
+        mf = self.module(mod)
+        if mf is None or mf.broken:
+            return None
+        if attr in mf.functions or attr in mf.classes:
+            return mf, attr
+        target = mf.imports.get(attr)
+        if target and target != qual:
+            return self._lookup(target, depth + 1)
+        return None
+
+    def function(self, qual: str | None) -> FunctionFacts | None:
+        hit = self._lookup(self.absolute(qual) or "")
+        return hit[0].functions.get(hit[1]) if hit else None
+
+    def klass(self, qual: str | None) -> ClassFacts | None:
+        hit = self._lookup(self.absolute(qual) or "")
+        return hit[0].classes.get(hit[1]) if hit else None
+
+    # ------------------------------------------------------------ questions
+    def _function_is(self, qual: str, test, depth: int, seen: set) -> bool:
+        if depth > MAX_DEPTH or qual in seen:
+            return False
+        seen.add(qual)
+        hit = self._lookup(qual)
+        if not hit:
+            return False
+        mf, attr = hit
+        ff = mf.functions.get(attr)
+        if ff is None:
+            return False
+        if test(ff):
+            return True
+        for call in ff.calls:
+            head, _, rest = call.partition(".")
+            if head in mf.imports:
+                target = mf.imports[head] + ("." + rest if rest else "")
+            elif head in mf.functions and not rest:
+                target = f"{mf.name}.{head}" if mf.name else head
+            else:
+                continue
+            if self._function_is(target, test, depth + 1, seen):
+                return True
+        return False
+
+    def is_auth_decorator(self, qual: str | None) -> bool:
+        """A project decorator that enforces authentication or authorization:
+        its wrapper denies (abort/raise 401/403, redirect to login), or it
+        applies a framework access decorator, directly or through the
+        project functions it calls."""
+        q = self.absolute(qual)
+        return bool(q) and self._function_is(
+            q, lambda f: f.denies or f.applies_auth, 0, set())
+
+    def is_rate_limit_decorator(self, qual: str | None) -> bool:
+        q = self.absolute(qual)
+        return bool(q) and self._function_is(q, lambda f: f.rate_limits, 0, set())
+
+    def is_token_auth_decorator(self, qual: str | None) -> bool:
+        q = self.absolute(qual)
+        return bool(q) and self._function_is(q, lambda f: f.token_auth, 0, set())
+
+    def class_chain(self, qual: str | None) -> list[ClassFacts]:
+        """The class and its project base classes, depth first, each once."""
+        out: list[ClassFacts] = []
+        seen: set = set()
+        stack = [(self.absolute(qual), 0)]
+        while stack:
+            q, depth = stack.pop()
+            if not q or q in seen or depth > MAX_DEPTH:
+                continue
+            seen.add(q)
+            hit = self._lookup(q)
+            if not hit:
+                continue
+            cf = hit[0].classes.get(hit[1])
+            if cf is None:
+                continue
+            out.append(cf)
+            stack.extend((b, depth + 1) for b in reversed(cf.bases))
+        return out
+
+    def class_provides(self, qual: str | None, what: str) -> bool:
+        """Whether the class or a project base states ``what``
+        (``scopes_queryset``, ``checks_permission``, ``hashes_password``)."""
+        return any(getattr(cf, what) for cf in self.class_chain(qual))
+
+    def base_names(self, qual: str | None) -> list[str]:
+        """Every base class name along the project chain (framework bases
+        included, as written), for rules that test base names."""
+        return [b for cf in self.class_chain(qual) for b in cf.bases]
+
+    def app(self) -> ModuleFacts:
+        """App-wide facts: the analysed file, the top package's setup modules
+        (``__init__``, ``app``, ``extensions``, ...) and what the top
+        package's ``__init__`` imports from the project (bounded)."""
+        if self._app is not None:
+            return self._app
+        agg = ModuleFacts("(app)", "")
+        top = (self.layout.module or "").split(".", 1)[0]
+        names = [self.own.name]
+        for base in ([top] if top else []) + [""]:
+            for n in _SETUP_NAMES:
+                name = f"{base}.{n}" if base and n != "__init__" else (base if n == "__init__" else n)
+                if name:
+                    names.append(name)
+        top_mf = self.module(top) if top else None
+        if top_mf is not None:
+            names.extend(sorted(set(top_mf.imports.values()))[:16])
+        for name in names:
+            mf = self.own if name == self.own.name else self.module(name)
+            if mf is None:
+                # an imported attribute: its module
+                mod = name.rpartition(".")[0]
+                mf = self.module(mod) if mod else None
+            if mf is None or mf.broken:
+                continue
+            agg.global_rate_limit |= mf.global_rate_limit
+            agg.csrf_protect |= mf.csrf_protect
+            agg.before_request.extend(f"{mf.name}.{b}" for b in mf.before_request)
+        self._app = agg
+        return agg
+
+    def explain(self) -> dict:
+        """Everything derived for this file, for ``python -m secguide facts``."""
+        return {
+            "module": self.own.name,
+            "roots": list(self.layout.roots),
+            "imports": {k: v for k, v in sorted(self.imports.items())},
+            "project_modules": sorted(k for k, v in self._modules.items() if v is not None),
+            "own": self.own.to_json(),
+            "app": {"global_rate_limit": self.app().global_rate_limit,
+                    "csrf_protect": self.app().csrf_protect,
+                    "before_request": self.app().before_request},
+        }

@@ -1,0 +1,1 @@
+from cyc.a import helper_a, Base_A

@@ -1,0 +1,1 @@
+from proj.utilities.views import OwnedDetailView, AdminOnlyMixin, PlainMixin

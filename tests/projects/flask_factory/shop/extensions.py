@@ -1,0 +1,2 @@
+from flask_wtf.csrf import CSRFProtect
+csrf = CSRFProtect()

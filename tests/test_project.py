@@ -1,0 +1,138 @@
+"""Project-wide facts: module discovery, facts, cross-module questions, cache."""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from secguide.project import FactsCache, ProjectFacts
+from secguide.project.modules import ProjectLayout, package_root
+
+PROJECTS = Path(__file__).parent / "projects"
+
+
+def facts_for(path: Path, cache: FactsCache | None = None, roots=()) -> ProjectFacts:
+    tree = ast.parse(path.read_text())
+    return ProjectFacts(str(path), tree, cache or FactsCache(), roots)
+
+
+def test_package_root_and_relative_names():
+    users = PROJECTS / "flask_factory/shop/views/users.py"
+    root, name = package_root(str(users))
+    assert root == str(PROJECTS / "flask_factory")
+    assert name == "shop.views.users"
+    layout = ProjectLayout(str(users))
+    assert layout.absolute("decorators", 2) == "shop.decorators"
+    assert layout.absolute("", 1) == "shop.views"
+    assert layout.absolute("x", 9) is None
+    assert layout.find("shop.models").path.endswith("shop/models.py")
+    assert layout.find("shop.views").is_package
+    assert layout.find("flask") is None  # third-party: never read
+
+
+def test_imported_auth_decorators_are_recognised():
+    pf = facts_for(PROJECTS / "flask_factory/shop/views/users.py")
+    assert pf.is_auth_decorator("admin_required")        # aborts with 403
+    assert pf.is_auth_decorator("staff_only")            # delegates to admin_required
+    assert pf.is_auth_decorator("deco.admin_required")   # through a module alias
+    assert not pf.is_auth_decorator("logged")            # a wrapper that checks nothing
+    assert not pf.is_auth_decorator("flask.abort")       # not a project function
+
+
+def test_model_that_hashes_its_password():
+    pf = facts_for(PROJECTS / "flask_factory/shop/views/users.py")
+    assert pf.class_provides("User", "hashes_password")
+    assert not pf.class_provides("Note", "hashes_password")
+
+
+def test_app_setup_facts_from_the_factory():
+    pf = facts_for(PROJECTS / "flask_factory/shop/views/users.py")
+    app = pf.app()
+    assert app.global_rate_limit and app.csrf_protect
+
+
+def test_base_class_chain_across_modules():
+    pf = facts_for(PROJECTS / "django_mixins/proj/notes/views.py")
+    assert pf.class_provides("OwnedDetailView", "scopes_queryset")
+    assert not pf.class_provides("OwnedDetailView", "checks_permission")
+    assert pf.class_provides("AdminOnlyMixin", "checks_permission")
+    assert not pf.class_provides("PlainMixin", "scopes_queryset")
+    assert "django.views.generic.DetailView" in pf.base_names("OwnedDetailView")
+
+
+def test_import_cycles_terminate():
+    pf = facts_for(PROJECTS / "cycle/cyc/views.py")
+    assert not pf.is_auth_decorator("helper_a")
+    chain = pf.class_chain("Base_A")
+    assert [c.name for c in chain] == ["Base_A", "Base_B"]
+
+
+def test_cache_reuses_and_invalidates(tmp_path):
+    proj = tmp_path / "flask_factory"
+    shutil.copytree(PROJECTS / "flask_factory", proj)
+    cache = FactsCache()
+    users = proj / "shop/views/users.py"
+    assert facts_for(users, cache).is_auth_decorator("admin_required")
+    reads = cache.reads
+    assert facts_for(users, cache).is_auth_decorator("admin_required")
+    assert cache.reads == reads  # warm: nothing parsed again
+    deco = proj / "shop/decorators.py"
+    deco.write_text(deco.read_text().replace("abort(403)", "pass  # no check"))
+    os.utime(deco, ns=(1, 1))  # a different mtime even on coarse clocks
+    assert not facts_for(users, cache).is_auth_decorator("admin_required")
+    assert cache.reads == reads + 1
+
+
+def test_disk_cache_is_shared_and_keyed_by_content(tmp_path):
+    proj = tmp_path / "flask_factory"
+    shutil.copytree(PROJECTS / "flask_factory", proj)
+    disk = tmp_path / "cache"
+    users = proj / "shop/views/users.py"
+    first = FactsCache(str(disk))
+    assert facts_for(users, first).is_auth_decorator("admin_required")
+    files = sorted(disk.rglob("*.json"))
+    assert files and not list(disk.rglob("*.tmp"))
+    json.loads(files[0].read_text())  # complete, valid JSON
+    second = FactsCache(str(disk))      # another process: reads the disk cache
+    assert facts_for(users, second).is_auth_decorator("admin_required")
+    assert second.reads == 0
+    deco = proj / "shop/decorators.py"
+    deco.write_text(deco.read_text().replace("abort(403)", "pass"))
+    third = FactsCache(str(disk))
+    assert not facts_for(users, third).is_auth_decorator("admin_required")
+    assert third.reads == 1
+
+
+def test_configured_roots_and_foreign_code(tmp_path):
+    (tmp_path / "src/lib").mkdir(parents=True)
+    (tmp_path / "src/lib/__init__.py").write_text("")
+    (tmp_path / "src/lib/guard.py").write_text(
+        "from flask import abort\n"
+        "def need_admin(f):\n"
+        "    def w(*a):\n"
+        "        abort(401)\n"
+        "    return w\n")
+    (tmp_path / "scripts").mkdir()
+    view = tmp_path / "scripts/run.py"
+    view.write_text("from lib.guard import need_admin\n")
+    assert not facts_for(view).is_auth_decorator("need_admin")
+    assert facts_for(view, roots=(str(tmp_path / "src"),)).is_auth_decorator("need_admin")
+    venv = tmp_path / ".venv/lib/site-packages"
+    venv.mkdir(parents=True)
+    assert not facts_for(view, roots=(str(venv),)).layout.roots.count(str(venv))
+
+
+@pytest.mark.parametrize("bad", ["def f(:\n", "\x00\x01", "x = 1\n" * 10])
+def test_unreadable_modules_give_no_facts(tmp_path, bad):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg/__init__.py").write_text("")
+    (tmp_path / "pkg/deco.py").write_text(bad)
+    view = tmp_path / "pkg/view.py"
+    view.write_text("from pkg.deco import guard\n")
+    pf = facts_for(view)
+    assert not pf.is_auth_decorator("guard")
+    assert pf.module("pkg.deco") is not None
