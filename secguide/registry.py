@@ -4,8 +4,10 @@ from __future__ import annotations
 import re
 
 from secguide.rule import SEVERITIES, Rule
-from secguide.rules import (access_control, api, auth, configuration, deserialization,
-                            errors, injection, passwords, templates, xss)
+from secguide.rules import (access_control, configuration, cookies, cors_transport, csrf,
+                            deserialization, errors, idor, injection, jwt, password_policy,
+                            password_storage, passwords, privilege, rate_limit, secret_compare,
+                            session, ssrf, templates, work_factor, xss)
 
 ALL_RULES: tuple[type[Rule], ...] = (
     injection.SqlBuiltQuery,
@@ -17,32 +19,32 @@ ALL_RULES: tuple[type[Rule], ...] = (
     templates.AutoescapeDisabledConfig,
     deserialization.UntrustedDeserialization,
     deserialization.PickleFamilyLoader,
-    access_control.IdorUnscopedLookup,
+    idor.IdorUnscopedLookup,
     access_control.PathTraversal,
     access_control.OpenRedirect,
     access_control.MassAssignment,
-    auth.JwtUnverified,
-    auth.InsecureCookie,
-    auth.CsrfDisabled,
-    auth.TimingUnsafeCompare,
-    auth.InsecureRandomSecret,
-    auth.WeakPasswordPolicy,
-    auth.UntrustedDataInSession,
+    jwt.JwtUnverified,
+    cookies.InsecureCookie,
+    csrf.CsrfDisabled,
+    secret_compare.TimingUnsafeCompare,
+    secret_compare.InsecureRandomSecret,
+    password_policy.WeakPasswordPolicy,
+    session.UntrustedDataInSession,
     passwords.PasswordFastHash,
     passwords.ConstantSalt,
-    passwords.WeakWorkFactor,
-    passwords.PlaintextPasswordStorage,
+    work_factor.WeakWorkFactor,
+    password_storage.PlaintextPasswordStorage,
     configuration.HardcodedSecret,
     configuration.SecretEnvFallback,
     configuration.DebugEnabled,
     errors.ExceptionExposed,
     errors.SecretLogged,
-    api.CorsWildcardCredentials,
-    api.CleartextHttp,
-    api.Ssrf,
-    api.AuthEndpointNoRateLimit,
-    api.PermissivePermissions,
-    api.PrivilegedAccount,
+    cors_transport.CorsWildcardCredentials,
+    cors_transport.CleartextHttp,
+    ssrf.Ssrf,
+    rate_limit.AuthEndpointNoRateLimit,
+    privilege.PermissivePermissions,
+    privilege.PrivilegedAccount,
 )
 
 _CODE = re.compile(r"SCG\d{3}")
@@ -70,7 +72,3 @@ def validate(rules: tuple[type[Rule], ...]) -> dict[str, type[Rule]]:
 
 
 BY_CODE: dict[str, type[Rule]] = validate(ALL_RULES)
-
-
-def by_code(code: str) -> type[Rule]:
-    return BY_CODE[code]

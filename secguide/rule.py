@@ -145,7 +145,3 @@ class Rule:
         from secguide import DOCS_BASE_URL
 
         return f"{DOCS_BASE_URL}/{cls.code}.md"
-
-
-def rule_codes(rules: Iterable[type[Rule]]) -> list[str]:
-    return [r.code for r in rules]

@@ -6,7 +6,7 @@ import ast
 from secguide.analysis.functions import dotted
 from secguide.models import sinks
 from secguide.rule import Rule
-from secguide.rules._common import call_arg
+from secguide.rules._common import call_arg, origin_text
 
 
 def loader_data(node: ast.Call, ctx):
@@ -92,9 +92,8 @@ class UntrustedDeserialization(Rule):
         q, data, _ = found
         tainted = ctx.value(data).tainted_for("deserialize")
         if tainted:
-            o = tainted[0]
-            ctx.report(self, node, source=f"{o.desc} (line {o.line})",
-                       sink=ctx.source_text(node.func))
+            return [self.found(node, source=origin_text(tainted), sink=ctx.source_text(node.func))]
+        return None
 
 
 class PickleFamilyLoader(Rule):
@@ -142,4 +141,4 @@ class PickleFamilyLoader(Rule):
         _, data, _ = found
         if data is not None and ctx.value(data).tainted_for("deserialize"):
             return  # SCG301's finding
-        ctx.report(self, node, sink=ctx.source_text(node.func))
+        return [self.found(node, sink=ctx.source_text(node.func))]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 
+from secguide import labels
 from secguide.rule import Rule
 from secguide.rules._common import last_name
 from secguide.vocab import words
@@ -65,8 +66,8 @@ class ExceptionExposed(Rule):
             return
         t = type(node)
         if t is ast.Return:
-            if node.value is not None and "exception" in ctx.value(node.value).labels:
-                ctx.report(self, node, sink="the response")
+            if node.value is not None and labels.EXCEPTION in ctx.value(node.value).labels:
+                return [self.found(node, sink="the response")]
         elif t is ast.Raise:
             exc = node.exc
             if isinstance(exc, ast.Call) and last_name(exc.func) in (
@@ -74,15 +75,14 @@ class ExceptionExposed(Rule):
                     "Http404", "BadRequest", "NotFound"):
                 for arg in list(exc.args) + [k.value for k in exc.keywords
                                              if k.arg in ("detail", "description", "message")]:
-                    if "exception" in ctx.value(arg).labels:
-                        ctx.report(self, node, sink=f"{last_name(exc.func)}(detail=...)")
-                        return
+                    if labels.EXCEPTION in ctx.value(arg).labels:
+                        return [self.found(node, sink=f"{last_name(exc.func)}(detail=...)")]
         elif last_name(node.func) == "abort" and ctx.call_name(node) in (
                 "flask.abort", "werkzeug.exceptions.abort", None):
             for arg in list(node.args[1:]) + [k.value for k in node.keywords]:
-                if "exception" in ctx.value(arg).labels:
-                    ctx.report(self, node, sink="abort()")
-                    return
+                if labels.EXCEPTION in ctx.value(arg).labels:
+                    return [self.found(node, sink="abort()")]
+        return None
 
 
 class SecretLogged(Rule):
@@ -120,11 +120,10 @@ class SecretLogged(Rule):
     )
     calls = _LOG_METHODS | {"print"}
     node_types = (ast.Call,)
+    skip_test_files = True  # test output shows test credentials
     report_types = (ast.Call,)
 
     def check(self, node, ctx):
-        if ctx.is_test_file:
-            return  # test output shows test credentials
         func = node.func
         if isinstance(func, ast.Name):
             if func.id != "print" or ctx.call_name(node) != "builtins.print":
@@ -141,9 +140,9 @@ class SecretLogged(Rule):
         for arg in list(node.args) + [k.value for k in node.keywords
                                       if k.arg not in ("exc_info", "extra", "stack_info", "file")]:
             v = ctx.value(arg)
-            if "secret" in v.labels and "hashed" not in v.labels and not _object_role(arg):
-                ctx.report(self, node, what=_describe(ctx, arg), sink=sink)
-                return
+            if labels.SECRET in v.labels and labels.HASHED not in v.labels and not _object_role(arg):
+                return [self.found(node, what=_describe(ctx, arg), sink=sink)]
+        return None
 
 
 #: last words of a name that make it an object with a role, not a value

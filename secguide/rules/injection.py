@@ -5,9 +5,10 @@ import ast
 import re
 
 from secguide.analysis.functions import dotted
+from secguide import labels
 from secguide.models import db, sinks
 from secguide.rule import Rule
-from secguide.rules._common import call_arg, flow_text, last_name, origin_text, report_built
+from secguide.rules._common import built_report, call_arg, flow_text, last_name, origin_text
 
 _SQL_HINT = re.compile(
     r"(?is)\b(select\b.{0,400}?\bfrom\b|insert\s+(or\s+\w+\s+)?into\b|update\b.{0,200}?\bset\b|"
@@ -132,13 +133,13 @@ class SqlBuiltQuery(Rule):
         tainted = v.tainted_for("sql")
         if not v.built and not tainted:
             return
-        if "safe:sql" in v.labels:
+        if labels.safe("sql") in v.labels:
             return
         looks_sql = bool(v.text) and bool(_SQL_HINT.search(v.text))
         if not looks_sql and not (known_db and (v.built or tainted)):
             return
         from_params = ctx.fn is not None and ctx.fn.class_info is None and \
-            any(lab.startswith("arg") for lab in v.labels)
+            labels.has_arg(v.labels)
         if not tainted and (_DDL.match(v.text) or not from_params and
                             not _VALUE_HOLE.search(v.text)):
             # DDL, or only identifiers (table, column names) pasted in: they
@@ -148,10 +149,9 @@ class SqlBuiltQuery(Rule):
             return
         how = v.built or "unvalidated input"
         if tainted:
-            ctx.report(self, node, how=how, sink=sink_text, flow=flow_text(tainted))
-        else:
-            ctx.report(self, node, severity="MEDIUM", confidence="MEDIUM" if looks_sql else "LOW",
-                       how=how, sink=sink_text, flow="")
+            return [self.found(node, how=how, sink=sink_text, flow=flow_text(tainted))]
+        return [self.found(node, severity="MEDIUM", confidence="MEDIUM" if looks_sql else "LOW",
+                           how=how, sink=sink_text, flow="")]
 
 
 class ShellCommandBuilt(Rule):
@@ -225,8 +225,7 @@ class ShellCommandBuilt(Rule):
                 if prog.known and flag.known and str(prog.cval) in sinks.SHELLS \
                         and str(flag.cval) in sinks.SHELL_FLAGS:
                     cmd = argv.elts[2]
-        if cmd is not None:
-            report_built(self, ctx, node, ctx.value(cmd), "shell")
+        return built_report(self, ctx, node, ctx.value(cmd), "shell") if cmd is not None else None
 
 
 _MONGO_DB_NAMES = frozenset({"db", "mongo", "database", "mongodb", "client", "collection",
@@ -310,18 +309,19 @@ class NosqlInjection(Rule):
         if js is not None:
             op, jv = js
             tainted = jv.tainted_for("mongo")
-            ctx.report(self, node, severity="HIGH" if tainted else "MEDIUM",
-                       confidence="HIGH" if tainted else "MEDIUM",
-                       problem=f"JavaScript for {op} built with {jv.built or 'unvalidated input'}",
-                       sink=sink, flow=flow_text(tainted),
-                       advice="use query operators instead of server-side JavaScript")
-            return
+            return [self.found(
+                node, severity="HIGH" if tainted else "MEDIUM",
+                confidence="HIGH" if tainted else "MEDIUM",
+                problem=f"JavaScript for {op} built with {jv.built or 'unvalidated input'}",
+                sink=sink, flow=flow_text(tainted),
+                advice="use query operators instead of server-side JavaScript")]
         objs = tuple(o for o in v.tainted_for("mongo") if o.shape == "obj")
         if objs:
-            ctx.report(self, node, problem=f"untrusted JSON from {origin_text(objs)}",
-                       sink=sink, flow="",
-                       advice="coerce each field with str()/int() so it cannot carry "
-                              "operators such as {\"$ne\": null}")
+            return [self.found(node, problem=f"untrusted JSON from {origin_text(objs)}",
+                               sink=sink, flow="",
+                               advice="coerce each field with str()/int() so it cannot carry "
+                                      "operators such as {\"$ne\": null}")]
+        return None
 
 
 def _javascript(v, depth):
