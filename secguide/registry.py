@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from secguide import labels
+from secguide.options import OPTION_NAMES
 from secguide.rule import SEVERITIES, Rule
 from secguide.rules import (access_control, configuration, cookies, cors_transport, csrf,
                             deserialization, errors, idor, injection, jwt, password_policy,
@@ -48,6 +50,9 @@ ALL_RULES: tuple[type[Rule], ...] = (
 )
 
 _CODE = re.compile(r"SCG\d{3}")
+#: the named labels (``labels.PASSWORD``...); ``safe:<kind>`` labels besides
+_LABELS = frozenset(v for k, v in vars(labels).items() if k.isupper() and isinstance(v, str)
+                    and k not in ("SAFE_PREFIX", "ARG_PREFIX"))
 
 
 def validate(rules: tuple[type[Rule], ...]) -> dict[str, type[Rule]]:
@@ -66,6 +71,13 @@ def validate(rules: tuple[type[Rule], ...]) -> dict[str, type[Rule]]:
         for attr in ("message", "section", "rationale", "example", "fix"):
             if not getattr(rule, attr, ""):
                 raise ValueError(f"{rule.code}: missing {attr}")
+        unknown = set(rule.reads_options) - OPTION_NAMES
+        if unknown:
+            raise ValueError(f"{rule.code}: reads unknown options {sorted(unknown)}")
+        unknown = {lab for lab in rule.reads_labels
+                   if lab not in _LABELS and not lab.startswith(labels.SAFE_PREFIX)}
+        if unknown:
+            raise ValueError(f"{rule.code}: reads unknown labels {sorted(unknown)}")
         table[rule.code] = rule
         symbols.add(rule.symbol)
     return table

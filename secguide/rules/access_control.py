@@ -57,6 +57,7 @@ class PathTraversal(Rule):
     calls = frozenset(sinks.PATH_CALLS) | sinks.PATH_METHODS | {"save"}
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("path")})
 
     def check(self, node, ctx):
         q = ctx.call_name(node)
@@ -128,6 +129,7 @@ class OpenRedirect(Rule):
     calls = frozenset(sinks.REDIRECT_CALLS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("redirect")})
 
     def check(self, node, ctx):
         q = ctx.call_name(node)
@@ -199,6 +201,7 @@ class MassAssignment(Rule):
     calls_with_keywords = True  # Model(**data)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.UKEYS})
 
     def check(self, node, ctx):
         func = node.func

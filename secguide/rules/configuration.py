@@ -89,6 +89,7 @@ class HardcodedSecret(Rule):
     calls_with_keywords = True  # Client(api_key="...")
     node_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant, ast.Dict)
     report_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant)
+    reads_options = ("secret-names",)
 
     def check(self, node, ctx):
         t = type(node)
@@ -208,6 +209,7 @@ class SecretEnvFallback(Rule):
     node_types = (ast.Call,)
     skip_test_files = True
     report_types = (ast.Call,)
+    reads_options = ("secret-names",)
 
     def check(self, node, ctx):
         q = ctx.call_name(node)

@@ -129,6 +129,7 @@ class CleartextHttp(Rule):
     calls = frozenset(sinks.HTTP_CALLS) | frozenset(sinks.HTTP_CLIENT_METHODS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_options = ("trusted-hosts",)
 
     def check(self, node, ctx):
         url = http_url(node, ctx)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 
+from secguide import labels
 from secguide.analysis.functions import dotted
 from secguide.models import sinks
 from secguide.rule import Rule
@@ -84,6 +85,7 @@ class UntrustedDeserialization(Rule):
     calls = frozenset(sinks.DESERIALIZERS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("deserialize")})
 
     def check(self, node, ctx):
         found = loader_data(node, ctx)
@@ -133,6 +135,7 @@ class PickleFamilyLoader(Rule):
     calls = frozenset(sinks.DESERIALIZERS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("deserialize")})
 
     def check(self, node, ctx):
         found = loader_data(node, ctx)

@@ -59,6 +59,7 @@ class ExceptionExposed(Rule):
     calls = frozenset({"abort"})
     node_types = (ast.Return, ast.Raise, ast.Call)
     report_types = (ast.Return, ast.Raise, ast.Call)
+    reads_labels = frozenset({labels.EXCEPTION})
 
     def check(self, node, ctx):
         fn = ctx.fn
@@ -122,6 +123,7 @@ class SecretLogged(Rule):
     node_types = (ast.Call,)
     skip_test_files = True  # test output shows test credentials
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.SECRET, labels.HASHED})
 
     def check(self, node, ctx):
         func = node.func

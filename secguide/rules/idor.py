@@ -90,6 +90,7 @@ class IdorUnscopedLookup(Rule):
     )
     node_types = (ast.Call, ast.Name, ast.Attribute, ast.Subscript, ast.Raise)
     report_types = (ast.Call,)
+    reads_options = ("authz-markers", "permission-decorators")
     needs_route = True
     function_state = _ViewEvidence
 

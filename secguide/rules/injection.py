@@ -123,6 +123,7 @@ class SqlBuiltQuery(Rule):
     calls = frozenset(db.SQL_FUNCTIONS) | db.SQL_METHODS | {"raw", "extra"}
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("sql")})
 
     def check(self, node, ctx):
         sink = sql_sink(node, ctx)
@@ -203,6 +204,7 @@ class ShellCommandBuilt(Rule):
     calls = frozenset(sinks.SHELL_CALLS) | frozenset(sinks.SUBPROCESS_CALLS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("shell")})
 
     def check(self, node, ctx):
         q = ctx.call_name(node)
@@ -285,6 +287,7 @@ class NosqlInjection(Rule):
     calls = frozenset(sinks.MONGO_FILTER_METHODS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("mongo")})
 
     def check(self, node, ctx):
         func = node.func

@@ -39,6 +39,7 @@ class WeakPasswordPolicy(Rule):
     not_flagged = "Usernames and other fields; minimums of 8 or more; maximums of 64 or more."
     node_types = (ast.Compare, ast.Assign, ast.AnnAssign, ast.Dict)
     report_types = (ast.Compare, ast.Call, ast.Constant)
+    reads_labels = frozenset({labels.PASSWORD, labels.HASHED})
 
     def check(self, node, ctx):
         t = type(node)

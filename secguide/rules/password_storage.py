@@ -81,6 +81,7 @@ class PlaintextPasswordStorage(Rule):
     calls_with_keywords = True  # User(password=...)
     node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call, ast.Assign)
+    reads_labels = frozenset({labels.PASSWORD, labels.HASHED})
 
     def check(self, node, ctx):
         if type(node) is ast.Assign:

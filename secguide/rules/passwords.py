@@ -93,6 +93,7 @@ class PasswordFastHash(Rule):
     calls = crypto.FAST_HASHES | crypto.HASH_BY_NAME | crypto.HMAC_NEW | {"update"}
     node_types = (ast.Call, ast.Assign, ast.For, ast.While)
     report_types = (ast.Call, ast.Assign)
+    reads_labels = frozenset({labels.PASSWORD, labels.HASHED})
     function_state = _HashRounds
 
     def check(self, node, ctx):

@@ -73,6 +73,7 @@ class AuthEndpointNoRateLimit(Rule):
     calls = config.GLOBAL_LIMITERS | {"add_middleware"}
     node_types = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Call)
     report_types = (ast.FunctionDef, ast.AsyncFunctionDef)
+    reads_options = ("rate-limit-decorators",)
     file_state = _RateLimits
 
     def check(self, node, ctx):

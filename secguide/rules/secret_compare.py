@@ -151,6 +151,7 @@ class TimingUnsafeCompare(Rule):
     )
     node_types = (ast.Compare,)
     report_types = (ast.Compare,)
+    reads_options = ("password-names", "secret-names")
     skip_test_files = True  # tests compare fixtures; nothing there faces an attacker
 
     def check(self, node, ctx):
@@ -222,6 +223,7 @@ class InsecureRandomSecret(Rule):
     )
     node_types = (ast.Assign, ast.AnnAssign, ast.Return)
     report_types = (ast.Assign, ast.AnnAssign, ast.Return)
+    reads_labels = frozenset({labels.RANDOM})
     skip_test_files = True
 
     def check(self, node, ctx):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 
+from secguide import labels
 from secguide.models import sinks
 from secguide.rule import Rule
 from secguide.rules._common import http_url, tainted_report
@@ -54,6 +55,7 @@ class Ssrf(Rule):
     calls = frozenset(sinks.HTTP_CALLS) | frozenset(sinks.HTTP_CLIENT_METHODS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("ssrf")})
 
     def check(self, node, ctx):
         url = http_url(node, ctx)

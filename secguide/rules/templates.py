@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 
+from secguide import labels
 from secguide.analysis.functions import dotted
 from secguide.models import sinks
 from secguide.rule import Rule
@@ -52,6 +53,7 @@ class TemplateInjection(Rule):
     calls = frozenset(sinks.TEMPLATE_CALLS) | sinks.TEMPLATE_METHODS
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("template")})
 
     def check(self, node, ctx):
         q = ctx.call_name(node)

@@ -60,6 +60,13 @@ class WeakWorkFactor(Rule):
     sees_local_assigns = False  # class attributes of hasher subclasses only
     node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call, ast.Assign)
+    reads_options = ("min-bcrypt-rounds",
+                     "min-pbkdf2-sha256-iterations",
+                     "min-pbkdf2-sha512-iterations",
+                     "min-pbkdf2-sha1-iterations",
+                     "min-scrypt-n",
+                     "min-argon2-time-cost",
+                     "min-argon2-memory-cost")
     skip_test_files = True  # tests lower work factors on purpose, for speed
 
     def check(self, node, ctx):

@@ -103,6 +103,7 @@ class UnescapedHtmlResponse(Rule):
     calls = frozenset(web.HTML_RESPONSES) | frozenset(web.MEDIA_TYPE_RESPONSES)
     node_types = (ast.Call, ast.Return, ast.Assign)
     report_types = (ast.Call, ast.Return)
+    reads_labels = frozenset({labels.safe("html"), labels.MARKUP, labels.EXCEPTION})
     function_state = _PendingResponses
 
     def check(self, node, ctx):
@@ -233,6 +234,7 @@ class MarkupFromUnescapedFormat(Rule):
     calls = web.MARKUP_CALLS
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("html")})
 
     def check(self, node, ctx):
         q = ctx.call_name(node)
