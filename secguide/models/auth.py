@@ -15,3 +15,20 @@ PATH_PARAMETER = re.compile(r"<[^>]*>|\{[^}]*\}")
 # -- password hashing (SCG601-SCG604) -------------------------------------------
 #: ``hashlib.new(name)`` names of slow password hashes (not a fast hash)
 SLOW_HASH_NAMES = frozenset({"bcrypt", "scrypt", "argon2"})
+#: calls that hash the password they are given (``User.objects.create_user``)
+HASHING_CALLS = frozenset({"create_user", "create_superuser", "set_password",
+                           "make_password", "generate_password_hash"})
+#: functions that write their first argument to a file
+FILE_DUMPS = frozenset({"json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump"})
+#: methods of a file or path that write their first argument
+FILE_WRITE_METHODS = frozenset({"write", "writelines", "write_text"})
+#: the types of file and path objects those methods are looked up on
+FILE_TYPES = frozenset({"io.File", "pathlib.Path"})
+
+# -- comparing secrets (SCG504) ----------------------------------------------------
+#: ``str`` methods that fold case (a keyword match, not a secret check)
+CASE_FOLDS = frozenset({"upper", "lower", "casefold"})
+#: methods whose result is a digest (``hmac.new(...).hexdigest()``)
+DIGEST_METHODS = frozenset({"hexdigest", "digest"})
+#: methods that compare two objects field by field
+EQUALITY_METHODS = frozenset({"__eq__", "__ne__", "__hash__", "__lt__"})

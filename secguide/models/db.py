@@ -48,24 +48,29 @@ DB_RECEIVER = re.compile(
     r"\w+_conn|\w+_connection|\w+_db|\w+_session))$"
 )
 
-#: the text of a query: starts like SQL (checked on constant fragments only)
-SQL_TEXT = re.compile(
-    r"(?is)^\s*(\(\s*)*(select\s.+\sfrom\s|select\s|insert\s+(or\s+\w+\s+)?into\s|"
-    r"update\s+\S+\s+set\s|delete\s+from\s|with\s+\w+\s+as\s*\(|"
-    r"(create|drop|alter|truncate)\s+(temp\w*\s+)?(table|index|view|database|schema|"
-    r"sequence|trigger|function|unique|user|role)\b|replace\s+into\s|merge\s+into\s|"
-    r"pragma\s|grant\s|revoke\s|exec\s|call\s|vacuum|analyze\s|explain\s|"
-    r"set\s+\w+|show\s|describe\s|copy\s|lock\s+table)"
-)
-
-#: ORM calls that load or change one record by its key (SCG401)
-#: "method name" -> how the identifier is passed: "arg0", "arg1", "kw"
-ORM_LOOKUPS = {
-    "get": "any", "get_or_404": "arg0", "first_or_404": "none",
-    "filter_by": "kw", "filter": "kw", "get_object_or_404": "kw",
-    "get_list_or_404": "kw", "one_or_none": "none", "exclude": "kw",
-    "update": "kw", "delete": "none",
-}
+#: ORM calls that load records by the values they are given (SCG401)
+ORM_LOOKUPS = frozenset({"get", "get_or_404", "filter_by", "filter", "get_by_id", "one_or_404"})
+#: the receiver of an ORM lookup: ``Model.query``, ``Model.objects``
+QUERY_RECEIVERS = frozenset({"query", "objects"})
+#: calls whose result is a query (``db.session.query(Model)``, ``.all()``)
+QUERY_BUILDERS = frozenset({"query", "all", "select_related", "prefetch_related", "only"})
+#: receivers of ``session.get(Model, id)``
+SESSION_RECEIVERS = frozenset({"session", "db", "db_session", "Session"})
+#: raw SQL that selects one row by an id parameter
+WHERE_ID = re.compile(
+    r"(?is)\bwhere\b.{0,200}?\b(\w+\.)?(id|pk|\w+_id|uuid)\s*=\s*(\?|%s|:\w+|\$\d|%\(\w+\)s)")
+#: raw SQL that also filters by an owner column
+OWNER_COLUMN = re.compile(r"(?i)\b(owner|user|author|account|tenant|org)\w*\s*=")
+#: base classes of ORM models (records stored in a database), by last name
+MODEL_BASES = frozenset({"Model", "Base", "DeclarativeBase", "Document", "AbstractUser",
+                         "AbstractBaseUser", "SQLModel", "UserMixin", "DynamicDocument"})
+#: the dotted base of Flask-SQLAlchemy models
+FLASK_SQLALCHEMY_MODEL = "db.Model"
+#: manager/collection methods that store the keyword values they are given
+RECORD_WRITES = frozenset({"create", "update", "get_or_create", "update_or_create",
+                           "insert_one", "update_one"})
+#: SQL that writes rows
+SQL_WRITE = re.compile(r"(?is)\b(insert\s+into|update)\b")
 #: calls that take (Model, id) (SQLAlchemy 2 session/Flask-SQLAlchemy)
 SESSION_GET_METHODS = frozenset({"get", "get_or_404", "one_or_404"})
 #: framework models that describe the application itself (installed models,

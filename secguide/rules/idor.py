@@ -2,22 +2,13 @@
 from __future__ import annotations
 
 import ast
-import re
 
 from secguide.analysis.functions import dotted
-from secguide.models import db
+from secguide.models import access, db
 from secguide.rule import Rule
 from secguide.rules._common import decorated_with, last_name
 from secguide.vocab import (AUTHZ_CALL, OWNER_KEYWORDS, PERMISSION_DECORATORS,
-                            PRINCIPAL_NAMES)
-
-_WHERE_ID = re.compile(r"(?is)\bwhere\b.{0,200}?\b(\w+\.)?(id|pk|\w+_id|uuid)\s*=\s*(\?|%s|:\w+|\$\d|%\(\w+\)s)")
-_FORBIDDEN = re.compile(r"(?i)^(PermissionDenied|Forbidden|HTTPForbidden|Unauthorized|"
-                        r"NotAuthorized|AccessDenied|AuthorizationError|"
-                        r"PermissionError|NotAllowed|AuthError|InsufficientPermissions?)$")
-_PRINCIPAL_PARAM = re.compile(r"(?i)(user|principal|account|identity|owner|auth|token|member)")
-_CBV_PERMISSION = re.compile(r"(?i)(PermissionRequired|UserPassesTest|Permission|Owner|"
-                             r"AccessMixin|Authoriz)")
+                            PRINCIPAL_NAMES, PRINCIPAL_PARAM_WORDS)
 
 
 class _ViewEvidence:
@@ -108,35 +99,31 @@ class IdorUnscopedLookup(Rule):
         if t is ast.Name:
             name = node.id
             if name in PRINCIPAL_NAMES or name in markers or (
-                    name in fn.depends_params and _PRINCIPAL_PARAM.search(name)):
+                    name in fn.depends_params and PRINCIPAL_PARAM_WORDS.search(name)):
                 st.evidence = True
         elif t is ast.Attribute:
             d = dotted(node)
             if d is not None and (d in PRINCIPAL_NAMES or d in markers
-                                  or node.attr in ("current_user", "user_id") and
-                                  d.split(".", 1)[0] in ("g", "session", "request")):
+                                  or node.attr in access.PRINCIPAL_ATTRIBUTES and
+                                  d.split(".", 1)[0] in access.PRINCIPAL_HOLDERS):
                 st.evidence = True
-            elif d is not None and d.endswith(".request.user"):
+            elif d is not None and d.endswith(access.REQUEST_USER_SUFFIX):
                 st.evidence = True
         elif t is ast.Subscript:
             base = dotted(node.value)
-            if base in ("session", "request.session", "self.request.session") or \
-                    ctx.qualname(node.value) == "flask.session":
+            if base in access.SESSION_MAPPINGS or ctx.qualname(node.value) == access.FLASK_SESSION:
                 st.evidence = True
         elif t is ast.Raise:
             exc = node.exc
             name = last_name(exc) if exc is not None else ""
-            if _FORBIDDEN.match(name) or (isinstance(exc, ast.Call) and _status_403(exc)):
+            if access.FORBIDDEN_EXCEPTIONS.match(name) or (isinstance(exc, ast.Call) and _denies(exc)):
                 st.evidence = True
         else:
             name = last_name(node.func)
             if AUTHZ_CALL.match(name) or name in markers or name in PRINCIPAL_NAMES:
                 st.evidence = True
                 return
-            if name in ("abort", "HTTPException", "HttpResponseForbidden") and _status_403(node):
-                st.evidence = True
-                return
-            if name == "HttpResponseForbidden":
+            if name == access.FORBIDDEN_RESPONSE or name in access.DENY_CALLS and _denies(node):
                 st.evidence = True
                 return
             param = _lookup_param(node, fn.id_params, ctx)
@@ -158,10 +145,9 @@ def _static_evidence(fn, ctx) -> bool:
         return True
     ci = fn.class_info
     if ci is not None:
-        if any(_CBV_PERMISSION.search(b.rsplit(".", 1)[-1]) for b in ci.bases):
+        if any(access.PERMISSION_VIEW_BASES.search(b.rsplit(".", 1)[-1]) for b in ci.bases):
             return True
-        if ci.attrs & {"permission_classes", "permission_required", "authentication_and_permission",
-                       "policy_class", "test_func"}:
+        if not ci.attrs.isdisjoint(access.PERMISSION_ATTRIBUTES):
             return True
     return False
 
@@ -174,7 +160,7 @@ def _depends_evidence(node, ctx) -> bool:
     for dec in node.decorator_list:
         if isinstance(dec, ast.Call):
             for kw in dec.keywords:
-                if kw.arg == "dependencies" and isinstance(kw.value, (ast.List, ast.Tuple)):
+                if kw.arg == access.DEPENDENCIES_KEYWORD and isinstance(kw.value, (ast.List, ast.Tuple)):
                     candidates += kw.value.elts
     args = node.args
     candidates += [d for d in args.defaults + args.kw_defaults if d is not None]
@@ -184,9 +170,9 @@ def _depends_evidence(node, ctx) -> bool:
             candidates += ann.slice.elts
     markers = ctx.options.authz_markers
     for c in candidates:
-        if not (isinstance(c, ast.Call) and last_name(c.func) in ("Depends", "Security")):
+        if not (isinstance(c, ast.Call) and last_name(c.func) in access.DEPENDENCY_CALLS):
             continue
-        if last_name(c.func) == "Security":
+        if last_name(c.func) == access.SECURITY_DEPENDENCY:
             return True
         dep = c.args[0] if c.args else None
         name = last_name(dep) if dep is not None else ""
@@ -196,12 +182,13 @@ def _depends_evidence(node, ctx) -> bool:
     return False
 
 
-def _status_403(call: ast.Call) -> bool:
-    for a in list(call.args[:1]) + [k.value for k in call.keywords if k.arg in ("status_code", "code", "status")]:
-        if isinstance(a, ast.Constant) and a.value in (401, 403):
+def _denies(call: ast.Call) -> bool:
+    """``abort(403)``, ``HTTPException(status_code=status.HTTP_403_FORBIDDEN)``."""
+    for a in list(call.args[:1]) + [k.value for k in call.keywords
+                                    if k.arg in access.STATUS_KEYWORDS]:
+        if isinstance(a, ast.Constant) and a.value in access.DENY_STATUSES:
             return True
-        if isinstance(a, ast.Attribute) and ("403" in a.attr or "FORBIDDEN" in a.attr or
-                                             "UNAUTHORIZED" in a.attr or "401" in a.attr):
+        if isinstance(a, ast.Attribute) and any(s in a.attr for s in access.DENY_STATUS_NAMES):
             return True
     return False
 
@@ -211,7 +198,7 @@ def _id_name(node: ast.AST, ids: frozenset) -> str | None:
     if isinstance(node, ast.Name) and node.id in ids:
         return node.id
     if isinstance(node, ast.Call) and len(node.args) == 1 and isinstance(node.func, ast.Name) \
-            and node.func.id in ("int", "str", "UUID"):
+            and node.func.id in access.ID_CONVERSIONS:
         return _id_name(node.args[0], ids)
     return None
 
@@ -231,8 +218,7 @@ def _only_ids(values: list, ids: frozenset, ctx) -> str | None:
 def _lookup_param(node: ast.Call, ids: frozenset, ctx) -> str | None:
     func = node.func
     name = last_name(func)
-    if name in ("get_object_or_404", "get_list_or_404") and not isinstance(func, ast.Attribute) \
-            or name in ("get_object_or_404", "get_list_or_404"):
+    if name in access.SHORTCUT_LOOKUPS:
         if any(OWNER_KEYWORDS.match(k.arg or "") for k in node.keywords):
             return None
         return _only_ids(node.args[1:] + [k.value for k in node.keywords], ids, ctx)
@@ -245,9 +231,9 @@ def _lookup_param(node: ast.Call, ids: frozenset, ctx) -> str | None:
         if len(node.args) < 2:
             return None
         text = ctx.value(node.args[0])
-        if not text.is_const or not _WHERE_ID.search(text.text):
+        if not text.is_const or not db.WHERE_ID.search(text.text):
             return None
-        if re.search(r"(?i)\b(owner|user|author|account|tenant|org)\w*\s*=", text.text):
+        if db.OWNER_COLUMN.search(text.text):
             return None
         params = node.args[1]
         elts = params.elts if isinstance(params, (ast.Tuple, ast.List)) else [params]
@@ -256,10 +242,10 @@ def _lookup_param(node: ast.Call, ids: frozenset, ctx) -> str | None:
         return _only_ids(elts, ids, ctx)
     if any(OWNER_KEYWORDS.match(k.arg or "") for k in node.keywords):
         return None
-    query_like = recv_name in ("query", "objects") or recv_dotted.endswith((".query", ".objects")) \
-        or (isinstance(recv, ast.Call) and last_name(recv.func) in ("query", "all", "select_related",
-                                                                    "prefetch_related", "only"))
-    if query_like and name in ("get", "get_or_404", "filter_by", "filter", "get_by_id", "one_or_404"):
+    query_like = recv_name in db.QUERY_RECEIVERS or \
+        recv_dotted.rsplit(".", 1)[-1] in db.QUERY_RECEIVERS and "." in recv_dotted \
+        or (isinstance(recv, ast.Call) and last_name(recv.func) in db.QUERY_BUILDERS)
+    if query_like and name in db.ORM_LOOKUPS:
         if isinstance(recv, ast.Attribute) and ctx.qualname(recv.value) in db.PUBLIC_MODELS:
             return None
         values = list(node.args) + [k.value for k in node.keywords]
@@ -274,7 +260,7 @@ def _lookup_param(node: ast.Call, ids: frozenset, ctx) -> str | None:
             values = [v for v in values if not isinstance(v, ast.Attribute)]
             values += [k.value for k in node.keywords]
         return _only_ids(values, ids, ctx)
-    session_like = recv_name in ("session", "db", "db_session", "Session") or \
+    session_like = recv_name in db.SESSION_RECEIVERS or \
         recv_dotted.endswith(".session")
     if session_like and name in db.SESSION_GET_METHODS and len(node.args) >= 2:
         return _only_ids(node.args[1:2], ids, ctx)

@@ -2,32 +2,15 @@
 from __future__ import annotations
 
 import ast
-import re
 
 from secguide import labels
+from secguide.models import auth, db
 from secguide.rule import Rule
-from secguide.vocab import is_password_name
-
-
-_MODEL_BASES = frozenset({"Model", "Base", "DeclarativeBase", "Document", "AbstractUser",
-                          "AbstractBaseUser", "SQLModel", "UserMixin", "DynamicDocument"})
-#: constructors of objects that carry a password to log in elsewhere (clients,
-#: auth helpers, connections), as opposed to records that store one
-_CREDENTIAL_HOLDER = re.compile(
-    r"(?i)(auth|credential|connection|connect|client|session|manager|proxy|key|config|"
-    r"settings|options|params|request|handler|adapter|pool|engine|url|login|form|"
-    r"context|ssl|tls|cert)")
+from secguide.vocab import CREDENTIAL_HOLDER, PASSWORD_COLUMN, PASSWORD_FIELDS, is_password_name
 
 
 def _model_constructor(name: str) -> bool:
-    return name[:1].isupper() and not _CREDENTIAL_HOLDER.search(name)
-
-
-_CREATE_CALLS = frozenset({"create", "update", "get_or_create", "update_or_create",
-                           "insert_one", "update_one"})
-_HASHING_CREATORS = frozenset({"create_user", "create_superuser", "set_password",
-                               "make_password", "generate_password_hash"})
-_CREDENTIAL_COLUMN_RE = r"(?i)\b(password|passwd|pwd|pass)\b"
+    return name[:1].isupper() and not CREDENTIAL_HOLDER.search(name)
 
 
 class PlaintextPasswordStorage(Rule):
@@ -76,8 +59,7 @@ class PlaintextPasswordStorage(Rule):
         "(`self.password = password` outside a model class)."
     )
     sees_local_assigns = False  # settings, session keys, attributes only
-    calls = frozenset({"json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump", "write",
-                       "writelines", "write_text", "execute", "executemany"})
+    calls = auth.FILE_DUMPS | auth.FILE_WRITE_METHODS | {"execute", "executemany"}
     calls_with_keywords = True  # User(password=...)
     node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call, ast.Assign)
@@ -87,7 +69,7 @@ class PlaintextPasswordStorage(Rule):
         if type(node) is ast.Assign:
             for target in node.targets:
                 if not (isinstance(target, ast.Attribute) and
-                        is_password_name(target.attr) and target.attr.lower() in _COLUMNS):
+                        is_password_name(target.attr) and target.attr.lower() in PASSWORD_FIELDS):
                     continue
                 v = ctx.value(node.value)
                 if not _raw_password(v):
@@ -96,7 +78,7 @@ class PlaintextPasswordStorage(Rule):
                 if isinstance(base, ast.Name) and base.id == "self":
                     ci = ctx.fn.class_info if ctx.fn is not None else None
                     if not v.taint and (ci is None or not any(
-                            b.rsplit(".", 1)[-1] in _MODEL_BASES or b == "db.Model"
+                            b.rsplit(".", 1)[-1] in db.MODEL_BASES or b == db.FLASK_SQLALCHEMY_MODEL
                             for b in ci.bases)):
                         continue
                 return [self.found(node, source=_src(ctx, node.value),
@@ -105,30 +87,29 @@ class PlaintextPasswordStorage(Rule):
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else (
             func.id if isinstance(func, ast.Name) else "")
-        if name in _HASHING_CREATORS:
+        if name in auth.HASHING_CALLS:
             return
         for kw in node.keywords:
-            if kw.arg and kw.arg.lower() in _COLUMNS and (
-                    name in _CREATE_CALLS or _model_constructor(name)) and \
+            if kw.arg and kw.arg.lower() in PASSWORD_FIELDS and (
+                    name in db.RECORD_WRITES or _model_constructor(name)) and \
                     _raw_password(ctx.value(kw.value)):
                 return [self.found(node, source=_src(ctx, kw.value),
                                    where=f"as {kw.arg}= of {ctx.source_text(func)}()")]
         q = ctx.call_name(node)
-        if q in ("json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump") and node.args and \
+        if q in auth.FILE_DUMPS and node.args and \
                 _raw_password(ctx.value(node.args[0])):
             return [self.found(node, source=_src(ctx, node.args[0]), where="in a file")]
         if isinstance(func, ast.Attribute):
-            if func.attr in ("write", "writelines", "write_text") and node.args and (
-                    ctx.value(func.value).qual in ("io.File", "pathlib.Path") or isinstance(
+            if func.attr in auth.FILE_WRITE_METHODS and node.args and (
+                    ctx.value(func.value).qual in auth.FILE_TYPES or isinstance(
                         func.value, ast.Call) and ctx.call_name(func.value) == "pathlib.Path"):
                 v = ctx.value(node.args[0])
                 if _raw_password(v):
                     return [self.found(node, source=_src(ctx, node.args[0]), where="in a file")]
             if func.attr in ("execute", "executemany") and len(node.args) >= 2:
                 text = ctx.value(node.args[0])
-                if text.known and isinstance(text.cval, str) and re.search(
-                        r"(?is)\b(insert\s+into|update)\b", text.cval) and re.search(
-                        _CREDENTIAL_COLUMN_RE, text.cval):
+                if text.known and isinstance(text.cval, str) and db.SQL_WRITE.search(
+                        text.cval) and PASSWORD_COLUMN.search(text.cval):
                     params = node.args[1]
                     elts = params.elts if isinstance(params, (ast.Tuple, ast.List)) else (
                         params.values if isinstance(params, ast.Dict) else [params])
@@ -136,11 +117,6 @@ class PlaintextPasswordStorage(Rule):
                         if _raw_password(ctx.value(e)):
                             return [self.found(node, source=_src(ctx, e),
                                                where="in a password column")]
-
-
-_COLUMNS = frozenset({"password", "passwd", "pwd", "pass_word", "user_password",
-                      "userpassword", "password_plain", "plain_password", "raw_password",
-                      "passphrase"})
 
 
 def _raw_password(v) -> bool:

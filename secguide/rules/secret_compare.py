@@ -5,14 +5,14 @@ from __future__ import annotations
 import ast
 
 from secguide import labels
+from secguide.models import auth
 from secguide.rule import Rule
 from secguide.rules._common import last_name
-from secguide.vocab import CODE_SIGNATURE_QUALIFIERS, is_password_name, secret_kind, words
-
-_TIMING_KINDS = frozenset({"password", "token", "secret", "api key", "key", "signature",
-                           "one-time code", "password hash"})
-_RANDOM_KINDS = frozenset({"password", "token", "secret", "api key", "key", "one-time code",
-                           "nonce", "salt", "session"})
+from secguide.vocab import (CODE_SIGNATURE_QUALIFIERS, CONFIRM_WORDS, GENERIC_SECRET_TARGETS,
+                            HASH_TAILS, IDENTIFIER_TAILS, MAKER_HEADS, MAKER_PREFIXES,
+                            NOT_SECRET_MAKERS, RANDOM_SECRET_KINDS, SECRET_CONSTANT_TAILS,
+                            SESSION_ID_NOT_TAILS, SESSION_ID_PARTS, SIGNATURE_WORDS,
+                            TIMING_SECRET_KINDS, is_password_name, secret_kind, words)
 
 
 def _operand_name(ctx, node) -> str | None:
@@ -27,12 +27,9 @@ def _operand_name(ctx, node) -> str | None:
     return None
 
 
-_NAME_TAILS = frozenset({"name", "names", "type", "alg", "algorithm", "id", "kind"})
-
-
 def _case_folded(node) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-        node.func.attr in ("upper", "lower", "casefold")
+        node.func.attr in auth.CASE_FOLDS
 
 
 def _code_fingerprint(ctx, node) -> bool:
@@ -43,7 +40,7 @@ def _code_fingerprint(ctx, node) -> bool:
         return False
     ws = words(name)
     for i in range(len(ws) - 1, 0, -1):
-        if ws[i] in ("signature", "sig", "digest"):
+        if ws[i] in SIGNATURE_WORDS:
             return ws[i - 1] in CODE_SIGNATURE_QUALIFIERS
     return False
 
@@ -61,7 +58,7 @@ def _secretish(ctx, node) -> str | None:
         name = key.cval if key.known and isinstance(key.cval, str) else None
     elif t is ast.Call:
         fname = last_name(node.func)
-        if fname in ("hexdigest", "digest"):
+        if fname in auth.DIGEST_METHODS:
             return "signature"
         if fname in ("get", "getattr") and node.args:
             key = ctx.value(node.args[-1] if fname == "getattr" else node.args[0])
@@ -71,20 +68,14 @@ def _secretish(ctx, node) -> str | None:
     if not name:
         return None
     ws = words(name)
-    if name.lstrip("_").isupper() and ws and ws[-1] not in ("key", "secret", "token", "password",
-                                                            "signature", "salt", "pepper"):
+    if name.lstrip("_").isupper() and ws and ws[-1] not in SECRET_CONSTANT_TAILS:
         return None  # TOKEN_STRING, SECRET_KEY_FALLBACKS: constants about a secret
-    if len(ws) > 1 and ws[-1] in ("hash", "hashed", "digest") and is_password_name(ws[-2]):
+    if len(ws) > 1 and ws[-1] in HASH_TAILS and is_password_name(ws[-2]):
         return "password hash"
     kind = secret_kind(name, ctx.extra_secret_names)
     if kind is None and is_password_name(name, ctx.extra_password_names):
         kind = "password"
-    return kind if kind in _TIMING_KINDS else None
-
-
-_CONFIRM_WORDS = frozenset({"confirm", "confirmation", "confirmed", "repeat", "repeated",
-                            "again", "retype", "retyped", "verify", "check", "2", "new", "old",
-                            "current", "previous", "prev"})
+    return kind if kind in TIMING_SECRET_KINDS else None
 
 
 def _confirmation(node) -> bool:
@@ -92,7 +83,7 @@ def _confirmation(node) -> bool:
         node.attr if isinstance(node, ast.Attribute) else "")
     if not name and isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
         name = str(node.slice.value)
-    return bool(_CONFIRM_WORDS.intersection(words(name))) or name.endswith("2")
+    return bool(CONFIRM_WORDS.intersection(words(name))) or name.endswith("2")
 
 
 def _constant_name(node) -> bool:
@@ -159,7 +150,7 @@ class TimingUnsafeCompare(Rule):
             return None
         left, right = node.left, node.comparators[0]
         fn = ctx.fn
-        if fn is not None and fn.name in ("__eq__", "__ne__", "__hash__", "__lt__"):
+        if fn is not None and fn.name in auth.EQUALITY_METHODS:
             return  # field-by-field equality of two objects
         kind = _secretish(ctx, left) or _secretish(ctx, right)
         if kind is None or not (_comparable(ctx, left) and _comparable(ctx, right)):
@@ -179,7 +170,7 @@ class TimingUnsafeCompare(Rule):
         for side in (left, right):
             name = _operand_name(ctx, side)
             if name and _secretish(ctx, side) is None and words(name) and \
-                    words(name)[-1] in _NAME_TAILS:
+                    words(name)[-1] in IDENTIFIER_TAILS:
                 return  # name != digest: the other side is a name or type
         what = ctx.source_text(left if _secretish(ctx, left) else right)
         return [self.found(node, what=f"the {kind} {what}",
@@ -246,7 +237,7 @@ class InsecureRandomSecret(Rule):
             name = last_name(target) if not isinstance(target, ast.Subscript) else (
                 ctx.value(target.slice).cval if ctx.value(target.slice).known else None)
             kind = _random_kind(name) if isinstance(name, str) else None
-            if kind is None and fn_kind and name in _GENERIC_TARGETS:
+            if kind is None and fn_kind and name in GENERIC_SECRET_TARGETS:
                 kind = fn_kind  # code = ... inside send_verification_code()
             if kind:
                 return [self.found(node, what=f"the {kind} {ctx.source_text(target)}")]
@@ -255,26 +246,19 @@ class InsecureRandomSecret(Rule):
 
 def _random_kind(name: str) -> str | None:
     low = name.lower()
-    if low.startswith(_NOT_SECRET_MAKERS):
+    if low.startswith(NOT_SECRET_MAKERS):
         return None
-    if any(w in low for w in ("session_id", "sessionid", "session_key", "sid")) and \
-            not low.endswith(("_len", "_length", "_name")):
+    if any(w in low for w in SESSION_ID_PARTS) and not low.endswith(SESSION_ID_NOT_TAILS):
         return "session id"
-    if "_" not in low and low.startswith(("generate", "gen", "make", "create", "new", "random")):
+    if "_" not in low and low.startswith(MAKER_HEADS):
         return None
-    for prefix in ("generate_", "gen_", "make_", "create_", "new_", "random_", "get_new_"):
+    for prefix in MAKER_PREFIXES:
         if low.startswith(prefix):
             low = low[len(prefix):]
             break
     kind = secret_kind(low)
-    if kind in _RANDOM_KINDS:
+    if kind in RANDOM_SECRET_KINDS:
         return kind
     if is_password_name(low):
         return "password"
     return None
-
-
-_NOT_SECRET_MAKERS = ("sample", "shuffle", "pick", "choose", "select", "jitter", "backoff",
-                      "delay", "sleep", "retry", "split", "augment", "simulate", "roll", "draw")
-_GENERIC_TARGETS = frozenset({"code", "pin", "otp", "value", "result", "out", "s", "res",
-                              "digits", "chars", "secret", "key", "token"})
