@@ -166,6 +166,19 @@ SESSION_ID_NOT_TAILS = ("_len", "_length", "_name")
 #: name starts of functions that make something (``generate_token``)
 MAKER_HEADS = ("generate", "gen", "make", "create", "new", "random")
 MAKER_PREFIXES = ("generate_", "gen_", "make_", "create_", "new_", "random_", "get_new_")
+#: last words of a name that make it an object with a role, not a value
+#: (``token_handler``: it holds a handler, not a token)
+ROLE_TAILS = frozenset({"handler", "handlers", "validator", "validators", "factory",
+                        "backend", "backends", "manager", "class", "cls", "callback",
+                        "func", "function", "serializer", "provider", "store", "storage"})
+#: literal texts shaped like identifiers, not secrets: UPPER_SNAKE and dotted names
+UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+DOTTED_NAME = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+")
+
+# ---------------------------------------------------------------- receivers
+#: parts of a dotted receiver that make it a MongoDB handle (``db.users.find``)
+MONGO_HANDLE_NAMES = frozenset({"db", "mongo", "database", "mongodb", "client", "collection",
+                                "coll", "col"})
 #: generic variable names that take the kind of the function they are made in
 #: (``code = ...`` inside ``send_verification_code()``)
 GENERIC_SECRET_TARGETS = frozenset({"code", "pin", "otp", "value", "result", "out", "s", "res",

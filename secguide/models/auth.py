@@ -32,3 +32,35 @@ CASE_FOLDS = frozenset({"upper", "lower", "casefold"})
 DIGEST_METHODS = frozenset({"hexdigest", "digest"})
 #: methods that compare two objects field by field
 EQUALITY_METHODS = frozenset({"__eq__", "__ne__", "__hash__", "__lt__"})
+
+# -- CSRF (SCG503) ------------------------------------------------------------------
+#: calls whose names say they run a CSRF check (``_enforce_csrf``, ``check_csrf``)
+CSRF_CHECK = re.compile(r"(?i)^_?(enforce|check|verify|validate)_?csrf")
+#: the Django method that runs the CSRF middleware's check by hand
+CSRF_PROCESS_VIEW = "process_view"
+
+# -- password policy (SCG506) ----------------------------------------------------
+#: form and serializer validators that bound a field's length
+LENGTH_VALIDATORS = frozenset({"Length", "length", "MinLengthValidator",
+                               "MaxLengthValidator", "Len"})
+#: (minimum, maximum) keyword pairs of field declarations
+LENGTH_KEYWORDS = (("min_length", "max_length"), ("min", "max"))
+
+# -- work factors (SCG603) -------------------------------------------------------
+#: calls whose cost parameters SCG603 checks (and passlib's ``using``/``hash``)
+WORK_FACTOR_CALLS = frozenset({
+    "bcrypt.gensalt", "hashlib.pbkdf2_hmac", "hashlib.scrypt",
+    "cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2HMAC",
+    "cryptography.hazmat.primitives.kdf.scrypt.Scrypt",
+    "Crypto.Protocol.KDF.PBKDF2", "Cryptodome.Protocol.KDF.PBKDF2",
+    "argon2.PasswordHasher", "argon2.low_level.hash_secret", "argon2.low_level.hash_secret_raw",
+    "werkzeug.security.generate_password_hash", "passlib.context.CryptContext",
+    "using", "hash", "encrypt",
+})
+#: passlib methods that take per-call settings (``bcrypt.using(rounds=4)``)
+PASSLIB_METHODS = frozenset({"using", "hash", "encrypt"})
+#: ``CryptContext(<scheme>__<param>=...)`` cost parameters
+PASSLIB_CONTEXT_PARAMS = frozenset({"rounds", "default_rounds", "min_rounds", "time_cost",
+                                    "memory_cost"})
+#: cost keywords of passlib's ``using``/``hash``
+PASSLIB_COST_KEYWORDS = ("rounds", "time_cost", "memory_cost")

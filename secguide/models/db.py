@@ -31,6 +31,8 @@ SQL_METHODS = frozenset({
 })
 #: method names on a ``Model.objects`` manager / queryset running raw SQL
 ORM_RAW_METHODS = frozenset({"raw", "extra"})
+ORM_RAW = "raw"
+ORM_EXTRA = "extra"
 
 #: functions whose first argument is SQL text
 SQL_FUNCTIONS = {
@@ -47,6 +49,35 @@ DB_RECEIVER = re.compile(
     r"sess|engine|pool|dbconn|db_conn|db_session|tx|transaction|\w+_cursor|"
     r"\w+_conn|\w+_connection|\w+_db|\w+_session))$"
 )
+
+#: text that reads as SQL (a statement or a clause)
+SQL_HINT = re.compile(
+    r"(?is)\b(select\b.{0,400}?\bfrom\b|insert\s+(or\s+\w+\s+)?into\b|update\b.{0,200}?\bset\b|"
+    r"delete\s+from\b|\bwhere\b.{0,200}?(=|<|>|\blike\b|\bin\b)|"
+    r"(create|drop|alter|truncate)\s+(temp\w*\s+)?(table|index|view|database|schema)\b|"
+    r"\border\s+by\b|\bgroup\s+by\b|\bvalues\s*\(|\bpragma\s+\w|\bjoin\s+\w+\s+on\b)"
+)
+#: statements with no value positions (DDL, session and transaction control)
+SQL_NO_VALUES = re.compile(
+    r"(?is)^\s*(create|drop|alter|truncate|grant|revoke|savepoint|release|rollback\s+to|"
+    r"set|pragma|vacuum|analyze|use|show|comment\s+on|lock|attach|detach|reindex|"
+    r"begin|commit|start\s+transaction|prepare\s+transaction|deallocate|listen|notify)\b"
+)
+#: a value (not an identifier) position: after a comparison, inside quotes,
+#: in VALUES (...), LIMIT/OFFSET, just before a pasted value (built strings
+#: mark where a non-constant value went in with ``\x01``)
+VALUE_HOLE = re.compile(
+    r"(?is)(?:=|<|>|\blike|\bin\s*\(|\bvalues\s*\(|\blimit|\boffset|\bbetween|"
+    r"\bagainst\s*\(|')\s*\x01"
+)
+#: value types of DB-API connections, cursors and SQLAlchemy engines
+DB_TYPES = frozenset({"dbapi.Connection", "dbapi.Cursor", "sqlalchemy.Engine"})
+#: keyword names of the SQL argument of an ``execute``-like method
+QUERY_KEYWORDS = ("sql", "query", "statement", "operation", "stmt")
+#: keyword arguments of Django's ``QuerySet.extra()`` that take SQL
+EXTRA_SQL_KEYWORDS = ("where", "select", "tables", "order_by")
+#: the manager a ``raw()`` call must be made on (``Model.objects.raw``)
+RAW_MANAGER = "objects"
 
 #: ORM calls that load records by the values they are given (SCG401)
 ORM_LOOKUPS = frozenset({"get", "get_or_404", "filter_by", "filter", "get_by_id", "one_or_404"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secguide import labels
-from secguide.models import sinks
+from secguide.models import access, sinks
 from secguide.rule import Rule
 from secguide.rules._common import origin_text, tainted_report
 
@@ -148,10 +148,6 @@ class OpenRedirect(Rule):
         return None
 
 
-_CREATE_METHODS = frozenset({"create", "update", "get_or_create", "update_or_create",
-                             "bulk_create", "insert", "create_user", "create_superuser"})
-
-
 class MassAssignment(Rule):
     """Untrusted keys choose which attributes of a model are set."""
 
@@ -224,7 +220,7 @@ class MassAssignment(Rule):
             return None
         name = func.attr if type(func) is ast.Attribute else (
             func.id if type(func) is ast.Name else "")
-        model_like = name[:1].isupper() or (type(func) is ast.Attribute and name in _CREATE_METHODS)
+        model_like = name[:1].isupper() or (type(func) is ast.Attribute and name in access.CREATE_METHODS)
         if model_like:
             return self._flag(ctx, node, ctx.value(star), ctx.source_text(func) + "(**...)")
         return None

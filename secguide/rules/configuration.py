@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import ast
-import re
 
 from secguide.analysis.settings import SETTING_UPDATERS, setting_assignments
-from secguide.models import config
+from secguide.models import config, env
 from secguide.rule import Rule
 from secguide.rules._common import is_true, last_name
-from secguide.vocab import secret_kind
+from secguide.vocab import DOTTED_NAME, UPPER_SNAKE, secret_kind
 
 
 def _literal_secret(v) -> bool:
@@ -17,10 +16,6 @@ def _literal_secret(v) -> bool:
         return False
     text = v.cval.decode("latin-1") if isinstance(v.cval, bytes) else v.cval
     return len(text.strip()) >= 3 and not config.PLACEHOLDER.match(text.strip())
-
-
-_UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
-_DOTTED_NAME = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+")
 
 
 def _not_identifier(value) -> bool:
@@ -35,7 +30,7 @@ def _not_identifier(value) -> bool:
         return False
     if text.isalpha() and (text.isupper() or text.islower()):
         return False
-    if _UPPER_SNAKE.fullmatch(text) or _DOTTED_NAME.fullmatch(text):
+    if UPPER_SNAKE.fullmatch(text) or DOTTED_NAME.fullmatch(text):
         return False  # "HTTP_X_VHM_ROOT", "gen_ai.usage.input_tokens"
     # snake_case keys and kebab-case slugs ("set-password", "read_only")
     return not (text.replace("_", "").replace("-", "").isalpha() and text.islower()
@@ -85,7 +80,7 @@ class HardcodedSecret(Rule):
         "names other than framework settings, identifier-like values "
         "(`\"set-password\"`, `\"read_only\"`); URLs without a password; test modules."
     )
-    calls = frozenset(config.SIGNING_KEY_ARGS) | {"update", "from_mapping", "setdefault"}
+    calls = frozenset(config.SIGNING_KEY_ARGS) | SETTING_UPDATERS
     calls_with_keywords = True  # Client(api_key="...")
     node_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant, ast.Dict)
     report_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant)
@@ -171,10 +166,6 @@ class HardcodedSecret(Rule):
         return None
 
 
-_ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault",
-                          "decouple.config", "environ.Env", "os.getenvb"})
-
-
 class SecretEnvFallback(Rule):
     """A secret read from the environment falls back to a literal."""
 
@@ -205,7 +196,7 @@ class SecretEnvFallback(Rule):
         "Empty defaults; non-secret names (`DEBUG`, `*_URL`, `*_EXPIRE_MINUTES`); "
         "`*_FILE` path settings; test modules."
     )
-    calls = _ENV_GETTERS | {"get", "env", "config", "str", "bytes", "get_value"}
+    calls = env.ENV_GETTERS | env.ENV_HELPERS | env.ENV_METHODS | {"get"}
     node_types = (ast.Call,)
     skip_test_files = True
     report_types = (ast.Call,)
@@ -214,13 +205,13 @@ class SecretEnvFallback(Rule):
     def check(self, node, ctx):
         q = ctx.call_name(node)
         func = node.func
-        getter = q in _ENV_GETTERS or (
+        getter = q in env.ENV_GETTERS or (
             isinstance(func, ast.Attribute) and func.attr == "get" and
             (ctx.qualname(func.value) or "").endswith("environ")) or (
             q is None and isinstance(func, (ast.Name, ast.Attribute)) and
-            last_name(func) in ("env", "config") and any(k.arg == "default" for k in node.keywords)) \
-            or (isinstance(func, ast.Attribute) and last_name(func.value) == "env" and
-                func.attr in ("str", "bytes", "get_value"))
+            last_name(func) in env.ENV_HELPERS and any(k.arg == "default" for k in node.keywords)) \
+            or (isinstance(func, ast.Attribute) and last_name(func.value) == env.ENV_OBJECT and
+                func.attr in env.ENV_METHODS)
         if not getter or not node.args:
             return
         name = ctx.value(node.args[0])
@@ -270,7 +261,7 @@ class DebugEnabled(Rule):
         "(test_settings.py, settings/test.py); `DEBUG = True` in modules that "
         "are not settings modules; app.run(debug=True) (Bandit B201)."
     )
-    calls = frozenset(config.DEBUG_CALLS) | config.DEBUGGED_APPLICATION | {"update", "from_mapping", "setdefault"}
+    calls = frozenset(config.DEBUG_CALLS) | config.DEBUGGED_APPLICATION | SETTING_UPDATERS
     sees_local_assigns = False  # settings, session keys, attributes only
     node_types = (ast.Assign, ast.Call)
     report_types = (ast.Assign, ast.Call)

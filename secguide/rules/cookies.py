@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ast
 
-from secguide.analysis.settings import setting_assignments
+from secguide.analysis.settings import SETTING_UPDATERS, setting_assignments
 from secguide.models import config
 from secguide.rule import Rule
 from secguide.rules._common import is_false
@@ -40,7 +40,7 @@ class InsecureCookie(Rule):
         "Cookies with the flags set; non-sensitive cookies (theme, language) "
         "without flags; flags set from a variable; test settings."
     )
-    calls = frozenset({"update", "from_mapping", "setdefault", "set_cookie"})
+    calls = SETTING_UPDATERS | {"set_cookie"}
     sees_local_assigns = False  # settings, session keys, attributes only
     node_types = (ast.Assign, ast.Call)
     report_types = (ast.Assign, ast.Call)

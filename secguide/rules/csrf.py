@@ -2,18 +2,15 @@
 from __future__ import annotations
 
 import ast
-import re
 
 from secguide.analysis.functions import dotted
-from secguide.analysis.settings import setting_assignments
-from secguide.models import config
+from secguide.analysis.settings import SETTING_UPDATERS, setting_assignments
+from secguide.models import auth, config
 from secguide.rule import Report, Rule
 from secguide.rules._common import is_false, last_name
 
-#: calls whose names say they run a CSRF check (``_enforce_csrf``, ``check_csrf``)
-_CSRF_CHECK = re.compile(r"(?i)^_?(enforce|check|verify|validate)_?csrf")
 #: the calls the rule judges (exemptions, settings updates)
-_JUDGED_CALLS = frozenset({"csrf_exempt", "exempt", "update", "from_mapping", "setdefault"})
+_JUDGED_CALLS = frozenset({"csrf_exempt", "exempt"}) | SETTING_UPDATERS
 
 
 class _CsrfFacts:
@@ -133,9 +130,9 @@ class CsrfDisabled(Rule):
 def _is_csrf_check(call: ast.Call, name: str) -> bool:
     """``_enforce_csrf(...)``, ``check_csrf()``,
     ``CsrfViewMiddleware(...).process_view(...)``."""
-    if _CSRF_CHECK.match(name):
+    if auth.CSRF_CHECK.match(name):
         return True
-    if name != "process_view":
+    if name != auth.CSRF_PROCESS_VIEW:
         return False
     func = call.func
     return "Csrf" in (dotted(func) or "") or isinstance(func, ast.Attribute) and \

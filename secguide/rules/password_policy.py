@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 
 from secguide import labels
+from secguide.models import auth
 from secguide.rule import Rule
 from secguide.rules._common import known_int, last_name
 from secguide.vocab import is_password_name
@@ -89,11 +90,10 @@ class WeakPasswordPolicy(Rule):
             validators = ctx.keyword(call, "validators")
             if isinstance(validators, (ast.List, ast.Tuple)):
                 calls += [v for v in validators.elts if isinstance(v, ast.Call) and
-                          last_name(v.func) in ("Length", "length", "MinLengthValidator",
-                                                "MaxLengthValidator", "Len")]
+                          last_name(v.func) in auth.LENGTH_VALIDATORS]
         for call in calls:
             name = last_name(call.func)
-            for kw_min, kw_max in (("min_length", "max_length"), ("min", "max")):
+            for kw_min, kw_max in auth.LENGTH_KEYWORDS:
                 lo = known_int(ctx.value(ctx.keyword(call, kw_min))) if ctx.keyword(call, kw_min) else None
                 hi = known_int(ctx.value(ctx.keyword(call, kw_max))) if ctx.keyword(call, kw_max) else None
                 if name == "MinLengthValidator" and call.args:

@@ -214,7 +214,7 @@ class ConstantSalt(Rule):
         if q in crypto.SALT_ARGS:
             pos, kw = crypto.SALT_ARGS[q]
             salt = ctx.arg(node, pos, kw)
-        elif isinstance(node.func, ast.Attribute) and node.func.attr in ("using", "hash", "encrypt"):
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in auth.PASSLIB_METHODS:
             recv = ctx.qualname(node.func.value) or ""
             if recv.startswith("passlib."):
                 salt = ctx.keyword(node, "salt")

@@ -2,17 +2,10 @@
 from __future__ import annotations
 
 import ast
-import re
 
-from secguide.models import config
+from secguide.models import config, system
 from secguide.rule import Rule
 from secguide.rules._common import int_arg, is_true, last_name
-
-
-#: ``user=postgres`` in a libpq connection string
-_DSN_USER = re.compile(r"(?:^|\s)user\s*=\s*'?(\w+)")
-_MODE_ARGS = {"os.makedirs": (1, "mode"), "os.mkdir": (1, "mode"), "os.open": (2, "mode"),
-              "os.mkfifo": (1, "mode"), "os.mknod": (1, "mode")}
 
 
 class _Umasks:
@@ -64,7 +57,7 @@ class PermissivePermissions(Rule):
     )
     not_flagged = ("Restrictive modes; default modes; modes held in variables of unknown value; "
                    "`old = os.umask(0)` whose result is kept (read-and-restore idiom).")
-    calls = frozenset(_MODE_ARGS) | {"os.umask", "mkdir", "touch"}
+    calls = frozenset(system.MODE_ARGS) | system.PATH_MODE_METHODS | {"os.umask"}
     node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call,)
     file_state = _Umasks
@@ -79,9 +72,9 @@ class PermissivePermissions(Rule):
         q = ctx.call_name(node)
         if q == "os.umask":
             return self._umask(node, ctx)
-        spec = _MODE_ARGS.get(q) if q else None
-        if spec is None and isinstance(node.func, ast.Attribute) and node.func.attr in (
-                "mkdir", "touch") and ctx.value(node.func.value).qual == "pathlib.Path":
+        spec = system.MODE_ARGS.get(q) if q else None
+        if spec is None and isinstance(node.func, ast.Attribute) and node.func.attr in \
+                system.PATH_MODE_METHODS and ctx.value(node.func.value).qual == "pathlib.Path":
             spec = (None, "mode")
         if spec is None:
             return None
@@ -141,7 +134,7 @@ class PrivilegedAccount(Rule):
         "engine = create_engine(f\"postgresql://app_rw:{os.environ['DB_PW']}@db/app\")\n"
     )
     not_flagged = "Application accounts; test modules; setuid to non-zero ids."
-    calls = config.SETUID_CALLS | config.DB_CONNECT_CALLS | {"run", "create"}
+    calls = config.SETUID_CALLS | config.DB_CONNECT_CALLS | system.CONTAINER_STARTS
     node_types = (ast.Call, ast.Constant, ast.JoinedStr, ast.Assign, ast.Dict)
     report_types = (ast.Call, ast.Constant, ast.JoinedStr)
     skip_test_files = True
@@ -185,7 +178,7 @@ class PrivilegedAccount(Rule):
         if q in config.DB_CONNECT_CALLS:
             dsn = node.args[0] if node.args else ctx.keyword(node, "dsn")
             if isinstance(dsn, ast.Constant) and isinstance(dsn.value, str):
-                m = _DSN_USER.search(dsn.value)
+                m = system.DSN_USER.search(dsn.value)
                 if m and m.group(1).lower() in config.PRIVILEGED_USERS:
                     return [self.found(
                         dsn, what=f"the connection string logs in as {m.group(1)!r}, a superuser")]
@@ -195,8 +188,8 @@ class PrivilegedAccount(Rule):
                                               f"{user.value!r}, a superuser")]
             return None
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in ("run", "create") and \
-                last_name(func.value) == "containers":
+        if isinstance(func, ast.Attribute) and func.attr in system.CONTAINER_STARTS and \
+                last_name(func.value) == system.CONTAINER_COLLECTION:
             priv = ctx.keyword(node, "privileged")
             if priv is not None and is_true(ctx, priv):
                 return [self.found(node, what="the container is started with privileged=True")]

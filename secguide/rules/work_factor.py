@@ -4,20 +4,9 @@ from __future__ import annotations
 import ast
 
 from secguide.analysis.functions import dotted
-from secguide.models import crypto
+from secguide.models import auth, crypto
 from secguide.rule import Rule
 from secguide.rules._common import known_int
-
-
-_WORK_FACTOR_CALLS = frozenset({
-    "bcrypt.gensalt", "hashlib.pbkdf2_hmac", "hashlib.scrypt",
-    "cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2HMAC",
-    "cryptography.hazmat.primitives.kdf.scrypt.Scrypt",
-    "Crypto.Protocol.KDF.PBKDF2", "Cryptodome.Protocol.KDF.PBKDF2",
-    "argon2.PasswordHasher", "argon2.low_level.hash_secret", "argon2.low_level.hash_secret_raw",
-    "werkzeug.security.generate_password_hash", "passlib.context.CryptContext",
-    "using", "hash", "encrypt",
-})
 
 
 class WeakWorkFactor(Rule):
@@ -56,7 +45,7 @@ class WeakWorkFactor(Rule):
         "a visible constant. Floors are options (`min-bcrypt-rounds`, "
         "`min-pbkdf2-sha256-iterations`, ...)."
     )
-    calls = _WORK_FACTOR_CALLS
+    calls = auth.WORK_FACTOR_CALLS
     sees_local_assigns = False  # class attributes of hasher subclasses only
     node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call, ast.Assign)
@@ -122,17 +111,16 @@ class WeakWorkFactor(Rule):
             for kw in node.keywords:
                 if kw.arg and "__" in kw.arg:
                     scheme, _, param = kw.arg.partition("__")
-                    if param in ("rounds", "default_rounds", "min_rounds", "time_cost",
-                                 "memory_cost"):
+                    if param in auth.PASSLIB_CONTEXT_PARAMS:
                         found = self._passlib(ctx, node, scheme, param.replace("default_", "")
                                               .replace("min_", ""), kw.value)
                         if found:
                             return found
-        elif isinstance(node.func, ast.Attribute) and node.func.attr in ("using", "hash", "encrypt"):
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in auth.PASSLIB_METHODS:
             recv = ctx.qualname(node.func.value) or ""
             if recv.startswith("passlib.hash."):
                 scheme = recv.rsplit(".", 1)[-1]
-                for param in ("rounds", "time_cost", "memory_cost"):
+                for param in auth.PASSLIB_COST_KEYWORDS:
                     kw = ctx.keyword(node, param)
                     found = self._passlib(ctx, node, scheme, param, kw) if kw is not None else None
                     if found:

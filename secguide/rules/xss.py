@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import ast
-import re
 
 from secguide import labels
-from secguide.models import web
+from secguide.models import html, web
 from secguide.rule import Rule
 from secguide.rules._common import flow_text, origin_text
-
-_TAG = re.compile(r"<\s*[a-zA-Z!/][^>]*>|<[a-zA-Z][a-zA-Z0-9]*[\s>]")
 
 
 def _non_html_type(ctx, node: ast.Call, positions, keywords) -> bool | None:
@@ -151,7 +148,7 @@ class UnescapedHtmlResponse(Rule):
         tainted = v.tainted_for("html")
         if tainted:
             return self._finding(ctx, self.found(node, what=origin_text(tainted), sink=sink))
-        if v.raw and v.built and _TAG.search(v.text):
+        if v.raw and v.built and html.TAG.search(v.text):
             return self._finding(ctx, self.found(node, severity="MEDIUM", confidence="MEDIUM",
                                                  what="a value formatted into markup", sink=sink))
         return None
@@ -244,7 +241,7 @@ class MarkupFromUnescapedFormat(Rule):
         if not v.built:
             return
         tainted = v.tainted_for("html")
-        if tainted or (v.raw and _TAG.search(v.text)):
+        if tainted or (v.raw and html.TAG.search(v.text)):
             return [self.found(node, severity="HIGH" if tainted else "MEDIUM",
                                confidence="HIGH" if tainted else "MEDIUM",
                                call=q.rsplit(".", 1)[-1], how=v.built or "unvalidated input",

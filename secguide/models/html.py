@@ -1,0 +1,5 @@
+"""HTML text (SCG201, SCG202)."""
+import re
+
+#: text that contains an HTML tag (so it is markup, not plain text)
+TAG = re.compile(r"<\s*[a-zA-Z!/][^>]*>|<[a-zA-Z][a-zA-Z0-9]*[\s>]")
