@@ -174,6 +174,8 @@ ROLE_TAILS = frozenset({"handler", "handlers", "validator", "validators", "facto
 #: literal texts shaped like identifiers, not secrets: UPPER_SNAKE and dotted names
 UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 DOTTED_NAME = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+")
+#: starts of literal texts that are private names or paths, not secrets
+PATH_OR_PRIVATE_STARTS = ("_", "/", "./", "~")
 
 # ---------------------------------------------------------------- receivers
 #: parts of a dotted receiver that make it a MongoDB handle (``db.users.find``)

@@ -64,3 +64,6 @@ PASSLIB_CONTEXT_PARAMS = frozenset({"rounds", "default_rounds", "min_rounds", "t
                                     "memory_cost"})
 #: cost keywords of passlib's ``using``/``hash``
 PASSLIB_COST_KEYWORDS = ("rounds", "time_cost", "memory_cost")
+#: argon2-cffi calls with (time_cost, memory_cost) parameters
+ARGON2_CALLS = frozenset({"argon2.PasswordHasher", "argon2.low_level.hash_secret",
+                          "argon2.low_level.hash_secret_raw"})

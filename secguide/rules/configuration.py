@@ -7,7 +7,7 @@ from secguide.analysis.settings import SETTING_UPDATERS, setting_assignments
 from secguide.models import config, env
 from secguide.rule import Rule
 from secguide.rules._common import is_true, last_name
-from secguide.vocab import DOTTED_NAME, UPPER_SNAKE, secret_kind
+from secguide.vocab import DOTTED_NAME, PATH_OR_PRIVATE_STARTS, UPPER_SNAKE, secret_kind
 
 
 def _literal_secret(v) -> bool:
@@ -25,7 +25,7 @@ def _not_identifier(value) -> bool:
     upper- or lower-case word (``"DEFAULT"``), snake_case, UPPER_SNAKE and
     dotted names, and kebab-case slugs (``"set-password"``) are left alone."""
     text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
-    if any(c.isspace() for c in text) or text.startswith(("_", "/", "./", "~")) or \
+    if any(c.isspace() for c in text) or text.startswith(PATH_OR_PRIVATE_STARTS) or \
             any(c in text for c in ":*<>{}"):
         return False
     if text.isalpha() and (text.isupper() or text.islower()):

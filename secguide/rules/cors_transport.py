@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ast
 
-from secguide.models import config, sinks
+from secguide.models import api, config, sinks
 from secguide.rule import Rule
 from secguide.rules._common import http_url, is_true
 
@@ -72,7 +72,7 @@ class CorsWildcardCredentials(Rule):
                 return [self.found(node, what="CORS(origins='*', supports_credentials=True)")]
             return None
         middleware = None
-        if q in ("starlette.middleware.Middleware",) or (
+        if q == api.STARLETTE_MIDDLEWARE or (
                 isinstance(node.func, ast.Attribute) and node.func.attr == "add_middleware"):
             middleware = node.args[0] if node.args else None
         if middleware is None or ctx.qualname(middleware) not in config.CORS_MIDDLEWARE:
@@ -83,7 +83,7 @@ class CorsWildcardCredentials(Rule):
         origins = ctx.keyword(node, "allow_origins")
         regex = ctx.keyword(node, "allow_origin_regex")
         if origins is not None and _wildcard(ctx.value(origins)) or regex is not None and \
-                ctx.value(regex).known and str(ctx.value(regex).cval) in (".*", "^.*$", ".+"):
+                ctx.value(regex).known and str(ctx.value(regex).cval) in api.ANY_ORIGIN_PATTERNS:
             return [self.found(node, what="CORSMiddleware(allow_origins=['*'], allow_credentials=True)")]
         return None
 

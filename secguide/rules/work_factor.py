@@ -97,8 +97,7 @@ class WeakWorkFactor(Rule):
                                opts.min_scrypt_n)
         elif q == "cryptography.hazmat.primitives.kdf.scrypt.Scrypt":
             return self._floor(ctx, node, "Scrypt()", "n", ctx.arg(node, 2, "n"), opts.min_scrypt_n)
-        elif q in ("argon2.PasswordHasher", "argon2.low_level.hash_secret",
-                   "argon2.low_level.hash_secret_raw"):
+        elif q in auth.ARGON2_CALLS:
             offset = 0 if q == "argon2.PasswordHasher" else 2
             name = q.rsplit(".", 1)[-1] + "()"
             return self._floor(ctx, node, name, "time_cost", ctx.arg(node, offset, "time_cost"),

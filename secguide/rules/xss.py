@@ -171,8 +171,8 @@ class UnescapedHtmlResponse(Rule):
             st.vars[id(node.value)] = target.id
             return
         var = None
-        if isinstance(target, ast.Attribute) and target.attr in (
-                "mimetype", "content_type", "media_type") and isinstance(target.value, ast.Name):
+        if isinstance(target, ast.Attribute) and target.attr in \
+                html.CONTENT_TYPE_ATTRIBUTES and isinstance(target.value, ast.Name):
             var = target.value.id
         elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) and \
                 target.value.attr == "headers" and isinstance(target.value.value, ast.Name):
