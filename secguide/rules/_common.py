@@ -106,6 +106,6 @@ def tainted_report(rule, ctx, node: ast.AST, value: Value, kind: str,
     """The finding on ``node`` when untrusted data reaches it unsanitized for
     ``kind`` (the message takes ``flow`` and ``source``); empty otherwise."""
     origins = value.tainted_for(kind)
-    if not origins or (kind == "path" and value.typ == "stream"):
+    if not origins:
         return []
     return [rule.found(node, flow=flow_text(origins), source=origin_text(origins), **fields)]

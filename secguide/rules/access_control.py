@@ -71,7 +71,7 @@ class PathTraversal(Rule):
                 positions, keywords = spec
                 for i, pos in enumerate(positions):
                     arg = ctx.arg(node, pos, keywords[i] if i < len(keywords) else None)
-                    found = tainted_report(self, ctx, node, ctx.value(arg), "path", sink=sink) \
+                    found = _path_report(self, ctx, node, ctx.value(arg), sink) \
                         if arg is not None else None
                     if found:
                         return found
@@ -80,10 +80,17 @@ class PathTraversal(Rule):
             return None
         recv = ctx.value(func.value)
         if func.attr in sinks.PATH_METHODS and recv.qual == "pathlib.Path":
-            return tainted_report(self, ctx, node, recv, "path", sink=sink)
+            return _path_report(self, ctx, node, recv, sink)
         if func.attr == "save" and recv.typ == "file" and node.args:
-            return tainted_report(self, ctx, node, ctx.value(node.args[0]), "path", sink=sink)
+            return _path_report(self, ctx, node, ctx.value(node.args[0]), sink)
         return None
+
+
+def _path_report(rule, ctx, node, value, sink):
+    """Untrusted data used as a path; an uploaded file's stream is not a path."""
+    if value.typ == "stream":
+        return []
+    return tainted_report(rule, ctx, node, value, "path", sink=sink)
 
 
 class OpenRedirect(Rule):

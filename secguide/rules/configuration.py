@@ -37,6 +37,14 @@ def _not_identifier(value) -> bool:
                 and ("_" in text or "-" in text))
 
 
+def _named_secret_literal(name: str, v, extra: tuple) -> bool:
+    """``name`` says it holds a secret and ``v`` is a literal that looks like
+    one: not a placeholder, not shaped like an identifier, not the name
+    itself (``API_TOKEN = "api_token"``)."""
+    return secret_kind(name, extra) in config.LITERAL_SECRET_KINDS and _literal_secret(v) \
+        and _not_identifier(v.cval) and str(v.cval).lower() != name.lower()
+
+
 def _literal_node(value, fallback=None):
     """Report on the string literal itself (its line), when it is one."""
     if isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)):
@@ -101,10 +109,8 @@ class HardcodedSecret(Rule):
             found = []
             for k, value in zip(node.keys, node.values):
                 if isinstance(k, ast.Constant) and isinstance(k.value, str) and \
-                        isinstance(value, ast.Constant) and _literal_secret(ctx.value(value)) \
-                        and _not_identifier(value.value) and \
-                        secret_kind(k.value, extra) in config.LITERAL_SECRET_KINDS and \
-                        str(value.value).lower() != k.value.lower():
+                        isinstance(value, ast.Constant) and \
+                        _named_secret_literal(k.value, ctx.value(value), extra):
                     found.append(self.found(value, what=f"the {k.value!r} entry"))
             return found
         if t in (ast.Assign, ast.AnnAssign):
@@ -117,15 +123,14 @@ class HardcodedSecret(Rule):
             if ci is not None and (ci.name.startswith("Test") or "Testing" in ci.name):
                 return  # class TestConfig(Config): SECRET_KEY = "test"
             targets = node.targets if t is ast.Assign else [node.target]
-            generic_ok = _not_identifier(v.cval)
             for target in targets:
                 name = last_name(target)
                 if isinstance(target, ast.Subscript):
                     key = ctx.value(target.slice)
                     name = key.cval if key.known and isinstance(key.cval, str) else ""
-                if name and (name.upper() in config.SECRET_SETTINGS or
-                             generic_ok and secret_kind(name, extra) in config.LITERAL_SECRET_KINDS) \
-                        and str(v.cval).lower() != name.lower():
+                if name and (name.upper() in config.SECRET_SETTINGS and
+                             str(v.cval).lower() != name.lower() or
+                             _named_secret_literal(name, v, extra)):
                     return [self.found(_literal_node(node.value, node),
                                        what=f"{ctx.source_text(target)} = '...'")]
             return None
@@ -143,9 +148,7 @@ class HardcodedSecret(Rule):
             if name.upper() in config.SECRET_SETTINGS and _literal_secret(ctx.value(value)):
                 return [self.found(_literal_node(value, node), what=name)]
         for kw in node.keywords:
-            if kw.arg and secret_kind(kw.arg, extra) in config.LITERAL_SECRET_KINDS and \
-                    _literal_secret(ctx.value(kw.value)) and _not_identifier(ctx.value(kw.value).cval) and \
-                    str(ctx.value(kw.value).cval).lower() != kw.arg.lower():
+            if kw.arg and _named_secret_literal(kw.arg, ctx.value(kw.value), extra):
                 return [self.found(_literal_node(kw.value, node),
                                    what=f"{kw.arg}= of {ctx.source_text(node.func)}()")]
         return None

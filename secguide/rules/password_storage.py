@@ -81,7 +81,7 @@ class PlaintextPasswordStorage(Rule):
                             b.rsplit(".", 1)[-1] in db.MODEL_BASES or b == db.FLASK_SQLALCHEMY_MODEL
                             for b in ci.bases)):
                         continue
-                return [self.found(node, source=_src(ctx, node.value),
+                return [self.found(node, source=ctx.source_text(node.value),
                                    where=f"in {ctx.source_text(target)}")]
             return
         func = node.func
@@ -93,19 +93,19 @@ class PlaintextPasswordStorage(Rule):
             if kw.arg and kw.arg.lower() in PASSWORD_FIELDS and (
                     name in db.RECORD_WRITES or _model_constructor(name)) and \
                     _raw_password(ctx.value(kw.value)):
-                return [self.found(node, source=_src(ctx, kw.value),
+                return [self.found(node, source=ctx.source_text(kw.value),
                                    where=f"as {kw.arg}= of {ctx.source_text(func)}()")]
         q = ctx.call_name(node)
         if q in auth.FILE_DUMPS and node.args and \
                 _raw_password(ctx.value(node.args[0])):
-            return [self.found(node, source=_src(ctx, node.args[0]), where="in a file")]
+            return [self.found(node, source=ctx.source_text(node.args[0]), where="in a file")]
         if isinstance(func, ast.Attribute):
             if func.attr in auth.FILE_WRITE_METHODS and node.args and (
                     ctx.value(func.value).qual in auth.FILE_TYPES or isinstance(
                         func.value, ast.Call) and ctx.call_name(func.value) == "pathlib.Path"):
                 v = ctx.value(node.args[0])
                 if _raw_password(v):
-                    return [self.found(node, source=_src(ctx, node.args[0]), where="in a file")]
+                    return [self.found(node, source=ctx.source_text(node.args[0]), where="in a file")]
             if func.attr in ("execute", "executemany") and len(node.args) >= 2:
                 text = ctx.value(node.args[0])
                 if text.known and isinstance(text.cval, str) and db.SQL_WRITE.search(
@@ -115,13 +115,9 @@ class PlaintextPasswordStorage(Rule):
                         params.values if isinstance(params, ast.Dict) else [params])
                     for e in elts:
                         if _raw_password(ctx.value(e)):
-                            return [self.found(node, source=_src(ctx, e),
+                            return [self.found(node, source=ctx.source_text(e),
                                                where="in a password column")]
 
 
 def _raw_password(v) -> bool:
     return labels.PASSWORD in v.labels and labels.HASHED not in v.labels and not v.is_const
-
-
-def _src(ctx, node) -> str:
-    return ctx.source_text(node)
