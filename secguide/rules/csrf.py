@@ -74,9 +74,14 @@ class CsrfDisabled(Rule):
     def check(self, node, ctx):
         t = type(node)
         if t is ast.Call:
-            name = last_name(node.func)
-            if name not in _JUDGED_CALLS:
-                if _is_csrf_check(node, name):
+            func = node.func
+            tf = type(func)
+            name = func.attr if tf is ast.Attribute else (func.id if tf is ast.Name else None)
+            if name is None or name not in _JUDGED_CALLS:
+                # every call comes here: most stop at the first test
+                name = last_name(func) if name is None else name
+                if ("csrf" in name.lower() or name == auth.CSRF_PROCESS_VIEW) and \
+                        _is_csrf_check(node, name):
                     ctx.file_state_of(self).checks.append((node.lineno, node.col_offset))
                 return None
         elif t is not ast.Assign:
