@@ -166,6 +166,12 @@ SESSION_ID_NOT_TAILS = ("_len", "_length", "_name")
 #: name starts of functions that make something (``generate_token``)
 MAKER_HEADS = ("generate", "gen", "make", "create", "new", "random")
 MAKER_PREFIXES = ("generate_", "gen_", "make_", "create_", "new_", "random_", "get_new_")
+#: generic variable names that take the kind of the function they are made in
+#: (``code = ...`` inside ``send_verification_code()``)
+GENERIC_SECRET_TARGETS = frozenset({"code", "pin", "otp", "value", "result", "out", "s", "res",
+                                    "digits", "chars", "secret", "key", "token"})
+
+# ---------------------------------------------------------------- not secrets after all
 #: last words of a name that make it an object with a role, not a value
 #: (``token_handler``: it holds a handler, not a token)
 ROLE_TAILS = frozenset({"handler", "handlers", "validator", "validators", "factory",
@@ -181,10 +187,6 @@ PATH_OR_PRIVATE_STARTS = ("_", "/", "./", "~")
 #: parts of a dotted receiver that make it a MongoDB handle (``db.users.find``)
 MONGO_HANDLE_NAMES = frozenset({"db", "mongo", "database", "mongodb", "client", "collection",
                                 "coll", "col"})
-#: generic variable names that take the kind of the function they are made in
-#: (``code = ...`` inside ``send_verification_code()``)
-GENERIC_SECRET_TARGETS = frozenset({"code", "pin", "otp", "value", "result", "out", "s", "res",
-                                    "digits", "chars", "secret", "key", "token"})
 
 
 # ---------------------------------------------------------------- secrets
