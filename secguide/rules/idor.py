@@ -87,7 +87,7 @@ class IdorUnscopedLookup(Rule):
 
     def check(self, node, ctx):
         fn = ctx.fn
-        if not fn.id_params:
+        if fn is None or not fn.id_params:  # needs_route: always in a view
             return
         st = ctx.fn_state(self)
         if st.evidence is None:
