@@ -9,48 +9,64 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
+from secguide import labels
+
 
 @dataclass(frozen=True)
 class OptionSpec:
     name: str
     kind: str  # "list" (comma separated names) or "int"
     help: str
+    #: the value labels (``secguide.labels``) the option changes: every rule
+    #: that reads one of them depends on the option (the docs list it there)
+    labels: frozenset = frozenset()
 
 
+#: which rules an option affects is data, not prose: a rule declares the
+#: options it reads itself (``Rule.reads_options``) and the labels it reads
+#: (``Rule.reads_labels``); an option that changes a label reaches every
+#: rule that reads the label (``rule_options``)
 OPTION_SPECS: tuple[OptionSpec, ...] = (
     OptionSpec("password-names", "list",
-               "extra names that mark a value as a password (SCG601, SCG604)"),
+               "extra names that mark a value as a password (and so as a secret)",
+               frozenset({labels.PASSWORD, labels.SECRET})),
     OptionSpec("secret-names", "list",
-               "extra names that mark a value as a secret (SCG504, SCG701, SCG702, SCG802)"),
+               "extra names that mark a value as a secret, token or key",
+               frozenset({labels.SECRET})),
     OptionSpec("authz-markers", "list",
                "extra call or attribute names that count as an ownership or "
-               "permission check in a view (SCG401)"),
+               "permission check in a view"),
     OptionSpec("permission-decorators", "list",
-               "extra decorator names that enforce authorization (SCG401)"),
+               "extra decorator names that enforce authorization"),
     OptionSpec("sql-sanitizers", "list",
                "extra functions whose result is safe inside SQL text, such as "
                "identifier quoting helpers, by qualified (dbutil.quote) or plain "
-               "(quote) name (SCG101)"),
+               "(quote) name", frozenset({labels.safe("sql")})),
     OptionSpec("html-sanitizers", "list",
                "extra functions whose result is escaped HTML, by qualified or plain "
-               "name (SCG201, SCG202)"),
-    OptionSpec("min-bcrypt-rounds", "int", "bcrypt cost floor (SCG603)"),
-    OptionSpec("min-pbkdf2-sha256-iterations", "int",
-               "PBKDF2-HMAC-SHA256 iteration floor (SCG603)"),
-    OptionSpec("min-pbkdf2-sha512-iterations", "int",
-               "PBKDF2-HMAC-SHA512 iteration floor (SCG603)"),
-    OptionSpec("min-pbkdf2-sha1-iterations", "int",
-               "PBKDF2-HMAC-SHA1 iteration floor (SCG603)"),
-    OptionSpec("min-scrypt-n", "int", "scrypt CPU/memory cost floor (SCG603)"),
-    OptionSpec("min-argon2-time-cost", "int", "argon2 time_cost floor (SCG603)"),
-    OptionSpec("min-argon2-memory-cost", "int",
-               "argon2 memory_cost floor in KiB (SCG603)"),
+               "name", frozenset({labels.safe("html")})),
+    OptionSpec("min-bcrypt-rounds", "int", "bcrypt cost floor"),
+    OptionSpec("min-pbkdf2-sha256-iterations", "int", "PBKDF2-HMAC-SHA256 iteration floor"),
+    OptionSpec("min-pbkdf2-sha512-iterations", "int", "PBKDF2-HMAC-SHA512 iteration floor"),
+    OptionSpec("min-pbkdf2-sha1-iterations", "int", "PBKDF2-HMAC-SHA1 iteration floor"),
+    OptionSpec("min-scrypt-n", "int", "scrypt CPU/memory cost floor"),
+    OptionSpec("min-argon2-time-cost", "int", "argon2 time_cost floor"),
+    OptionSpec("min-argon2-memory-cost", "int", "argon2 memory_cost floor in KiB"),
     OptionSpec("trusted-hosts", "list",
-               "hosts that may be reached over plain http:// (SCG902), besides "
+               "hosts that may be reached over plain http://, besides "
                "localhost, 127.0.0.1, [::1] and *.local"),
     OptionSpec("rate-limit-decorators", "list",
-               "extra decorator names that rate-limit a view (SCG904)"),
+               "extra decorator names that rate-limit a view"),
 )
+
+OPTION_NAMES = frozenset(spec.name for spec in OPTION_SPECS)
+
+
+def rule_options(rule) -> list[OptionSpec]:
+    """The options a rule's findings depend on: those it declares
+    (``reads_options``) and those that change a label it reads."""
+    return [spec for spec in OPTION_SPECS
+            if spec.name in rule.reads_options or spec.labels & rule.reads_labels]
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import re
 
+from secguide import labels
+from secguide.options import OPTION_NAMES
 from secguide.rule import SEVERITIES, Rule
-from secguide.rules import (access_control, api, auth, configuration, deserialization,
-                            errors, injection, passwords, templates, xss)
+from secguide.rules import (access_control, configuration, cookies, cors_transport, csrf,
+                            deserialization, errors, idor, injection, jwt, password_policy,
+                            password_storage, passwords, privilege, rate_limit, secret_compare,
+                            session, ssrf, templates, work_factor, xss)
 
 ALL_RULES: tuple[type[Rule], ...] = (
     injection.SqlBuiltQuery,
@@ -17,35 +21,38 @@ ALL_RULES: tuple[type[Rule], ...] = (
     templates.AutoescapeDisabledConfig,
     deserialization.UntrustedDeserialization,
     deserialization.PickleFamilyLoader,
-    access_control.IdorUnscopedLookup,
+    idor.IdorUnscopedLookup,
     access_control.PathTraversal,
     access_control.OpenRedirect,
     access_control.MassAssignment,
-    auth.JwtUnverified,
-    auth.InsecureCookie,
-    auth.CsrfDisabled,
-    auth.TimingUnsafeCompare,
-    auth.InsecureRandomSecret,
-    auth.WeakPasswordPolicy,
-    auth.UntrustedDataInSession,
+    jwt.JwtUnverified,
+    cookies.InsecureCookie,
+    csrf.CsrfDisabled,
+    secret_compare.TimingUnsafeCompare,
+    secret_compare.InsecureRandomSecret,
+    password_policy.WeakPasswordPolicy,
+    session.UntrustedDataInSession,
     passwords.PasswordFastHash,
     passwords.ConstantSalt,
-    passwords.WeakWorkFactor,
-    passwords.PlaintextPasswordStorage,
+    work_factor.WeakWorkFactor,
+    password_storage.PlaintextPasswordStorage,
     configuration.HardcodedSecret,
     configuration.SecretEnvFallback,
     configuration.DebugEnabled,
     errors.ExceptionExposed,
     errors.SecretLogged,
-    api.CorsWildcardCredentials,
-    api.CleartextHttp,
-    api.Ssrf,
-    api.AuthEndpointNoRateLimit,
-    api.PermissivePermissions,
-    api.PrivilegedAccount,
+    cors_transport.CorsWildcardCredentials,
+    cors_transport.CleartextHttp,
+    ssrf.Ssrf,
+    rate_limit.AuthEndpointNoRateLimit,
+    privilege.PermissivePermissions,
+    privilege.PrivilegedAccount,
 )
 
 _CODE = re.compile(r"SCG\d{3}")
+#: the named labels (``labels.PASSWORD``...); ``safe:<kind>`` labels besides
+_LABELS = frozenset(v for k, v in vars(labels).items() if k.isupper() and isinstance(v, str)
+                    and k not in ("SAFE_PREFIX", "ARG_PREFIX"))
 
 
 def validate(rules: tuple[type[Rule], ...]) -> dict[str, type[Rule]]:
@@ -64,13 +71,16 @@ def validate(rules: tuple[type[Rule], ...]) -> dict[str, type[Rule]]:
         for attr in ("message", "section", "rationale", "example", "fix"):
             if not getattr(rule, attr, ""):
                 raise ValueError(f"{rule.code}: missing {attr}")
+        unknown = set(rule.reads_options) - OPTION_NAMES
+        if unknown:
+            raise ValueError(f"{rule.code}: reads unknown options {sorted(unknown)}")
+        unknown = {lab for lab in rule.reads_labels
+                   if lab not in _LABELS and not lab.startswith(labels.SAFE_PREFIX)}
+        if unknown:
+            raise ValueError(f"{rule.code}: reads unknown labels {sorted(unknown)}")
         table[rule.code] = rule
         symbols.add(rule.symbol)
     return table
 
 
 BY_CODE: dict[str, type[Rule]] = validate(ALL_RULES)
-
-
-def by_code(code: str) -> type[Rule]:
-    return BY_CODE[code]

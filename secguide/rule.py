@@ -57,7 +57,12 @@ class Rule:
 
     Subclasses declare the class attributes below and implement ``check``
     (called by the engine for each node whose type is in ``node_types``)
-    and, when they need to see a whole function, ``finish_function``.
+    and, when they need to see a whole function or the whole file,
+    ``finish_function`` / ``finish_file``.  Each returns its findings
+    (``[self.found(node, **fields)]``, a generator, or None); a rule never
+    records them itself.  Facts a verdict needs from elsewhere are collected
+    in the declared ``function_state`` / ``file_state`` and judged in a
+    finish hook, so the order of definitions does not matter.
     Rules never walk the tree, resolve imports or read global options: they
     ask the ``FileContext`` they are handed.
     """
@@ -65,7 +70,7 @@ class Rule:
     code: ClassVar[str]
     symbol: ClassVar[str]
     #: one-line template without the code; ``{name}`` fields are filled from
-    #: the keyword arguments of ``report``.
+    #: the keyword arguments of ``found``.
     message: ClassVar[str]
     cwe: ClassVar[int]
     severity: ClassVar[str]
@@ -145,7 +150,3 @@ class Rule:
         from secguide import DOCS_BASE_URL
 
         return f"{DOCS_BASE_URL}/{cls.code}.md"
-
-
-def rule_codes(rules: Iterable[type[Rule]]) -> list[str]:
-    return [r.code for r in rules]

@@ -119,6 +119,74 @@ OWNER_KEYWORDS = re.compile(
     r"org_id|organization_id|customer_id|created_by_id|member_id|profile_id|"
     r"\w+__(user|owner|author|account|tenant|members?)(_id)?)$"
 )
+#: words in the name of a dependency-injected parameter that make it the
+#: principal (``user: User = Depends(get_user)``)
+PRINCIPAL_PARAM_WORDS = re.compile(r"(?i)(user|principal|account|identity|owner|auth|token|member)")
+
+# ---------------------------------------------------------------- stored passwords
+#: attribute and column names that store a password
+PASSWORD_FIELDS = frozenset({"password", "passwd", "pwd", "pass_word", "user_password",
+                             "userpassword", "password_plain", "plain_password", "raw_password",
+                             "passphrase"})
+#: a password column named in SQL text
+PASSWORD_COLUMN = re.compile(r"(?i)\b(password|passwd|pwd|pass)\b")
+#: class names of objects that carry a password to log in elsewhere (clients,
+#: auth helpers, connections), as opposed to records that store one
+CREDENTIAL_HOLDER = re.compile(
+    r"(?i)(auth|credential|connection|connect|client|session|manager|proxy|key|config|"
+    r"settings|options|params|request|handler|adapter|pool|engine|url|login|form|"
+    r"context|ssl|tls|cert)")
+
+# ---------------------------------------------------------------- comparing and making secrets
+#: secret kinds (``secret_kind``) whose comparison must take constant time (SCG504)
+TIMING_SECRET_KINDS = frozenset({"password", "token", "secret", "api key", "key", "signature",
+                                 "one-time code", "password hash"})
+#: secret kinds that must come from a CSPRNG (SCG505)
+RANDOM_SECRET_KINDS = frozenset({"password", "token", "secret", "api key", "key",
+                                 "one-time code", "nonce", "salt", "session"})
+#: last words of a name that make it an identifier or a type, not a secret
+IDENTIFIER_TAILS = frozenset({"name", "names", "type", "alg", "algorithm", "id", "kind"})
+#: words for a signature or digest
+SIGNATURE_WORDS = frozenset({"signature", "sig", "digest"})
+#: last words of an UPPER_CASE name that still make it a secret (``API_KEY``)
+SECRET_CONSTANT_TAILS = frozenset({"key", "secret", "token", "password", "signature", "salt",
+                                   "pepper"})
+#: last words that make ``password_hash`` the hash of a password
+HASH_TAILS = frozenset({"hash", "hashed", "digest"})
+#: words of the second copy of a value the user typed twice (``confirm_password``)
+CONFIRM_WORDS = frozenset({"confirm", "confirmation", "confirmed", "repeat", "repeated",
+                           "again", "retype", "retyped", "verify", "check", "2", "new", "old",
+                           "current", "previous", "prev"})
+#: name starts of things made with ``random`` that are not secrets
+NOT_SECRET_MAKERS = ("sample", "shuffle", "pick", "choose", "select", "jitter", "backoff",
+                     "delay", "sleep", "retry", "split", "augment", "simulate", "roll", "draw")
+#: parts of a name that make it a session id, and endings that make it about one
+SESSION_ID_PARTS = ("session_id", "sessionid", "session_key", "sid")
+SESSION_ID_NOT_TAILS = ("_len", "_length", "_name")
+#: name starts of functions that make something (``generate_token``)
+MAKER_HEADS = ("generate", "gen", "make", "create", "new", "random")
+MAKER_PREFIXES = ("generate_", "gen_", "make_", "create_", "new_", "random_", "get_new_")
+#: generic variable names that take the kind of the function they are made in
+#: (``code = ...`` inside ``send_verification_code()``)
+GENERIC_SECRET_TARGETS = frozenset({"code", "pin", "otp", "value", "result", "out", "s", "res",
+                                    "digits", "chars", "secret", "key", "token"})
+
+# ---------------------------------------------------------------- not secrets after all
+#: last words of a name that make it an object with a role, not a value
+#: (``token_handler``: it holds a handler, not a token)
+ROLE_TAILS = frozenset({"handler", "handlers", "validator", "validators", "factory",
+                        "backend", "backends", "manager", "class", "cls", "callback",
+                        "func", "function", "serializer", "provider", "store", "storage"})
+#: literal texts shaped like identifiers, not secrets: UPPER_SNAKE and dotted names
+UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+DOTTED_NAME = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+")
+#: starts of literal texts that are private names or paths, not secrets
+PATH_OR_PRIVATE_STARTS = ("_", "/", "./", "~")
+
+# ---------------------------------------------------------------- receivers
+#: parts of a dotted receiver that make it a MongoDB handle (``db.users.find``)
+MONGO_HANDLE_NAMES = frozenset({"db", "mongo", "database", "mongodb", "client", "collection",
+                                "coll", "col"})
 
 
 # ---------------------------------------------------------------- secrets

@@ -73,12 +73,12 @@ def cwe_link(rule) -> str:
 
 
 def rule_options(rule) -> list:
-    """Options (secguide.options.OPTION_SPECS) whose help names this rule."""
-    try:
-        from secguide.options import OPTION_SPECS
-    except ImportError:  # pragma: no cover - options module is part of the package
-        return []
-    return [spec for spec in OPTION_SPECS if rule.code in spec.help]
+    """Options the rule's findings depend on, from data: the options it
+    declares (``reads_options``) and those that change a label it reads
+    (``OptionSpec.labels`` against ``reads_labels``)."""
+    from secguide.options import rule_options as options_of
+
+    return options_of(rule)
 
 
 def _code_block(source: str) -> str:

@@ -31,6 +31,8 @@ SQL_METHODS = frozenset({
 })
 #: method names on a ``Model.objects`` manager / queryset running raw SQL
 ORM_RAW_METHODS = frozenset({"raw", "extra"})
+ORM_RAW = "raw"
+ORM_EXTRA = "extra"
 
 #: functions whose first argument is SQL text
 SQL_FUNCTIONS = {
@@ -48,24 +50,58 @@ DB_RECEIVER = re.compile(
     r"\w+_conn|\w+_connection|\w+_db|\w+_session))$"
 )
 
-#: the text of a query: starts like SQL (checked on constant fragments only)
-SQL_TEXT = re.compile(
-    r"(?is)^\s*(\(\s*)*(select\s.+\sfrom\s|select\s|insert\s+(or\s+\w+\s+)?into\s|"
-    r"update\s+\S+\s+set\s|delete\s+from\s|with\s+\w+\s+as\s*\(|"
-    r"(create|drop|alter|truncate)\s+(temp\w*\s+)?(table|index|view|database|schema|"
-    r"sequence|trigger|function|unique|user|role)\b|replace\s+into\s|merge\s+into\s|"
-    r"pragma\s|grant\s|revoke\s|exec\s|call\s|vacuum|analyze\s|explain\s|"
-    r"set\s+\w+|show\s|describe\s|copy\s|lock\s+table)"
+#: text that reads as SQL (a statement or a clause)
+SQL_HINT = re.compile(
+    r"(?is)\b(select\b.{0,400}?\bfrom\b|insert\s+(or\s+\w+\s+)?into\b|update\b.{0,200}?\bset\b|"
+    r"delete\s+from\b|\bwhere\b.{0,200}?(=|<|>|\blike\b|\bin\b)|"
+    r"(create|drop|alter|truncate)\s+(temp\w*\s+)?(table|index|view|database|schema)\b|"
+    r"\border\s+by\b|\bgroup\s+by\b|\bvalues\s*\(|\bpragma\s+\w|\bjoin\s+\w+\s+on\b)"
 )
+#: statements with no value positions (DDL, session and transaction control)
+SQL_NO_VALUES = re.compile(
+    r"(?is)^\s*(create|drop|alter|truncate|grant|revoke|savepoint|release|rollback\s+to|"
+    r"set|pragma|vacuum|analyze|use|show|comment\s+on|lock|attach|detach|reindex|"
+    r"begin|commit|start\s+transaction|prepare\s+transaction|deallocate|listen|notify)\b"
+)
+#: a value (not an identifier) position: after a comparison, inside quotes,
+#: in VALUES (...), LIMIT/OFFSET, just before a pasted value (built strings
+#: mark where a non-constant value went in with ``\x01``)
+VALUE_HOLE = re.compile(
+    r"(?is)(?:=|<|>|\blike|\bin\s*\(|\bvalues\s*\(|\blimit|\boffset|\bbetween|"
+    r"\bagainst\s*\(|')\s*\x01"
+)
+#: value types of DB-API connections, cursors and SQLAlchemy engines
+DB_TYPES = frozenset({"dbapi.Connection", "dbapi.Cursor", "sqlalchemy.Engine"})
+#: keyword names of the SQL argument of an ``execute``-like method
+QUERY_KEYWORDS = ("sql", "query", "statement", "operation", "stmt")
+#: keyword arguments of Django's ``QuerySet.extra()`` that take SQL
+EXTRA_SQL_KEYWORDS = ("where", "select", "tables", "order_by")
+#: the manager a ``raw()`` call must be made on (``Model.objects.raw``)
+RAW_MANAGER = "objects"
 
-#: ORM calls that load or change one record by its key (SCG401)
-#: "method name" -> how the identifier is passed: "arg0", "arg1", "kw"
-ORM_LOOKUPS = {
-    "get": "any", "get_or_404": "arg0", "first_or_404": "none",
-    "filter_by": "kw", "filter": "kw", "get_object_or_404": "kw",
-    "get_list_or_404": "kw", "one_or_none": "none", "exclude": "kw",
-    "update": "kw", "delete": "none",
-}
+#: ORM calls that load records by the values they are given (SCG401)
+ORM_LOOKUPS = frozenset({"get", "get_or_404", "filter_by", "filter", "get_by_id", "one_or_404"})
+#: the receiver of an ORM lookup: ``Model.query``, ``Model.objects``
+QUERY_RECEIVERS = frozenset({"query", "objects"})
+#: calls whose result is a query (``db.session.query(Model)``, ``.all()``)
+QUERY_BUILDERS = frozenset({"query", "all", "select_related", "prefetch_related", "only"})
+#: receivers of ``session.get(Model, id)``
+SESSION_RECEIVERS = frozenset({"session", "db", "db_session", "Session"})
+#: raw SQL that selects one row by an id parameter
+WHERE_ID = re.compile(
+    r"(?is)\bwhere\b.{0,200}?\b(\w+\.)?(id|pk|\w+_id|uuid)\s*=\s*(\?|%s|:\w+|\$\d|%\(\w+\)s)")
+#: raw SQL that also filters by an owner column
+OWNER_COLUMN = re.compile(r"(?i)\b(owner|user|author|account|tenant|org)\w*\s*=")
+#: base classes of ORM models (records stored in a database), by last name
+MODEL_BASES = frozenset({"Model", "Base", "DeclarativeBase", "Document", "AbstractUser",
+                         "AbstractBaseUser", "SQLModel", "UserMixin", "DynamicDocument"})
+#: the dotted base of Flask-SQLAlchemy models
+FLASK_SQLALCHEMY_MODEL = "db.Model"
+#: manager/collection methods that store the keyword values they are given
+RECORD_WRITES = frozenset({"create", "update", "get_or_create", "update_or_create",
+                           "insert_one", "update_one"})
+#: SQL that writes rows
+SQL_WRITE = re.compile(r"(?is)\b(insert\s+into|update)\b")
 #: calls that take (Model, id) (SQLAlchemy 2 session/Flask-SQLAlchemy)
 SESSION_GET_METHODS = frozenset({"get", "get_or_404", "one_or_404"})
 #: framework models that describe the application itself (installed models,

@@ -1,23 +1,30 @@
-"""Small helpers shared by rules (no tree walking here)."""
+"""Small helpers shared by rules: message pieces, argument lookups, value
+predicates and the two taint verdicts most sink rules share.  They return
+``Report``s (a list, empty when there is nothing to report); none of them
+walks the tree."""
 from __future__ import annotations
 
 import ast
+import re
 
+from secguide import labels
 from secguide.analysis.values import Value
+from secguide.models import sinks
+from secguide.rule import Report
 
 
 def flow_text(origins: tuple) -> str:
-    """`` with request.args['q'] from line 12`` for the first origin."""
+    """`` with request.args['q']`` for the first origin (no line number, so
+    the message stays the same when code above it moves)."""
     if not origins:
         return ""
-    o = origins[0]
     more = f" (and {len(origins) - 1} more)" if len(origins) > 1 else ""
-    return f" with {o.desc} from line {o.line}{more}"
+    return f" with {origins[0].desc}{more}"
 
 
 def origin_text(origins: tuple) -> str:
-    o = origins[0]
-    return f"{o.desc} (line {o.line})"
+    """``request.args['q']``: where the first untrusted value came from."""
+    return origins[0].desc
 
 
 def last_name(node: ast.AST) -> str:
@@ -36,13 +43,49 @@ def known_int(v: Value) -> int | None:
     return None
 
 
+def int_arg(ctx, node: ast.AST | None) -> int | None:
+    """The known integer value of ``node`` (None, unknown or a bool: None)."""
+    return None if node is None else known_int(ctx.value(node))
+
+
+def is_true(ctx, node) -> bool:
+    v = ctx.value(node)
+    return v.known and v.cval is True
+
+
+def is_false(ctx, node) -> bool:
+    v = ctx.value(node)
+    return v.known and v.cval is False
+
+
 def call_arg(ctx, node: ast.Call, spec) -> ast.AST | None:
     """The argument a ``(position, keyword)`` table entry points at."""
     pos, kw = spec[0], spec[1]
     return ctx.arg(node, pos, kw)
 
 
-def report_built(rule, ctx, node: ast.Call, value, kind: str) -> None:
+def decorated_with(fn, pattern: re.Pattern, extra: tuple) -> bool:
+    """Does a decorator of ``fn`` match ``pattern`` (by its last name) or the
+    user's ``extra`` names (last or dotted)?"""
+    for d in fn.decorators:
+        last = d.rsplit(".", 1)[-1]
+        if pattern.match(last) or last in extra or d in extra:
+            return True
+    return False
+
+
+def http_url(node: ast.Call, ctx) -> ast.AST | None:
+    """The URL argument of an outbound HTTP request (SCG902, SCG903), or None."""
+    q = ctx.call_name(node)
+    spec = sinks.HTTP_CALLS.get(q) if q else None
+    func = node.func
+    if spec is None and type(func) is ast.Attribute and \
+            ctx.value(func.value).qual in sinks.HTTP_CLIENT_TYPES:
+        spec = sinks.HTTP_CLIENT_METHODS.get(func.attr)
+    return ctx.arg(node, spec[0], spec[1]) if spec is not None else None
+
+
+def built_report(rule, ctx, node: ast.Call, value: Value, kind: str) -> list[Report]:
     """The text ``value`` reaches a sink of ``kind``: HIGH when untrusted input
     is in it, MEDIUM when it was built from other non-constant values that no
     sanitizer of the kind made safe.  The rule's message takes ``how``,
@@ -50,17 +93,19 @@ def report_built(rule, ctx, node: ast.Call, value, kind: str) -> None:
     tainted = value.tainted_for(kind)
     sink = ctx.source_text(node.func)
     if tainted:
-        ctx.report(rule, node, how=value.built or "unvalidated input", sink=sink,
-                   flow=flow_text(tainted))
-    elif value.built and not value.is_const and f"safe:{kind}" not in value.labels:
-        ctx.report(rule, node, severity="MEDIUM", confidence="MEDIUM", how=value.built,
-                   sink=sink, flow="")
+        return [rule.found(node, how=value.built or "unvalidated input", sink=sink,
+                           flow=flow_text(tainted))]
+    if value.built and not value.is_const and labels.safe(kind) not in value.labels:
+        return [rule.found(node, severity="MEDIUM", confidence="MEDIUM", how=value.built,
+                           sink=sink, flow="")]
+    return []
 
 
-def report_tainted(rule, ctx, node: ast.AST, value, kind: str, **fields) -> bool:
-    """Report ``node`` when untrusted data reaches it unsanitized for ``kind``."""
+def tainted_report(rule, ctx, node: ast.AST, value: Value, kind: str,
+                   **fields) -> list[Report]:
+    """The finding on ``node`` when untrusted data reaches it unsanitized for
+    ``kind`` (the message takes ``flow`` and ``source``); empty otherwise."""
     origins = value.tainted_for(kind)
-    if not origins or (kind == "path" and value.typ == "stream"):
-        return False
-    ctx.report(rule, node, flow=flow_text(origins), source=origin_text(origins), **fields)
-    return True
+    if not origins:
+        return []
+    return [rule.found(node, flow=flow_text(origins), source=origin_text(origins), **fields)]

@@ -1,280 +1,13 @@
-"""Guide section: Access control (Insecure Direct Object References)."""
+"""Guide section: Access control (path traversal, open redirects, mass
+assignment; IDOR is in idor.py)."""
 from __future__ import annotations
 
 import ast
-import re
 
-from secguide.analysis.functions import dotted
-from secguide.models import db, sinks
+from secguide import labels
+from secguide.models import access, sinks
 from secguide.rule import Rule
-from secguide.rules._common import last_name, origin_text, report_tainted
-from secguide.vocab import (AUTHZ_CALL, OWNER_KEYWORDS, PERMISSION_DECORATORS,
-                            PRINCIPAL_NAMES)
-
-_WHERE_ID = re.compile(r"(?is)\bwhere\b.{0,200}?\b(\w+\.)?(id|pk|\w+_id|uuid)\s*=\s*(\?|%s|:\w+|\$\d|%\(\w+\)s)")
-_FORBIDDEN = re.compile(r"(?i)^(PermissionDenied|Forbidden|HTTPForbidden|Unauthorized|"
-                        r"NotAuthorized|AccessDenied|AuthorizationError|"
-                        r"PermissionError|NotAllowed|AuthError|InsufficientPermissions?)$")
-_PRINCIPAL_PARAM = re.compile(r"(?i)(user|principal|account|identity|owner|auth|token|member)")
-_CBV_PERMISSION = re.compile(r"(?i)(PermissionRequired|UserPassesTest|Permission|Owner|"
-                             r"AccessMixin|Authoriz)")
-_STATE = "SCG401"
-
-
-class IdorUnscopedLookup(Rule):
-    """A record is loaded by a client-supplied id with no ownership check."""
-
-    code = "SCG401"
-    symbol = "idor-unscoped-lookup"
-    message = ("record loaded by route parameter '{param}' with {lookup}() and no "
-               "ownership or permission check in the view; filter by the current "
-               "user or check access before using it")
-    cwe = 639
-    severity = "HIGH"
-    confidence = "MEDIUM"
-    section = "Access Control: Insecure Direct Object References (IDOR)"
-    rationale = (
-        "Ids in URLs are guessable and enumerable: /invoices/1041 invites a "
-        "visit to /invoices/1042. Being logged in proves who the user is, not "
-        "that the record is theirs (OWASP A01:2021 Broken Access Control, "
-        "CWE-639). Every lookup by a client-supplied id must be scoped to the "
-        "current principal (filter_by(id=..., owner_id=current_user.id)) or "
-        "followed by an explicit check (abort(403), PermissionDenied, a "
-        "permission decorator)."
-    )
-    example = (
-        "from flask import Flask\n"
-        "from flask_login import login_required\n"
-        "from models import Invoice\n\n"
-        "app = Flask(__name__)\n\n\n"
-        "@app.route('/invoices/<int:invoice_id>')\n"
-        "@login_required\n"
-        "def show_invoice(invoice_id):\n"
-        "    invoice = Invoice.query.get_or_404(invoice_id)\n"
-        "    return {'total': invoice.total}\n"
-    )
-    fix = (
-        "from flask import Flask\n"
-        "from flask_login import current_user, login_required\n"
-        "from models import Invoice\n\n"
-        "app = Flask(__name__)\n\n\n"
-        "@app.route('/invoices/<int:invoice_id>')\n"
-        "@login_required\n"
-        "def show_invoice(invoice_id):\n"
-        "    invoice = Invoice.query.filter_by(id=invoice_id, owner_id=current_user.id).first_or_404()\n"
-        "    return {'total': invoice.total}\n"
-    )
-    not_flagged = (
-        "Lookups scoped to the principal; views that reference the current "
-        "user (current_user, g.user, request.user, session[...]) or check "
-        "access anywhere in the function, before or after the lookup "
-        "(abort(403), raise PermissionDenied, has_perm, check_*permission*, "
-        "authorize*); views with a permission decorator or permission mixin; "
-        "FastAPI routes authorized through `Depends(require_*(...))` or "
-        "`Security(...)` in `dependencies=`, a parameter or its `Annotated` type; "
-        "routes without an identifier parameter; framework metadata models "
-        "(Django's ContentType, Site); parameters named like "
-        "`page` or `slug`. Checks made in another function the view calls "
-        "cannot be seen: name them with the `authz-markers` option. Extra "
-        "permission decorators go in `permission-decorators`."
-    )
-    node_types = (ast.Call, ast.Name, ast.Attribute, ast.Subscript, ast.Raise)
-    report_types = (ast.Call,)
-    needs_route = True
-
-    def check(self, node, ctx):
-        fn = ctx.fn
-        if not fn.id_params:
-            return
-        st = fn.state.get(_STATE)
-        if st is None:
-            st = fn.state[_STATE] = {"evidence": _static_evidence(fn, ctx), "lookups": []}
-        if st["evidence"]:
-            return
-        t = type(node)
-        markers = ctx.options.authz_markers
-        if t is ast.Name:
-            name = node.id
-            if name in PRINCIPAL_NAMES or name in markers or (
-                    name in fn.depends_params and _PRINCIPAL_PARAM.search(name)):
-                st["evidence"] = True
-        elif t is ast.Attribute:
-            d = dotted(node)
-            if d is not None and (d in PRINCIPAL_NAMES or d in markers
-                                  or node.attr in ("current_user", "user_id") and
-                                  d.split(".", 1)[0] in ("g", "session", "request")):
-                st["evidence"] = True
-            elif d is not None and d.endswith(".request.user"):
-                st["evidence"] = True
-        elif t is ast.Subscript:
-            base = dotted(node.value)
-            if base in ("session", "request.session", "self.request.session") or \
-                    ctx.qualname(node.value) == "flask.session":
-                st["evidence"] = True
-        elif t is ast.Raise:
-            exc = node.exc
-            name = last_name(exc) if exc is not None else ""
-            if _FORBIDDEN.match(name) or (isinstance(exc, ast.Call) and _status_403(exc)):
-                st["evidence"] = True
-        else:
-            name = last_name(node.func)
-            if AUTHZ_CALL.match(name) or name in markers or name in PRINCIPAL_NAMES:
-                st["evidence"] = True
-                return
-            if name in ("abort", "HTTPException", "HttpResponseForbidden") and _status_403(node):
-                st["evidence"] = True
-                return
-            if name == "HttpResponseForbidden":
-                st["evidence"] = True
-                return
-            param = _lookup_param(node, fn.id_params, ctx)
-            if param is not None:
-                st["lookups"].append((node, param))
-
-    def finish_function(self, ctx):
-        fn = ctx.fn
-        st = fn.state.get(_STATE)
-        if not st or st["evidence"]:
-            return
-        for call, param in st["lookups"]:
-            ctx.report(self, call, param=param, lookup=ctx.source_text(call.func, 60))
-
-
-def _static_evidence(fn, ctx) -> bool:
-    if _depends_evidence(fn.node, ctx):
-        return True
-    extra = ctx.options.permission_decorators
-    for d in fn.decorators:
-        last = d.rsplit(".", 1)[-1]
-        if PERMISSION_DECORATORS.match(last) or last in extra or d in extra:
-            return True
-    ci = fn.class_info
-    if ci is not None:
-        if any(_CBV_PERMISSION.search(b.rsplit(".", 1)[-1]) for b in ci.bases):
-            return True
-        if ci.attrs & {"permission_classes", "permission_required", "authentication_and_permission",
-                       "policy_class", "test_func"}:
-            return True
-    return False
-
-
-def _depends_evidence(node, ctx) -> bool:
-    """FastAPI authorization through dependencies: ``Depends(require_role("x"))``
-    or ``Security(get_current_user, scopes=[...])`` in the route decorator's
-    ``dependencies=`` or in a parameter's default / ``Annotated`` metadata."""
-    candidates = []
-    for dec in node.decorator_list:
-        if isinstance(dec, ast.Call):
-            for kw in dec.keywords:
-                if kw.arg == "dependencies" and isinstance(kw.value, (ast.List, ast.Tuple)):
-                    candidates += kw.value.elts
-    args = node.args
-    candidates += [d for d in args.defaults + args.kw_defaults if d is not None]
-    for a in args.posonlyargs + args.args + args.kwonlyargs:
-        ann = a.annotation
-        if isinstance(ann, ast.Subscript) and isinstance(ann.slice, ast.Tuple):
-            candidates += ann.slice.elts
-    markers = ctx.options.authz_markers
-    for c in candidates:
-        if not (isinstance(c, ast.Call) and last_name(c.func) in ("Depends", "Security")):
-            continue
-        if last_name(c.func) == "Security":
-            return True
-        dep = c.args[0] if c.args else None
-        name = last_name(dep) if dep is not None else ""
-        if name and (AUTHZ_CALL.match(name) or name in PRINCIPAL_NAMES or name in markers or
-                     PERMISSION_DECORATORS.match(name)):
-            return True
-    return False
-
-
-def _status_403(call: ast.Call) -> bool:
-    for a in list(call.args[:1]) + [k.value for k in call.keywords if k.arg in ("status_code", "code", "status")]:
-        if isinstance(a, ast.Constant) and a.value in (401, 403):
-            return True
-        if isinstance(a, ast.Attribute) and ("403" in a.attr or "FORBIDDEN" in a.attr or
-                                             "UNAUTHORIZED" in a.attr or "401" in a.attr):
-            return True
-    return False
-
-
-def _id_name(node: ast.AST, ids: frozenset) -> str | None:
-    """The id parameter ``node`` is (``post_id``, ``str(post_id)``), if any."""
-    if isinstance(node, ast.Name) and node.id in ids:
-        return node.id
-    if isinstance(node, ast.Call) and len(node.args) == 1 and isinstance(node.func, ast.Name) \
-            and node.func.id in ("int", "str", "UUID"):
-        return _id_name(node.args[0], ids)
-    return None
-
-
-def _only_ids(values: list, ids: frozenset, ctx) -> str | None:
-    """The id parameter used, when every value is that id or a constant."""
-    found = None
-    for v in values:
-        name = _id_name(v, ids)
-        if name is not None:
-            found = found or name
-        elif not ctx.value(v).is_const:
-            return None
-    return found
-
-
-def _lookup_param(node: ast.Call, ids: frozenset, ctx) -> str | None:
-    func = node.func
-    name = last_name(func)
-    if name in ("get_object_or_404", "get_list_or_404") and not isinstance(func, ast.Attribute) \
-            or name in ("get_object_or_404", "get_list_or_404"):
-        if any(OWNER_KEYWORDS.match(k.arg or "") for k in node.keywords):
-            return None
-        return _only_ids(node.args[1:] + [k.value for k in node.keywords], ids, ctx)
-    if not isinstance(func, ast.Attribute):
-        return None
-    recv = func.value
-    recv_name = last_name(recv)
-    recv_dotted = dotted(recv) or ""
-    if name in db.SQL_METHODS:
-        if len(node.args) < 2:
-            return None
-        text = ctx.value(node.args[0])
-        if not text.is_const or not _WHERE_ID.search(text.text):
-            return None
-        if re.search(r"(?i)\b(owner|user|author|account|tenant|org)\w*\s*=", text.text):
-            return None
-        params = node.args[1]
-        elts = params.elts if isinstance(params, (ast.Tuple, ast.List)) else [params]
-        if isinstance(params, ast.Dict):
-            elts = params.values
-        return _only_ids(elts, ids, ctx)
-    if any(OWNER_KEYWORDS.match(k.arg or "") for k in node.keywords):
-        return None
-    query_like = recv_name in ("query", "objects") or recv_dotted.endswith((".query", ".objects")) \
-        or (isinstance(recv, ast.Call) and last_name(recv.func) in ("query", "all", "select_related",
-                                                                    "prefetch_related", "only"))
-    if query_like and name in ("get", "get_or_404", "filter_by", "filter", "get_by_id", "one_or_404"):
-        if isinstance(recv, ast.Attribute) and ctx.qualname(recv.value) in db.PUBLIC_MODELS:
-            return None
-        values = list(node.args) + [k.value for k in node.keywords]
-        if name == "filter" and node.args:
-            values = []
-            for a in node.args:
-                if isinstance(a, ast.Compare) and len(a.comparators) == 1 and \
-                        isinstance(a.ops[0], ast.Eq):
-                    values += [a.left, a.comparators[0]]
-                else:
-                    return None
-            values = [v for v in values if not isinstance(v, ast.Attribute)]
-            values += [k.value for k in node.keywords]
-        return _only_ids(values, ids, ctx)
-    session_like = recv_name in ("session", "db", "db_session", "Session") or \
-        recv_dotted.endswith(".session")
-    if session_like and name in db.SESSION_GET_METHODS and len(node.args) >= 2:
-        return _only_ids(node.args[1:2], ids, ctx)
-    if name == "get_by_id" or (name == "get" and recv_name[:1].isupper() and node.args
-                               and not node.keywords and len(node.args) == 1
-                               and isinstance(recv, ast.Name)):
-        return _only_ids(list(node.args), ids, ctx)
-    return None
+from secguide.rules._common import origin_text, tainted_report
 
 
 class PathTraversal(Rule):
@@ -324,6 +57,7 @@ class PathTraversal(Rule):
     calls = frozenset(sinks.PATH_CALLS) | sinks.PATH_METHODS | {"save"}
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("path")})
 
     def check(self, node, ctx):
         q = ctx.call_name(node)
@@ -337,17 +71,26 @@ class PathTraversal(Rule):
                 positions, keywords = spec
                 for i, pos in enumerate(positions):
                     arg = ctx.arg(node, pos, keywords[i] if i < len(keywords) else None)
-                    if arg is not None and report_tainted(self, ctx, node, ctx.value(arg),
-                                                          "path", sink=sink):
-                        return
-                return
+                    found = _path_report(self, ctx, node, ctx.value(arg), sink) \
+                        if arg is not None else None
+                    if found:
+                        return found
+                return None
         if type(func) is not ast.Attribute:
-            return
+            return None
         recv = ctx.value(func.value)
         if func.attr in sinks.PATH_METHODS and recv.qual == "pathlib.Path":
-            report_tainted(self, ctx, node, recv, "path", sink=sink)
-        elif func.attr == "save" and recv.typ == "file" and node.args:
-            report_tainted(self, ctx, node, ctx.value(node.args[0]), "path", sink=sink)
+            return _path_report(self, ctx, node, recv, sink)
+        if func.attr == "save" and recv.typ == "file" and node.args:
+            return _path_report(self, ctx, node, ctx.value(node.args[0]), sink)
+        return None
+
+
+def _path_report(rule, ctx, node, value, sink):
+    """Untrusted data used as a path; an uploaded file's stream is not a path."""
+    if value.typ == "stream":
+        return []
+    return tainted_report(rule, ctx, node, value, "path", sink=sink)
 
 
 class OpenRedirect(Rule):
@@ -393,6 +136,7 @@ class OpenRedirect(Rule):
     calls = frozenset(sinks.REDIRECT_CALLS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("redirect")})
 
     def check(self, node, ctx):
         q = ctx.call_name(node)
@@ -407,12 +151,8 @@ class OpenRedirect(Rule):
             return  # "/profile/" + name: a path on this site, whatever the name
         origins = tuple(o for o in v.tainted_for("redirect") if o.shape != "url")
         if origins:
-            ctx.report(self, node, source=origin_text(origins),
-                       sink=ctx.source_text(node.func))
-
-
-_CREATE_METHODS = frozenset({"create", "update", "get_or_create", "update_or_create",
-                             "bulk_create", "insert", "create_user", "create_superuser"})
+            return [self.found(node, source=origin_text(origins), sink=ctx.source_text(node.func))]
+        return None
 
 
 class MassAssignment(Rule):
@@ -464,6 +204,7 @@ class MassAssignment(Rule):
     calls_with_keywords = True  # Model(**data)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.UKEYS})
 
     def check(self, node, ctx):
         func = node.func
@@ -477,25 +218,24 @@ class MassAssignment(Rule):
             return  # most calls: no **kwargs, not update(), not setattr(o, k, v)
         q = ctx.call_name(node)
         if q == "builtins.setattr" and len(node.args) >= 2:
-            self._flag(ctx, node, ctx.value(node.args[1]), "setattr() keys", keys=True)
-            return
+            return self._flag(ctx, node, ctx.value(node.args[1]), "setattr() keys", keys=True)
         if type(func) is ast.Attribute and func.attr == "update" and node.args and (
                 isinstance(func.value, ast.Attribute) and func.value.attr == "__dict__" or
                 isinstance(func.value, ast.Call) and ctx.call_name(func.value) == "builtins.vars"):
-            self._flag(ctx, node, ctx.value(node.args[0]), ctx.source_text(func) + "()")
-            return
+            return self._flag(ctx, node, ctx.value(node.args[0]), ctx.source_text(func) + "()")
         if star is None:
-            return
+            return None
         name = func.attr if type(func) is ast.Attribute else (
             func.id if type(func) is ast.Name else "")
-        model_like = name[:1].isupper() or (type(func) is ast.Attribute and name in _CREATE_METHODS)
+        model_like = name[:1].isupper() or (type(func) is ast.Attribute and name in access.CREATE_METHODS)
         if model_like:
-            self._flag(ctx, node, ctx.value(star), ctx.source_text(func) + "(**...)")
+            return self._flag(ctx, node, ctx.value(star), ctx.source_text(func) + "(**...)")
+        return None
 
     def _flag(self, ctx, node, v, sink, keys=False):
-        if not keys and "ukeys" not in v.labels:
-            return  # the keys are constants (an explicit field list)
+        if not keys and labels.UKEYS not in v.labels:
+            return None  # the keys are constants (an explicit field list)
         origins = tuple(o for o in v.tainted_for("allowlist") if o.shape != "model")
         if origins:
-            o = origins[0]
-            ctx.report(self, node, source=f"{o.desc} (line {o.line})", sink=sink)
+            return [self.found(node, source=origin_text(origins), sink=sink)]
+        return None

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import ast
-import re
 
-from secguide.models import config
+from secguide.analysis.settings import SETTING_UPDATERS, setting_assignments
+from secguide.models import config, env
 from secguide.rule import Rule
-from secguide.rules._common import last_name
-from secguide.rules.auth import setting_assignments
-from secguide.vocab import secret_kind
+from secguide.rules._common import is_true, last_name
+from secguide.vocab import DOTTED_NAME, PATH_OR_PRIVATE_STARTS, UPPER_SNAKE, secret_kind
 
 
 def _literal_secret(v) -> bool:
@@ -19,10 +18,6 @@ def _literal_secret(v) -> bool:
     return len(text.strip()) >= 3 and not config.PLACEHOLDER.match(text.strip())
 
 
-_UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
-_DOTTED_NAME = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+")
-
-
 def _not_identifier(value) -> bool:
     """Literals assigned to names like ``SESSION_TOKEN`` are often keys, labels
     or markers, not secrets: those with spaces (messages), a leading
@@ -30,16 +25,24 @@ def _not_identifier(value) -> bool:
     upper- or lower-case word (``"DEFAULT"``), snake_case, UPPER_SNAKE and
     dotted names, and kebab-case slugs (``"set-password"``) are left alone."""
     text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
-    if any(c.isspace() for c in text) or text.startswith(("_", "/", "./", "~")) or \
+    if any(c.isspace() for c in text) or text.startswith(PATH_OR_PRIVATE_STARTS) or \
             any(c in text for c in ":*<>{}"):
         return False
     if text.isalpha() and (text.isupper() or text.islower()):
         return False
-    if _UPPER_SNAKE.fullmatch(text) or _DOTTED_NAME.fullmatch(text):
+    if UPPER_SNAKE.fullmatch(text) or DOTTED_NAME.fullmatch(text):
         return False  # "HTTP_X_VHM_ROOT", "gen_ai.usage.input_tokens"
     # snake_case keys and kebab-case slugs ("set-password", "read_only")
     return not (text.replace("_", "").replace("-", "").isalpha() and text.islower()
                 and ("_" in text or "-" in text))
+
+
+def _named_secret_literal(name: str, v, extra: tuple) -> bool:
+    """``name`` says it holds a secret and ``v`` is a literal that looks like
+    one: not a placeholder, not shaped like an identifier, not the name
+    itself (``API_TOKEN = "api_token"``)."""
+    return secret_kind(name, extra) in config.LITERAL_SECRET_KINDS and _literal_secret(v) \
+        and _not_identifier(v.cval) and str(v.cval).lower() != name.lower()
 
 
 def _literal_node(value, fallback=None):
@@ -85,31 +88,31 @@ class HardcodedSecret(Rule):
         "names other than framework settings, identifier-like values "
         "(`\"set-password\"`, `\"read_only\"`); URLs without a password; test modules."
     )
-    calls = frozenset(config.SIGNING_KEY_ARGS) | {"update", "from_mapping", "setdefault"}
+    calls = frozenset(config.SIGNING_KEY_ARGS) | SETTING_UPDATERS
     calls_with_keywords = True  # Client(api_key="...")
     node_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant, ast.Dict)
     report_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant)
+    reads_options = ("secret-names",)
 
     def check(self, node, ctx):
         t = type(node)
         if t is ast.Constant:
             s = node.value
             if type(s) is str and len(s) >= 16:  # most constants stop here
-                self._formats(node, ctx)
-            return
+                return self._formats(node, ctx)
+            return None
         if ctx.is_test_file:
-            return
+            return None  # test credentials; token formats above are still real
         extra = ctx.extra_secret_names
         if t is ast.Dict:
             # {"PASSWORD": "..."} in DATABASES, {"api_key": "..."} in a client config
+            found = []
             for k, value in zip(node.keys, node.values):
                 if isinstance(k, ast.Constant) and isinstance(k.value, str) and \
-                        isinstance(value, ast.Constant) and _literal_secret(ctx.value(value)) \
-                        and _not_identifier(value.value) and \
-                        secret_kind(k.value, extra) in config.LITERAL_SECRET_KINDS and \
-                        str(value.value).lower() != k.value.lower():
-                    ctx.report(self, value, what=f"the {k.value!r} entry")
-            return
+                        isinstance(value, ast.Constant) and \
+                        _named_secret_literal(k.value, ctx.value(value), extra):
+                    found.append(self.found(value, what=f"the {k.value!r} entry"))
+            return found
         if t in (ast.Assign, ast.AnnAssign):
             if node.value is None:
                 return
@@ -120,60 +123,50 @@ class HardcodedSecret(Rule):
             if ci is not None and (ci.name.startswith("Test") or "Testing" in ci.name):
                 return  # class TestConfig(Config): SECRET_KEY = "test"
             targets = node.targets if t is ast.Assign else [node.target]
-            generic_ok = _not_identifier(v.cval)
             for target in targets:
                 name = last_name(target)
                 if isinstance(target, ast.Subscript):
                     key = ctx.value(target.slice)
                     name = key.cval if key.known and isinstance(key.cval, str) else ""
-                if name and (name.upper() in config.SECRET_SETTINGS or
-                             generic_ok and secret_kind(name, extra) in config.LITERAL_SECRET_KINDS) \
-                        and str(v.cval).lower() != name.lower():
-                    ctx.report(self, _literal_node(node.value, node), what=f"{ctx.source_text(target)} = '...'")
-                    return
-            return
+                if name and (name.upper() in config.SECRET_SETTINGS and
+                             str(v.cval).lower() != name.lower() or
+                             _named_secret_literal(name, v, extra)):
+                    return [self.found(_literal_node(node.value, node),
+                                       what=f"{ctx.source_text(target)} = '...'")]
+            return None
         # calls: signing keys, secret keywords, config.update(SECRET_KEY=...)
         q = ctx.call_name(node)
         spec = config.SIGNING_KEY_ARGS.get(q) if q else None
         if spec is not None:
             key = ctx.arg(node, spec[0], spec[1])
             if key is not None and _literal_secret(ctx.value(key)):
-                ctx.report(self, _literal_node(key, node),
-                           what=f"the signing key of {ctx.source_text(node.func)}()")
-                return
+                return [self.found(_literal_node(key, node),
+                                   what=f"the signing key of {ctx.source_text(node.func)}()")]
         func = node.func
         for name, value, _ in setting_assignments(node, ctx) if type(func) is ast.Attribute \
-                and func.attr in ("update", "from_mapping", "setdefault") else ():
+                and func.attr in SETTING_UPDATERS else ():
             if name.upper() in config.SECRET_SETTINGS and _literal_secret(ctx.value(value)):
-                ctx.report(self, _literal_node(value, node), what=name)
-                return
+                return [self.found(_literal_node(value, node), what=name)]
         for kw in node.keywords:
-            if kw.arg and secret_kind(kw.arg, extra) in config.LITERAL_SECRET_KINDS and \
-                    _literal_secret(ctx.value(kw.value)) and _not_identifier(ctx.value(kw.value).cval) and \
-                    str(ctx.value(kw.value).cval).lower() != kw.arg.lower():
-                ctx.report(self, _literal_node(kw.value, node),
-                           what=f"{kw.arg}= of {ctx.source_text(node.func)}()")
-                return
+            if kw.arg and _named_secret_literal(kw.arg, ctx.value(kw.value), extra):
+                return [self.found(_literal_node(kw.value, node),
+                                   what=f"{kw.arg}= of {ctx.source_text(node.func)}()")]
+        return None
 
     def _formats(self, node, ctx):
         s = node.value
         if not isinstance(s, str) or len(s) < 16:
-            return
+            return None
         if "://" in s and "@" in s:
             m = config.URL_CREDENTIALS.match(s)
             if m and not config.PLACEHOLDER.match(m.group(3)) and not ctx.is_test_file:
-                ctx.report(self, node, what=f"the password in a {m.group(1)}:// URL")
-                return
+                return [self.found(node, what=f"the password in a {m.group(1)}:// URL")]
         if not any(marker in s for marker in config.TOKEN_MARKERS):
-            return
+            return None
         for label, pattern in config.TOKEN_FORMATS.items():
             if pattern.search(s):
-                ctx.report(self, node, what=f"a {label}")
-                return
-
-
-_ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault",
-                          "decouple.config", "environ.Env", "os.getenvb"})
+                return [self.found(node, what=f"a {label}")]
+        return None
 
 
 class SecretEnvFallback(Rule):
@@ -206,22 +199,22 @@ class SecretEnvFallback(Rule):
         "Empty defaults; non-secret names (`DEBUG`, `*_URL`, `*_EXPIRE_MINUTES`); "
         "`*_FILE` path settings; test modules."
     )
-    calls = _ENV_GETTERS | {"get", "env", "config", "str", "bytes", "get_value"}
+    calls = env.ENV_GETTERS | env.ENV_HELPERS | env.ENV_METHODS | {"get"}
     node_types = (ast.Call,)
+    skip_test_files = True
     report_types = (ast.Call,)
+    reads_options = ("secret-names",)
 
     def check(self, node, ctx):
-        if ctx.is_test_file:
-            return
         q = ctx.call_name(node)
         func = node.func
-        getter = q in _ENV_GETTERS or (
+        getter = q in env.ENV_GETTERS or (
             isinstance(func, ast.Attribute) and func.attr == "get" and
             (ctx.qualname(func.value) or "").endswith("environ")) or (
             q is None and isinstance(func, (ast.Name, ast.Attribute)) and
-            last_name(func) in ("env", "config") and any(k.arg == "default" for k in node.keywords)) \
-            or (isinstance(func, ast.Attribute) and last_name(func.value) == "env" and
-                func.attr in ("str", "bytes", "get_value"))
+            last_name(func) in env.ENV_HELPERS and any(k.arg == "default" for k in node.keywords)) \
+            or (isinstance(func, ast.Attribute) and last_name(func.value) == env.ENV_OBJECT and
+                func.attr in env.ENV_METHODS)
         if not getter or not node.args:
             return
         name = ctx.value(node.args[0])
@@ -236,7 +229,8 @@ class SecretEnvFallback(Rule):
         v = ctx.value(default)
         if v.known and isinstance(v.cval, (str, bytes)) and len(v.cval.strip()) > 0 \
                 and not config.PLACEHOLDER.match(str(v.cval).strip()):
-            ctx.report(self, node, call=ctx.source_text(func), name=name.cval)
+            return [self.found(node, call=ctx.source_text(func), name=name.cval)]
+        return None
 
 
 class DebugEnabled(Rule):
@@ -270,45 +264,39 @@ class DebugEnabled(Rule):
         "(test_settings.py, settings/test.py); `DEBUG = True` in modules that "
         "are not settings modules; app.run(debug=True) (Bandit B201)."
     )
-    calls = frozenset(config.DEBUG_CALLS) | config.DEBUGGED_APPLICATION | {"update", "from_mapping", "setdefault"}
+    calls = frozenset(config.DEBUG_CALLS) | config.DEBUGGED_APPLICATION | SETTING_UPDATERS
     sees_local_assigns = False  # settings, session keys, attributes only
     node_types = (ast.Assign, ast.Call)
     report_types = (ast.Assign, ast.Call)
+    skip_test_files = True
 
     def check(self, node, ctx):
-        if ctx.is_test_file:
-            return
         t = type(node)
         if t is ast.Assign:
             for target in node.targets:
                 if isinstance(target, ast.Attribute) and target.attr == "debug" and \
-                        _true(ctx, node.value) and ctx.fn is None or (
+                        is_true(ctx, node.value) and ctx.fn is None or (
                         isinstance(target, ast.Attribute) and target.attr == "debug" and
-                        _true(ctx, node.value) and last_name(target.value) == "app"):
-                    return ctx.report(self, node, what=f"{ctx.source_text(target)} = True")
+                        is_true(ctx, node.value) and last_name(target.value) == "app"):
+                    return [self.found(node, what=f"{ctx.source_text(target)} = True")]
         for name, value, at in setting_assignments(node, ctx):
             module_level = t is ast.Assign and isinstance(node.targets[0], ast.Name)
             if module_level and (not ctx.is_settings_module or ctx.class_info is not None):
                 continue
-            if name == "DEBUG" and _true(ctx, value):
-                return ctx.report(self, at, what="DEBUG = True")
+            if name == "DEBUG" and is_true(ctx, value):
+                return [self.found(at, what="DEBUG = True")]
             if name == "ALLOWED_HOSTS":
                 v = ctx.value(value)
                 if v.items and any(i.known and i.cval == "*" for i in v.items.values()):
-                    return ctx.report(self, at, what="ALLOWED_HOSTS = ['*']")
+                    return [self.found(at, what="ALLOWED_HOSTS = ['*']")]
         if t is ast.Call:
             q = ctx.call_name(node)
             if q in config.DEBUG_CALLS:
                 kw = ctx.keyword(node, config.DEBUG_CALLS[q])
-                if kw is not None and _true(ctx, kw):
-                    return ctx.report(self, node, what=f"{ctx.source_text(node.func)}(debug=True)")
+                if kw is not None and is_true(ctx, kw):
+                    return [self.found(node, what=f"{ctx.source_text(node.func)}(debug=True)")]
             elif q in config.DEBUGGED_APPLICATION:
                 ev = ctx.arg(node, 1, "evalex")
-                if ev is not None and _true(ctx, ev):
-                    return ctx.report(self, node, what="DebuggedApplication(evalex=True)")
+                if ev is not None and is_true(ctx, ev):
+                    return [self.found(node, what="DebuggedApplication(evalex=True)")]
         return None
-
-
-def _true(ctx, node) -> bool:
-    v = ctx.value(node)
-    return v.known and v.cval is True

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import ast
 
+from secguide import labels
 from secguide.analysis.functions import dotted
 from secguide.models import sinks
 from secguide.rule import Rule
-from secguide.rules._common import call_arg
+from secguide.rules._common import call_arg, origin_text
 
 
 def loader_data(node: ast.Call, ctx):
@@ -84,6 +85,7 @@ class UntrustedDeserialization(Rule):
     calls = frozenset(sinks.DESERIALIZERS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("deserialize")})
 
     def check(self, node, ctx):
         found = loader_data(node, ctx)
@@ -92,9 +94,8 @@ class UntrustedDeserialization(Rule):
         q, data, _ = found
         tainted = ctx.value(data).tainted_for("deserialize")
         if tainted:
-            o = tainted[0]
-            ctx.report(self, node, source=f"{o.desc} (line {o.line})",
-                       sink=ctx.source_text(node.func))
+            return [self.found(node, source=origin_text(tainted), sink=ctx.source_text(node.func))]
+        return None
 
 
 class PickleFamilyLoader(Rule):
@@ -134,6 +135,7 @@ class PickleFamilyLoader(Rule):
     calls = frozenset(sinks.DESERIALIZERS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("deserialize")})
 
     def check(self, node, ctx):
         found = loader_data(node, ctx)
@@ -142,4 +144,4 @@ class PickleFamilyLoader(Rule):
         _, data, _ = found
         if data is not None and ctx.value(data).tainted_for("deserialize"):
             return  # SCG301's finding
-        ctx.report(self, node, sink=ctx.source_text(node.func))
+        return [self.found(node, sink=ctx.source_text(node.func))]

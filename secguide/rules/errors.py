@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import ast
 
+from secguide import labels
+from secguide.models import logs
 from secguide.rule import Rule
 from secguide.rules._common import last_name
-from secguide.vocab import words
-
-_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "critical",
-                          "exception", "log", "fatal", "msg"})
+from secguide.vocab import ROLE_TAILS, words
 
 
 class ExceptionExposed(Rule):
@@ -58,6 +57,7 @@ class ExceptionExposed(Rule):
     calls = frozenset({"abort"})
     node_types = (ast.Return, ast.Raise, ast.Call)
     report_types = (ast.Return, ast.Raise, ast.Call)
+    reads_labels = frozenset({labels.EXCEPTION})
 
     def check(self, node, ctx):
         fn = ctx.fn
@@ -65,24 +65,20 @@ class ExceptionExposed(Rule):
             return
         t = type(node)
         if t is ast.Return:
-            if node.value is not None and "exception" in ctx.value(node.value).labels:
-                ctx.report(self, node, sink="the response")
+            if node.value is not None and labels.EXCEPTION in ctx.value(node.value).labels:
+                return [self.found(node, sink="the response")]
         elif t is ast.Raise:
             exc = node.exc
-            if isinstance(exc, ast.Call) and last_name(exc.func) in (
-                    "HTTPException", "HTTPError", "APIException", "ValidationError",
-                    "Http404", "BadRequest", "NotFound"):
+            if isinstance(exc, ast.Call) and last_name(exc.func) in logs.HTTP_ERRORS:
                 for arg in list(exc.args) + [k.value for k in exc.keywords
-                                             if k.arg in ("detail", "description", "message")]:
-                    if "exception" in ctx.value(arg).labels:
-                        ctx.report(self, node, sink=f"{last_name(exc.func)}(detail=...)")
-                        return
-        elif last_name(node.func) == "abort" and ctx.call_name(node) in (
-                "flask.abort", "werkzeug.exceptions.abort", None):
+                                             if k.arg in logs.HTTP_ERROR_TEXT_KEYWORDS]:
+                    if labels.EXCEPTION in ctx.value(arg).labels:
+                        return [self.found(node, sink=f"{last_name(exc.func)}(detail=...)")]
+        elif last_name(node.func) == "abort" and ctx.call_name(node) in logs.ABORT_CALLS:
             for arg in list(node.args[1:]) + [k.value for k in node.keywords]:
-                if "exception" in ctx.value(arg).labels:
-                    ctx.report(self, node, sink="abort()")
-                    return
+                if labels.EXCEPTION in ctx.value(arg).labels:
+                    return [self.found(node, sink="abort()")]
+        return None
 
 
 class SecretLogged(Rule):
@@ -118,19 +114,19 @@ class SecretLogged(Rule):
         "(`token[-4:]`, `mask(token)`), values of names that are about a "
         "secret (`password_field`, `token_type`)."
     )
-    calls = _LOG_METHODS | {"print"}
+    calls = logs.LOG_METHODS | {"print"}
     node_types = (ast.Call,)
+    skip_test_files = True  # test output shows test credentials
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.SECRET, labels.HASHED})
 
     def check(self, node, ctx):
-        if ctx.is_test_file:
-            return  # test output shows test credentials
         func = node.func
         if isinstance(func, ast.Name):
             if func.id != "print" or ctx.call_name(node) != "builtins.print":
                 return
             sink = "stdout (print)"
-        elif isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS:
+        elif isinstance(func, ast.Attribute) and func.attr in logs.LOG_METHODS:
             q = ctx.call_name(node) or ""
             owner = last_name(func.value).lower()
             if not (q.startswith("logging.") or "log" in owner):
@@ -139,17 +135,11 @@ class SecretLogged(Rule):
         else:
             return
         for arg in list(node.args) + [k.value for k in node.keywords
-                                      if k.arg not in ("exc_info", "extra", "stack_info", "file")]:
+                                      if k.arg not in logs.LOG_CONTROL_KEYWORDS]:
             v = ctx.value(arg)
-            if "secret" in v.labels and "hashed" not in v.labels and not _object_role(arg):
-                ctx.report(self, node, what=_describe(ctx, arg), sink=sink)
-                return
-
-
-#: last words of a name that make it an object with a role, not a value
-_ROLE_TAILS = frozenset({"handler", "handlers", "validator", "validators", "factory",
-                         "backend", "backends", "manager", "class", "cls", "callback",
-                         "func", "function", "serializer", "provider", "store", "storage"})
+            if labels.SECRET in v.labels and labels.HASHED not in v.labels and not _object_role(arg):
+                return [self.found(node, what=_describe(ctx, arg), sink=sink)]
+        return None
 
 
 def _object_role(node) -> bool:
@@ -157,7 +147,7 @@ def _object_role(node) -> bool:
     name = node.id if isinstance(node, ast.Name) else (
         node.attr if isinstance(node, ast.Attribute) else "")
     ws = words(name) if name else []
-    return bool(ws) and ws[-1] in _ROLE_TAILS
+    return bool(ws) and ws[-1] in ROLE_TAILS
 
 
 def _describe(ctx, node) -> str:

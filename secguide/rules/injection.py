@@ -2,40 +2,17 @@
 from __future__ import annotations
 
 import ast
-import re
 
 from secguide.analysis.functions import dotted
+from secguide import labels
 from secguide.models import db, sinks
 from secguide.rule import Rule
-from secguide.rules._common import call_arg, flow_text, last_name, origin_text, report_built
-
-_SQL_HINT = re.compile(
-    r"(?is)\b(select\b.{0,400}?\bfrom\b|insert\s+(or\s+\w+\s+)?into\b|update\b.{0,200}?\bset\b|"
-    r"delete\s+from\b|\bwhere\b.{0,200}?(=|<|>|\blike\b|\bin\b)|"
-    r"(create|drop|alter|truncate)\s+(temp\w*\s+)?(table|index|view|database|schema)\b|"
-    r"\border\s+by\b|\bgroup\s+by\b|\bvalues\s*\(|\bpragma\s+\w|\bjoin\s+\w+\s+on\b)"
-)
-_DDL = re.compile(
-    r"(?is)^\s*(create|drop|alter|truncate|grant|revoke|savepoint|release|rollback\s+to|"
-    r"set|pragma|vacuum|analyze|use|show|comment\s+on|lock|attach|detach|reindex|"
-    r"begin|commit|start\s+transaction|prepare\s+transaction|deallocate|listen|notify)\b"
-)
-_HOLE = r"\x01"
-#: a value (not an identifier) position: after a comparison, inside quotes,
-#: in VALUES (...), LIMIT/OFFSET
-_VALUE_HOLE = re.compile(
-    r"(?is)(?:=|<|>|\blike|\bin\s*\(|\bvalues\s*\(|\blimit|\boffset|\bbetween|"
-    r"\bagainst\s*\(|')\s*" + _HOLE
-)
-_DB_TYPES = frozenset({"dbapi.Connection", "dbapi.Cursor", "sqlalchemy.Engine"})
-_QUERY_KEYWORDS = ("sql", "query", "statement", "operation", "stmt")
+from secguide.rules._common import built_report, call_arg, flow_text, last_name, origin_text
+from secguide.vocab import MONGO_HANDLE_NAMES
 
 
 def sql_sink(node: ast.Call, ctx) -> tuple[ast.AST, str, bool] | None:
-    """If ``node`` runs SQL: (query argument, sink text, receiver is known DB).
-
-    Shared with SCG401, which looks for ``WHERE id = ?`` lookups.
-    """
+    """If ``node`` runs SQL: (query argument, sink text, receiver is known DB)."""
     q = ctx.call_name(node)
     if q is not None and q in db.SQL_FUNCTIONS:
         arg = ctx.arg(node, db.SQL_FUNCTIONS[q], "sql") or ctx.arg(node, None, "text")
@@ -47,22 +24,22 @@ def sql_sink(node: ast.Call, ctx) -> tuple[ast.AST, str, bool] | None:
     if m in db.SQL_METHODS:
         arg = ctx.arg(node, 0, None)
         if arg is None:
-            for k in _QUERY_KEYWORDS:
+            for k in db.QUERY_KEYWORDS:
                 arg = ctx.keyword(node, k)
                 if arg is not None:
                     break
         if arg is None:
             return None
         recv = ctx.value(func.value)
-        known = recv.qual in _DB_TYPES or bool(db.DB_RECEIVER.match(last_name(func.value)))
+        known = recv.qual in db.DB_TYPES or bool(db.DB_RECEIVER.match(last_name(func.value)))
         return arg, ctx.source_text(func), known
-    if m == "extra":
-        for k in ("where", "select", "tables", "order_by"):
+    if m == db.ORM_EXTRA:
+        for k in db.EXTRA_SQL_KEYWORDS:
             arg = ctx.keyword(node, k)
             if arg is not None:
                 return arg, ctx.source_text(func), True
         return None
-    if m == "raw" and last_name(func.value) == "objects":
+    if m == db.ORM_RAW and last_name(func.value) == db.RAW_MANAGER:
         arg = ctx.arg(node, 0, "raw_query")
         return (arg, ctx.source_text(func), True) if arg is not None else None
     return None
@@ -119,9 +96,10 @@ class SqlBuiltQuery(Rule):
         "SQLAlchemy/Django query objects. The analysis is intra-procedural: "
         "a query built in another function and passed in is not followed."
     )
-    calls = frozenset(db.SQL_FUNCTIONS) | db.SQL_METHODS | {"raw", "extra"}
+    calls = frozenset(db.SQL_FUNCTIONS) | db.SQL_METHODS | db.ORM_RAW_METHODS
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("sql")})
 
     def check(self, node, ctx):
         sink = sql_sink(node, ctx)
@@ -132,15 +110,15 @@ class SqlBuiltQuery(Rule):
         tainted = v.tainted_for("sql")
         if not v.built and not tainted:
             return
-        if "safe:sql" in v.labels:
+        if labels.safe("sql") in v.labels:
             return
-        looks_sql = bool(v.text) and bool(_SQL_HINT.search(v.text))
+        looks_sql = bool(v.text) and bool(db.SQL_HINT.search(v.text))
         if not looks_sql and not (known_db and (v.built or tainted)):
             return
         from_params = ctx.fn is not None and ctx.fn.class_info is None and \
-            any(lab.startswith("arg") for lab in v.labels)
-        if not tainted and (_DDL.match(v.text) or not from_params and
-                            not _VALUE_HOLE.search(v.text)):
+            labels.has_arg(v.labels)
+        if not tainted and (db.SQL_NO_VALUES.match(v.text) or not from_params and
+                            not db.VALUE_HOLE.search(v.text)):
             # DDL, or only identifiers (table, column names) pasted in: they
             # cannot be parameters, so without input reaching them it is no
             # finding -- except identifiers that are a plain function's
@@ -148,10 +126,9 @@ class SqlBuiltQuery(Rule):
             return
         how = v.built or "unvalidated input"
         if tainted:
-            ctx.report(self, node, how=how, sink=sink_text, flow=flow_text(tainted))
-        else:
-            ctx.report(self, node, severity="MEDIUM", confidence="MEDIUM" if looks_sql else "LOW",
-                       how=how, sink=sink_text, flow="")
+            return [self.found(node, how=how, sink=sink_text, flow=flow_text(tainted))]
+        return [self.found(node, severity="MEDIUM", confidence="MEDIUM" if looks_sql else "LOW",
+                           how=how, sink=sink_text, flow="")]
 
 
 class ShellCommandBuilt(Rule):
@@ -203,6 +180,7 @@ class ShellCommandBuilt(Rule):
     calls = frozenset(sinks.SHELL_CALLS) | frozenset(sinks.SUBPROCESS_CALLS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("shell")})
 
     def check(self, node, ctx):
         q = ctx.call_name(node)
@@ -225,12 +203,7 @@ class ShellCommandBuilt(Rule):
                 if prog.known and flag.known and str(prog.cval) in sinks.SHELLS \
                         and str(flag.cval) in sinks.SHELL_FLAGS:
                     cmd = argv.elts[2]
-        if cmd is not None:
-            report_built(self, ctx, node, ctx.value(cmd), "shell")
-
-
-_MONGO_DB_NAMES = frozenset({"db", "mongo", "database", "mongodb", "client", "collection",
-                             "coll", "col"})
+        return built_report(self, ctx, node, ctx.value(cmd), "shell") if cmd is not None else None
 
 
 class NosqlInjection(Rule):
@@ -286,6 +259,7 @@ class NosqlInjection(Rule):
     calls = frozenset(sinks.MONGO_FILTER_METHODS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("mongo")})
 
     def check(self, node, ctx):
         func = node.func
@@ -297,7 +271,7 @@ class NosqlInjection(Rule):
         recv = ctx.value(func.value)
         if recv.qual != "mongo.Collection" and func.attr not in sinks.MONGO_ONLY_METHODS:
             parts = (dotted(func.value) or "").split(".")
-            if len(parts) < 2 or not _MONGO_DB_NAMES.intersection(p.lower() for p in parts[:-1]):
+            if len(parts) < 2 or not MONGO_HANDLE_NAMES.intersection(p.lower() for p in parts[:-1]):
                 return
         if recv.is_const or recv.typ in ("str", "list", "dict"):
             return
@@ -310,18 +284,19 @@ class NosqlInjection(Rule):
         if js is not None:
             op, jv = js
             tainted = jv.tainted_for("mongo")
-            ctx.report(self, node, severity="HIGH" if tainted else "MEDIUM",
-                       confidence="HIGH" if tainted else "MEDIUM",
-                       problem=f"JavaScript for {op} built with {jv.built or 'unvalidated input'}",
-                       sink=sink, flow=flow_text(tainted),
-                       advice="use query operators instead of server-side JavaScript")
-            return
+            return [self.found(
+                node, severity="HIGH" if tainted else "MEDIUM",
+                confidence="HIGH" if tainted else "MEDIUM",
+                problem=f"JavaScript for {op} built with {jv.built or 'unvalidated input'}",
+                sink=sink, flow=flow_text(tainted),
+                advice="use query operators instead of server-side JavaScript")]
         objs = tuple(o for o in v.tainted_for("mongo") if o.shape == "obj")
         if objs:
-            ctx.report(self, node, problem=f"untrusted JSON from {origin_text(objs)}",
-                       sink=sink, flow="",
-                       advice="coerce each field with str()/int() so it cannot carry "
-                              "operators such as {\"$ne\": null}")
+            return [self.found(node, problem=f"untrusted JSON from {origin_text(objs)}",
+                               sink=sink, flow="",
+                               advice="coerce each field with str()/int() so it cannot carry "
+                                      "operators such as {\"$ne\": null}")]
+        return None
 
 
 def _javascript(v, depth):

@@ -1,48 +1,54 @@
-"""Guide section: Secure Password Storage."""
+"""Guide section: Secure Password Storage (fast hashes, constant salts)."""
 from __future__ import annotations
 
 import ast
-import re
 
-from secguide.analysis.functions import dotted
-from secguide.models import crypto
-from secguide.rule import Rule
-from secguide.rules._common import known_int
-from secguide.vocab import is_password_name
+from secguide import labels
+from secguide.models import auth, crypto
+from secguide.rule import Report, Rule
 
 
 def _is_password(v) -> bool:
-    return "password" in v.labels and "hashed" not in v.labels
+    return labels.PASSWORD in v.labels and labels.HASHED not in v.labels
 
 
-def _iterated_hash(ctx, q) -> bool:
-    """Is the current function a key-stretching construction: a loop that
-    feeds a hash's output back into the same hash (``dc = md5(dc + pw)``), as
-    in md5-crypt/sha-crypt implementations?  Their inner hashes are rounds of
-    a slow scheme, not a fast hash of a password."""
-    fn = ctx.fn
-    if fn is None or q is None:
-        return False
-    cache = fn.state.setdefault("scg601-iterated", {})
-    if q in cache:
-        return cache[q]
-    found = False
-    for loop in ast.walk(fn.node):
-        if not isinstance(loop, (ast.For, ast.While)):
+class _HashRounds:
+    """What one function shows about key stretching, decided when it ends:
+    its loops, its ``x = ...`` statements, the hash calls it makes and the
+    findings on them (``pending``)."""
+
+    __slots__ = ("loops", "assigns", "hashes", "pending")
+
+    def __init__(self):
+        self.loops: list[ast.AST] = []
+        self.assigns: list[ast.Assign] = []
+        self.hashes: list[tuple[str, ast.Call]] = []
+        self.pending: list[tuple[str, Report]] = []
+
+
+def _span(node) -> tuple[tuple[int, int], tuple[int, int]]:
+    return (node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset)
+
+
+def _inside(node, outer) -> bool:
+    (a, b), (c, d) = _span(node), _span(outer)
+    return c <= a and b <= d
+
+
+def _iterated(st: _HashRounds) -> set[str]:
+    """The hashes a loop feeds their own output back into (``dc = md5(dc +
+    pw)``), as md5-crypt/sha-crypt implementations do: their inner hashes
+    are rounds of a slow scheme, not a fast hash of a password."""
+    found = set()
+    for stmt in st.assigns:
+        if not any(_inside(stmt, loop) for loop in st.loops):
             continue
-        for stmt in ast.walk(loop):
-            if found or not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or \
-                    not isinstance(stmt.targets[0], ast.Name):
-                continue
-            target = stmt.targets[0].id
-            calls = [c for c in ast.walk(stmt.value) if isinstance(c, ast.Call)
-                     and ctx.call_name(c) == q]
-            if calls and any(isinstance(n, ast.Name) and n.id == target
-                             for c in calls for a in c.args for n in ast.walk(a)):
-                found = True
-        if found:
-            break
-    cache[q] = found
+        target = stmt.targets[0].id
+        for q, call in st.hashes:
+            if q not in found and _inside(call, stmt.value) and any(
+                    isinstance(n, ast.Name) and n.id == target
+                    for a in call.args for n in ast.walk(a)):
+                found.add(q)
     return found
 
 
@@ -85,14 +91,25 @@ class PasswordFastHash(Rule):
         "`password-names` option)."
     )
     calls = crypto.FAST_HASHES | crypto.HASH_BY_NAME | crypto.HMAC_NEW | {"update"}
-    node_types = (ast.Call, ast.Assign)
+    node_types = (ast.Call, ast.Assign, ast.For, ast.While)
     report_types = (ast.Call, ast.Assign)
+    reads_labels = frozenset({labels.PASSWORD, labels.HASHED})
+    function_state = _HashRounds
 
     def check(self, node, ctx):
-        if type(node) is ast.Assign:
-            self._django_hashers(node, ctx)
-            return
+        t = type(node)
+        if t is ast.Assign:
+            if ctx.fn is not None and len(node.targets) == 1 and \
+                    isinstance(node.targets[0], ast.Name):
+                ctx.fn_state(self).assigns.append(node)
+            return self._django_hashers(node, ctx)
+        if t is not ast.Call:
+            if ctx.fn is not None:
+                ctx.fn_state(self).loops.append(node)
+            return None
         q = ctx.call_name(node)
+        if ctx.fn is not None and q is not None:
+            ctx.fn_state(self).hashes.append((q, node))
         data = None
         name = None
         if q in crypto.FAST_HASHES:
@@ -101,8 +118,8 @@ class PasswordFastHash(Rule):
         elif q in crypto.HASH_BY_NAME:
             data = ctx.arg(node, 1, "data")
             algo = ctx.value(ctx.arg(node, 0, "name"))
-            if algo.known and str(algo.cval).lower() in ("bcrypt", "scrypt", "argon2"):
-                return
+            if algo.known and str(algo.cval).lower() in auth.SLOW_HASH_NAMES:
+                return None
             name = f"hashlib.new({algo.cval!r})" if algo.known else "hashlib.new"
             name = name[:-1] if name.endswith(")") else name
         elif q in crypto.HMAC_NEW:
@@ -114,26 +131,39 @@ class PasswordFastHash(Rule):
                 data = node.args[0]
                 name = ctx.source_text(node.func)
         if data is None:
-            return
+            return None
         v = ctx.value(data)
-        if _is_password(v) and not _iterated_hash(ctx, q):
-            salted = " (a salt does not slow it down)" if v.built else ""
-            ctx.report(self, node, hash=name + "()", salted=salted)
+        if not _is_password(v):
+            return None
+        salted = " (a salt does not slow it down)" if v.built else ""
+        found = self.found(node, hash=name + "()", salted=salted)
+        if ctx.fn is None or q is None:
+            return [found]
+        ctx.fn_state(self).pending.append((q, found))  # unless a loop iterates it
+        return None
+
+    def finish_function(self, ctx):
+        st = ctx.fn_state(self)
+        if not st.pending:
+            return None
+        iterated = _iterated(st)
+        return [found for q, found in st.pending if q not in iterated]
 
     def _django_hashers(self, node, ctx):
         """``PASSWORD_HASHERS = ["...MD5PasswordHasher", ...]`` in settings."""
         if ctx.is_test_file or not any(isinstance(t, ast.Name) and t.id == "PASSWORD_HASHERS"
                                        for t in node.targets):
-            return
+            return None
         value = node.value
         if not isinstance(value, (ast.List, ast.Tuple)) or not value.elts:
-            return
+            return None
         first = value.elts[0]
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
             hasher = first.value.rsplit(".", 1)[-1]
             if hasher in crypto.DJANGO_FAST_HASHERS:
-                ctx.report(self, node, hash=f"Django's {hasher} (first in PASSWORD_HASHERS)",
-                           salted="")
+                return [self.found(node, hash=f"Django's {hasher} (first in PASSWORD_HASHERS)",
+                                   salted="")]
+        return None
 
 
 class ConstantSalt(Rule):
@@ -184,7 +214,7 @@ class ConstantSalt(Rule):
         if q in crypto.SALT_ARGS:
             pos, kw = crypto.SALT_ARGS[q]
             salt = ctx.arg(node, pos, kw)
-        elif isinstance(node.func, ast.Attribute) and node.func.attr in ("using", "hash", "encrypt"):
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in auth.PASSLIB_METHODS:
             recv = ctx.qualname(node.func.value) or ""
             if recv.startswith("passlib."):
                 salt = ctx.keyword(node, "salt")
@@ -197,339 +227,5 @@ class ConstantSalt(Rule):
             pw = ctx.arg(node, spec[0], spec[1]) if spec else None
             if pw is not None and ctx.value(pw).is_const:
                 return  # pbkdf2_hmac(name, b"p", b"s", 1): a probe or a test vector
-            ctx.report(self, node, kdf=kdf)
-
-
-_WORK_FACTOR_CALLS = frozenset({
-    "bcrypt.gensalt", "hashlib.pbkdf2_hmac", "hashlib.scrypt",
-    "cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2HMAC",
-    "cryptography.hazmat.primitives.kdf.scrypt.Scrypt",
-    "Crypto.Protocol.KDF.PBKDF2", "Cryptodome.Protocol.KDF.PBKDF2",
-    "argon2.PasswordHasher", "argon2.low_level.hash_secret", "argon2.low_level.hash_secret_raw",
-    "werkzeug.security.generate_password_hash", "passlib.context.CryptContext",
-    "using", "hash", "encrypt",
-})
-
-
-class WeakWorkFactor(Rule):
-    """A password KDF runs below the OWASP work factor."""
-
-    code = "SCG603"
-    symbol = "weak-work-factor"
-    message = "{kdf} {param}={value} is below the OWASP minimum of {floor}; raise it to at least {floor}"
-    cwe = 916
-    severity = "MEDIUM"
-    confidence = "HIGH"
-    section = "Secure Password Storage"
-    rationale = (
-        "A KDF is only as slow as its work factor. OWASP's Password Storage "
-        "Cheat Sheet sets the floors that keep offline guessing expensive on "
-        "current hardware: bcrypt cost 10, PBKDF2-HMAC-SHA256 600,000 "
-        "iterations (SHA-512 210,000; SHA-1 1,300,000), scrypt N=2^17, "
-        "argon2id time_cost 2 with 19 MiB of memory. Old tutorials' 1,000 "
-        "iterations are a thousand times cheaper to attack (CWE-916)."
-    )
-    example = (
-        "import bcrypt\n\n\n"
-        "def hash_password(password):\n"
-        "    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=4))\n"
-    )
-    fix = (
-        "import bcrypt\n\n\n"
-        "def hash_password(password):\n"
-        "    return bcrypt.hashpw(password.encode(), bcrypt.gensalt())\n"
-    )
-    not_flagged = (
-        "Test modules and test settings (test_*.py, *_test.py, conftest.py, "
-        "settings/test.py), which lower work factors on purpose; "
-        "library defaults of bcrypt, argon2-cffi and werkzeug; values at or "
-        "above the floors; work factors held in variables whose value is not "
-        "a visible constant. Floors are options (`min-bcrypt-rounds`, "
-        "`min-pbkdf2-sha256-iterations`, ...)."
-    )
-    calls = _WORK_FACTOR_CALLS
-    sees_local_assigns = False  # class attributes of hasher subclasses only
-    node_types = (ast.Call, ast.Assign)
-    report_types = (ast.Call, ast.Assign)
-
-    def check(self, node, ctx):
-        if ctx.is_test_file:  # tests lower work factors on purpose, for speed
-            return
-        if type(node) is ast.Assign:
-            self._django_hasher_class(node, ctx)
-            return
-        q = ctx.call_name(node)
-        opts = ctx.options
-        if q is None:
-            return
-        if q == "bcrypt.gensalt":
-            self._floor(ctx, node, "bcrypt.gensalt()", "rounds",
-                        ctx.arg(node, 0, "rounds"), opts.min_bcrypt_rounds)
-        elif q == "hashlib.pbkdf2_hmac":
-            algo = ctx.value(ctx.arg(node, 0, "hash_name"))
-            floor = _pbkdf2_floor(opts, algo.cval if algo.known else None)
-            if floor:
-                self._floor(ctx, node, f"PBKDF2-HMAC-{str(algo.cval).upper()}", "iterations",
-                            ctx.arg(node, 3, "iterations"), floor)
-        elif q == "cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2HMAC":
-            algo = ctx.arg(node, 0, "algorithm")
-            target = algo.func if isinstance(algo, ast.Call) else algo
-            name = (ctx.qualname(target) or dotted(target) or "") if target is not None else ""
-            floor = _pbkdf2_floor(opts, name.rsplit(".", 1)[-1])
-            if floor:
-                self._floor(ctx, node, f"PBKDF2HMAC({name.rsplit('.', 1)[-1]})", "iterations",
-                            ctx.arg(node, 3, "iterations"), floor)
-        elif q in ("Crypto.Protocol.KDF.PBKDF2", "Cryptodome.Protocol.KDF.PBKDF2"):
-            count = ctx.arg(node, 3, "count")
-            module = ctx.arg(node, 5, "hmac_hash_module")
-            name = (ctx.qualname(module) or "") if module is not None else "SHA1"
-            floor = _pbkdf2_floor(opts, name.rsplit(".", 1)[-1])
-            if floor:
-                self._floor(ctx, node, "PBKDF2", "count", count, floor, default=1000)
-        elif q == "hashlib.scrypt":
-            self._floor(ctx, node, "hashlib.scrypt()", "n", ctx.arg(node, None, "n"),
-                        opts.min_scrypt_n)
-        elif q == "cryptography.hazmat.primitives.kdf.scrypt.Scrypt":
-            self._floor(ctx, node, "Scrypt()", "n", ctx.arg(node, 2, "n"), opts.min_scrypt_n)
-        elif q in ("argon2.PasswordHasher", "argon2.low_level.hash_secret",
-                   "argon2.low_level.hash_secret_raw"):
-            offset = 0 if q == "argon2.PasswordHasher" else 2
-            name = q.rsplit(".", 1)[-1] + "()"
-            if not self._floor(ctx, node, name, "time_cost", ctx.arg(node, offset, "time_cost"),
-                               opts.min_argon2_time_cost):
-                self._floor(ctx, node, name, "memory_cost",
-                            ctx.arg(node, offset + 1, "memory_cost"), opts.min_argon2_memory_cost)
-        elif q in ("werkzeug.security.generate_password_hash",):
-            self._werkzeug(ctx, node, ctx.arg(node, 1, "method"))
-        elif q == "passlib.context.CryptContext":
-            for kw in node.keywords:
-                if kw.arg and "__" in kw.arg:
-                    scheme, _, param = kw.arg.partition("__")
-                    if param in ("rounds", "default_rounds", "min_rounds", "time_cost",
-                                 "memory_cost"):
-                        if self._passlib(ctx, node, scheme, param.replace("default_", "")
-                                         .replace("min_", ""), kw.value):
-                            return
-        elif isinstance(node.func, ast.Attribute) and node.func.attr in ("using", "hash", "encrypt"):
-            recv = ctx.qualname(node.func.value) or ""
-            if recv.startswith("passlib.hash."):
-                scheme = recv.rsplit(".", 1)[-1]
-                for param in ("rounds", "time_cost", "memory_cost"):
-                    kw = ctx.keyword(node, param)
-                    if kw is not None and self._passlib(ctx, node, scheme, param, kw):
-                        return
-
-    def _django_hasher_class(self, node, ctx) -> None:
-        """``class Fast(PBKDF2PasswordHasher): iterations = 1000``."""
-        ci = ctx.class_info
-        if ci is None or len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
-            return
-        attr = node.targets[0].id
-        for base in ci.bases:
-            floors = crypto.DJANGO_HASHER_FLOORS.get(base.rsplit(".", 1)[-1])
-            if floors and attr in floors:
-                self._floor(ctx, node, f"{ci.name}({base.rsplit('.', 1)[-1]})", attr,
-                            node.value, getattr(ctx.options, floors[attr]))
-                return
-
-    def _passlib(self, ctx, node, scheme, param, value_node) -> bool:
-        kind = crypto.PASSLIB_SCHEMES.get(scheme)
-        opts = ctx.options
-        floor = None
-        if kind == "bcrypt" and param == "rounds":
-            floor = opts.min_bcrypt_rounds
-        elif kind and kind.startswith("pbkdf2") and param == "rounds":
-            floor = _pbkdf2_floor(opts, kind.split("_", 1)[1])
-        elif kind == "argon2":
-            floor = {"rounds": opts.min_argon2_time_cost, "time_cost": opts.min_argon2_time_cost,
-                     "memory_cost": opts.min_argon2_memory_cost}.get(param)
-        if floor:
-            return self._floor(ctx, node, f"passlib {scheme}", param, value_node, floor)
-        return False
-
-    def _werkzeug(self, ctx, node, method_node) -> None:
-        if method_node is None:
-            return
-        v = ctx.value(method_node)
-        if not v.known or not isinstance(v.cval, str):
-            return
-        parts = v.cval.split(":")
-        opts = ctx.options
-        try:
-            if parts[0] == "pbkdf2" and len(parts) >= 3:
-                floor = _pbkdf2_floor(opts, parts[1])
-                if floor and int(parts[2]) < floor:
-                    ctx.report(self, node, kdf=f"generate_password_hash(method={v.cval!r})",
-                               param="iterations", value=int(parts[2]), floor=floor)
-            elif parts[0] == "scrypt" and len(parts) >= 2 and int(parts[1]) < opts.min_scrypt_n:
-                ctx.report(self, node, kdf=f"generate_password_hash(method={v.cval!r})",
-                           param="n", value=int(parts[1]), floor=opts.min_scrypt_n)
-        except ValueError:
-            return
-
-    def _floor(self, ctx, node, kdf, param, value_node, floor, default=None) -> bool:
-        if value_node is None:
-            if default is None or default >= floor:
-                return False
-            value = default
-        else:
-            value = known_int(ctx.value(value_node))
-            if value is None:
-                return False
-        if value < floor:
-            ctx.report(self, node, kdf=kdf, param=param, value=value, floor=floor)
-            return True
-        return False
-
-
-def _pbkdf2_floor(opts, name) -> int | None:
-    if not isinstance(name, str):
+            return [self.found(node, kdf=kdf)]
         return None
-    attr = crypto.PBKDF2_FLOORS.get(name.lower().replace("-", "").replace("_", ""))
-    return getattr(opts, attr) if attr else None
-
-
-_MODEL_BASES = frozenset({"Model", "Base", "DeclarativeBase", "Document", "AbstractUser",
-                          "AbstractBaseUser", "SQLModel", "UserMixin", "DynamicDocument"})
-#: constructors of objects that carry a password to log in elsewhere (clients,
-#: auth helpers, connections), as opposed to records that store one
-_CREDENTIAL_HOLDER = re.compile(
-    r"(?i)(auth|credential|connection|connect|client|session|manager|proxy|key|config|"
-    r"settings|options|params|request|handler|adapter|pool|engine|url|login|form|"
-    r"context|ssl|tls|cert)")
-
-
-def _model_constructor(name: str) -> bool:
-    return name[:1].isupper() and not _CREDENTIAL_HOLDER.search(name)
-
-
-_CREATE_CALLS = frozenset({"create", "update", "get_or_create", "update_or_create",
-                           "insert_one", "update_one"})
-_HASHING_CREATORS = frozenset({"create_user", "create_superuser", "set_password",
-                               "make_password", "generate_password_hash"})
-_CREDENTIAL_COLUMN_RE = r"(?i)\b(password|passwd|pwd|pass)\b"
-
-
-class PlaintextPasswordStorage(Rule):
-    """A raw password is stored (model field, SQL column, file)."""
-
-    code = "SCG604"
-    symbol = "plaintext-password-storage"
-    message = ("the raw password in {source} is stored {where}; store "
-               "generate_password_hash()/make_password()/bcrypt output instead")
-    cwe = 256
-    severity = "HIGH"
-    confidence = "MEDIUM"
-    section = "Secure Password Storage"
-    rationale = (
-        "A stored plaintext password is every user's password for every "
-        "site where they reused it, handed to whoever reads a backup, a log "
-        "or an SQL injection result (CWE-256). Store only the output of a "
-        "password hasher; check logins with its verify function."
-    )
-    example = (
-        "from flask import Flask, request\n"
-        "from models import User, db\n\n"
-        "app = Flask(__name__)\n\n\n"
-        "@app.route('/register', methods=['POST'])\n"
-        "def register():\n"
-        "    user = User(email=request.form['email'], password=request.form['password'])\n"
-        "    db.session.add(user)\n"
-        "    return {'ok': True}\n"
-    )
-    fix = (
-        "from flask import Flask, request\n"
-        "from werkzeug.security import generate_password_hash\n"
-        "from models import User, db\n\n"
-        "app = Flask(__name__)\n\n\n"
-        "@app.route('/register', methods=['POST'])\n"
-        "def register():\n"
-        "    user = User(email=request.form['email'],\n"
-        "                password=generate_password_hash(request.form['password']))\n"
-        "    db.session.add(user)\n"
-        "    return {'ok': True}\n"
-    )
-    not_flagged = (
-        "Values from generate_password_hash, make_password, bcrypt, argon2, "
-        "passlib; columns named `*_hash`; Django's create_user()/set_password(), "
-        "which hash; objects that hold a password to log in somewhere else "
-        "(`self.password = password` outside a model class)."
-    )
-    sees_local_assigns = False  # settings, session keys, attributes only
-    calls = frozenset({"json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump", "write",
-                       "writelines", "write_text", "execute", "executemany"})
-    calls_with_keywords = True  # User(password=...)
-    node_types = (ast.Call, ast.Assign)
-    report_types = (ast.Call, ast.Assign)
-
-    def check(self, node, ctx):
-        if type(node) is ast.Assign:
-            for target in node.targets:
-                if not (isinstance(target, ast.Attribute) and
-                        is_password_name(target.attr) and target.attr.lower() in _COLUMNS):
-                    continue
-                v = ctx.value(node.value)
-                if not _raw_password(v):
-                    continue
-                base = target.value
-                if isinstance(base, ast.Name) and base.id == "self":
-                    ci = ctx.fn.class_info if ctx.fn is not None else None
-                    if not v.taint and (ci is None or not any(
-                            b.rsplit(".", 1)[-1] in _MODEL_BASES or b == "db.Model"
-                            for b in ci.bases)):
-                        continue
-                ctx.report(self, node, source=_src(ctx, node.value),
-                           where=f"in {ctx.source_text(target)}")
-                return
-            return
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else (
-            func.id if isinstance(func, ast.Name) else "")
-        if name in _HASHING_CREATORS:
-            return
-        for kw in node.keywords:
-            if kw.arg and kw.arg.lower() in _COLUMNS and (
-                    name in _CREATE_CALLS or _model_constructor(name)) and \
-                    _raw_password(ctx.value(kw.value)):
-                ctx.report(self, node, source=_src(ctx, kw.value),
-                           where=f"as {kw.arg}= of {ctx.source_text(func)}()")
-                return
-        q = ctx.call_name(node)
-        if q in ("json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump") and node.args and \
-                _raw_password(ctx.value(node.args[0])):
-            ctx.report(self, node, source=_src(ctx, node.args[0]), where="in a file")
-            return
-        if isinstance(func, ast.Attribute):
-            if func.attr in ("write", "writelines", "write_text") and node.args and (
-                    ctx.value(func.value).qual in ("io.File", "pathlib.Path") or isinstance(
-                        func.value, ast.Call) and ctx.call_name(func.value) == "pathlib.Path"):
-                v = ctx.value(node.args[0])
-                if _raw_password(v):
-                    ctx.report(self, node, source=_src(ctx, node.args[0]), where="in a file")
-                    return
-            if func.attr in ("execute", "executemany") and len(node.args) >= 2:
-                text = ctx.value(node.args[0])
-                if text.known and isinstance(text.cval, str) and re.search(
-                        r"(?is)\b(insert\s+into|update)\b", text.cval) and re.search(
-                        _CREDENTIAL_COLUMN_RE, text.cval):
-                    params = node.args[1]
-                    elts = params.elts if isinstance(params, (ast.Tuple, ast.List)) else (
-                        params.values if isinstance(params, ast.Dict) else [params])
-                    for e in elts:
-                        if _raw_password(ctx.value(e)):
-                            ctx.report(self, node, source=_src(ctx, e),
-                                       where="in a password column")
-                            return
-
-
-_COLUMNS = frozenset({"password", "passwd", "pwd", "pass_word", "user_password",
-                      "userpassword", "password_plain", "plain_password", "raw_password",
-                      "passphrase"})
-
-
-def _raw_password(v) -> bool:
-    return "password" in v.labels and "hashed" not in v.labels and not v.is_const
-
-
-def _src(ctx, node) -> str:
-    return ctx.source_text(node)

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import ast
 
+from secguide import labels
 from secguide.analysis.functions import dotted
 from secguide.models import sinks
 from secguide.rule import Rule
-from secguide.rules._common import call_arg, report_built
+from secguide.rules._common import built_report, call_arg, is_false
 
 
 class TemplateInjection(Rule):
@@ -52,6 +53,7 @@ class TemplateInjection(Rule):
     calls = frozenset(sinks.TEMPLATE_CALLS) | sinks.TEMPLATE_METHODS
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("template")})
 
     def check(self, node, ctx):
         q = ctx.call_name(node)
@@ -62,8 +64,17 @@ class TemplateInjection(Rule):
             src = ctx.arg(node, 0, "source")
         else:
             return
-        if src is not None:
-            report_built(self, ctx, node, ctx.value(src), "template")
+        return built_report(self, ctx, node, ctx.value(src), "template") if src is not None else None
+
+
+class _TemplateSettings:
+    """Line spans of the ``TEMPLATES``/``jinja_options`` values seen so far:
+    a ``"autoescape": False`` entry inside one is a finding."""
+
+    __slots__ = ("spans",)
+
+    def __init__(self):
+        self.spans: list[tuple[int, int, str]] = []
 
 
 class AutoescapeDisabledConfig(Rule):
@@ -102,6 +113,7 @@ class AutoescapeDisabledConfig(Rule):
     )
     calls = frozenset({"configure"})
     node_types = (ast.Assign, ast.Dict, ast.Call)
+    file_state = _TemplateSettings
     report_types = (ast.Assign, ast.Constant)
 
     def check(self, node, ctx):
@@ -109,17 +121,17 @@ class AutoescapeDisabledConfig(Rule):
             # settings.configure(TEMPLATES=[...]): the Dict check reports inside
             for kw in node.keywords:
                 if kw.arg == "TEMPLATES":
-                    ctx.file_state.setdefault(self.code, []).append(
+                    ctx.file_state_of(self).spans.append(
                         (kw.value.lineno, getattr(kw.value, "end_lineno", kw.value.lineno),
                          "TEMPLATES"))
-            return
+            return None
         if type(node) is ast.Assign:
             target = node.targets[0] if len(node.targets) == 1 else None
             if type(target) is ast.Name and target.id != "TEMPLATES" and \
                     not target.id.endswith("jinja_options"):
                 return  # the common ``name = value``: nothing this rule looks for
             name = dotted(target) if target is not None else None
-            if isinstance(target, ast.Subscript) and _false(ctx, node.value):
+            if isinstance(target, ast.Subscript) and is_false(ctx, node.value):
                 # TEMPLATES[0]["OPTIONS"]["autoescape"] = False
                 key = ctx.value(target.slice)
                 root = target.value
@@ -127,33 +139,27 @@ class AutoescapeDisabledConfig(Rule):
                     root = root.value
                 if key.known and key.cval == "autoescape" and isinstance(root, ast.Name) \
                         and root.id == "TEMPLATES":
-                    ctx.report(self, node, where='TEMPLATES[...]["autoescape"] = False')
-                    return
+                    return [self.found(node, where='TEMPLATES[...]["autoescape"] = False')]
             if name is None:
                 if isinstance(target, ast.Subscript) and (dotted(target.value) or "").endswith(
                         "jinja_options"):
                     key = ctx.value(target.slice)
-                    if key.known and key.cval == "autoescape" and _false(ctx, node.value):
-                        ctx.report(self, node, where="app.jinja_options['autoescape'] = False")
-                return
-            if name.endswith("jinja_env.autoescape") and _false(ctx, node.value):
-                ctx.report(self, node, where=f"{name} = False")
+                    if key.known and key.cval == "autoescape" and is_false(ctx, node.value):
+                        return [self.found(node, where="app.jinja_options['autoescape'] = False")]
+                return None
+            if name.endswith("jinja_env.autoescape") and is_false(ctx, node.value):
+                return [self.found(node, where=f"{name} = False")]
             elif name in ("TEMPLATES",) or name.endswith("jinja_options"):
                 # the Dict check below reports keys inside this assignment
-                ctx.file_state.setdefault(self.code, []).append(
+                ctx.file_state_of(self).spans.append(
                     (node.lineno, getattr(node, "end_lineno", node.lineno), name))
-            return
-        spans = ctx.file_state.get(self.code)
+            return None
+        spans = ctx.file_state_of(self).spans
         if not spans:
-            return
+            return None
         for key, value in zip(node.keys, node.values):
-            if isinstance(key, ast.Constant) and key.value == "autoescape" and _false(ctx, value):
+            if isinstance(key, ast.Constant) and key.value == "autoescape" and is_false(ctx, value):
                 for start, end, name in spans:
                     if start <= node.lineno <= end:
-                        ctx.report(self, key, where=f'"autoescape": False in {name}')
-                        return
-
-
-def _false(ctx, node) -> bool:
-    v = ctx.value(node)
-    return v.known and v.cval is False
+                        return [self.found(key, where=f'"autoescape": False in {name}')]
+        return None

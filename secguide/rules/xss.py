@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import ast
-import re
 
-from secguide.models import web
+from secguide import labels
+from secguide.models import html, web
 from secguide.rule import Rule
 from secguide.rules._common import flow_text, origin_text
-
-_TAG = re.compile(r"<\s*[a-zA-Z!/][^>]*>|<[a-zA-Z][a-zA-Z0-9]*[\s>]")
 
 
 def _non_html_type(ctx, node: ast.Call, positions, keywords) -> bool | None:
@@ -28,13 +26,32 @@ def _non_html_type(ctx, node: ast.Call, positions, keywords) -> bool | None:
             if isinstance(v.cval, str) and "/" in v.cval:
                 return "html" not in v.cval.lower()
     # make_response(body, 200, {"Content-Type": "text/plain"}) and headers=
-    for extra in list(node.args[1:]) + [k.value for k in node.keywords if k.arg == "headers"]:
-        v = ctx.value(extra)
+    return _headers_not_html(
+        ctx, list(node.args[1:]) + [k.value for k in node.keywords if k.arg == "headers"])
+
+
+def _headers_not_html(ctx, values) -> bool:
+    """Does the first header mapping among ``values`` that sets Content-Type
+    set it to something other than HTML?"""
+    for e in values:
+        v = ctx.value(e)
         if v.items:
             for key, item in v.items.items():
                 if isinstance(key, str) and key.lower() == "content-type":
                     return not (item.known and "html" in str(item.cval).lower())
     return False
+
+
+class _PendingResponses:
+    """``resp = make_response(...)`` findings held until the function ends:
+    ``vars`` maps the response call to its variable, ``pending`` a variable
+    to the findings that ``resp.mimetype = "text/plain"`` withdraws."""
+
+    __slots__ = ("vars", "pending")
+
+    def __init__(self):
+        self.vars: dict[int, str] = {}
+        self.pending: dict[str, list] = {}
 
 
 class UnescapedHtmlResponse(Rule):
@@ -83,24 +100,25 @@ class UnescapedHtmlResponse(Rule):
     calls = frozenset(web.HTML_RESPONSES) | frozenset(web.MEDIA_TYPE_RESPONSES)
     node_types = (ast.Call, ast.Return, ast.Assign)
     report_types = (ast.Call, ast.Return)
+    reads_labels = frozenset({labels.safe("html"), labels.MARKUP, labels.EXCEPTION})
+    function_state = _PendingResponses
 
     def check(self, node, ctx):
         if type(node) is ast.Assign:
             self._assignment(node, ctx)
-            return
+            return None
         if type(node) is ast.Return:
             fn = ctx.fn
             if fn is None or fn.framework != "flask" or node.value is None:
-                return
+                return None
             body = node.value
             if type(body) is ast.Tuple and body.elts:
                 if len(body.elts) > 1 and _headers_not_html(ctx, body.elts[1:]):
-                    return
+                    return None
                 body = body.elts[0]
             if type(body) is ast.Call and ctx.call_name(body) in _RESPONSE_CALLS:
-                return
-            self._judge(ctx, node, body, "return")
-            return
+                return None
+            return self._judge(ctx, node, body, "return")
         q = ctx.call_name(node)
         if q is None:
             return
@@ -121,69 +139,54 @@ class UnescapedHtmlResponse(Rule):
         if media_only and not any(ctx.keyword(node, k) is not None for k in type_kw) \
                 and len(node.args) <= max(type_pos, default=99):
             return
-        self._judge(ctx, node, body, ctx.source_text(node.func) + "()")
+        return self._judge(ctx, node, body, ctx.source_text(node.func) + "()")
 
     def _judge(self, ctx, node, body, sink):
         v = ctx.value(body)
-        if v.typ != "str" or "markup" in v.labels or "exception" in v.labels:
-            return  # Markup(): SCG202's; exception text: SCG801's
+        if v.typ != "str" or labels.MARKUP in v.labels or labels.EXCEPTION in v.labels:
+            return None  # Markup(): SCG202's; exception text: SCG801's
         tainted = v.tainted_for("html")
         if tainted:
-            self._finding(ctx, node, {"what": origin_text(tainted), "sink": sink})
-        elif v.raw and v.built and _TAG.search(v.text):
-            self._finding(ctx, node, {"severity": "MEDIUM", "confidence": "MEDIUM",
-                                      "what": "a value formatted into markup", "sink": sink})
+            return self._finding(ctx, self.found(node, what=origin_text(tainted), sink=sink))
+        if v.raw and v.built and html.TAG.search(v.text):
+            return self._finding(ctx, self.found(node, severity="MEDIUM", confidence="MEDIUM",
+                                                 what="a value formatted into markup", sink=sink))
+        return None
 
-    def _finding(self, ctx, node, fields):
+    def _finding(self, ctx, report):
         """Report now, or, for ``resp = make_response(...)``, when the function
         ends without ``resp.mimetype``/``Content-Type`` set to something else."""
-        st = ctx.fn.state.get(self.code) if ctx.fn is not None else None
-        var = st["vars"].get(id(node)) if st else None
+        var = ctx.fn_state(self).vars.get(id(report.node)) if ctx.fn is not None else None
         if var is None:
-            ctx.report(self, node, **fields)
-        else:
-            st["pending"].setdefault(var, []).append((node, fields))
+            return [report]
+        ctx.fn_state(self).pending.setdefault(var, []).append(report)
+        return None
 
     def _assignment(self, node, ctx):
         if ctx.fn is None or len(node.targets) != 1:
             return
-        st = ctx.fn.state.get(self.code)
-        if st is None:
-            st = ctx.fn.state[self.code] = {"vars": {}, "pending": {}}
+        st = ctx.fn_state(self)
         target = node.targets[0]
         if isinstance(target, ast.Name) and isinstance(node.value, ast.Call):
-            st["vars"][id(node.value)] = target.id
+            st.vars[id(node.value)] = target.id
             return
         var = None
-        if isinstance(target, ast.Attribute) and target.attr in (
-                "mimetype", "content_type", "media_type") and isinstance(target.value, ast.Name):
+        if isinstance(target, ast.Attribute) and target.attr in \
+                html.CONTENT_TYPE_ATTRIBUTES and isinstance(target.value, ast.Name):
             var = target.value.id
         elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) and \
                 target.value.attr == "headers" and isinstance(target.value.value, ast.Name):
             key = ctx.value(target.slice)
             if key.known and str(key.cval).lower() == "content-type":
                 var = target.value.value.id
-        if var is not None and var in st["pending"]:
+        if var is not None and var in st.pending:
             v = ctx.value(node.value)
             if v.known and "html" not in str(v.cval).lower():
-                del st["pending"][var]
+                del st.pending[var]
 
     def finish_function(self, ctx):
-        st = ctx.fn.state.get(self.code)
-        if st:
-            for items in st["pending"].values():
-                for node, fields in items:
-                    ctx.report(self, node, **fields)
-
-
-def _headers_not_html(ctx, elts) -> bool:
-    for e in elts:
-        v = ctx.value(e)
-        if v.items:
-            for key, item in v.items.items():
-                if isinstance(key, str) and key.lower() == "content-type":
-                    return not (item.known and "html" in str(item.cval).lower())
-    return False
+        st = ctx.fn_state(self)
+        return [report for items in st.pending.values() for report in items]
 
 
 _RESPONSE_CALLS = frozenset(web.HTML_RESPONSES) | frozenset(web.MEDIA_TYPE_RESPONSES) \
@@ -228,6 +231,7 @@ class MarkupFromUnescapedFormat(Rule):
     calls = web.MARKUP_CALLS
     node_types = (ast.Call,)
     report_types = (ast.Call,)
+    reads_labels = frozenset({labels.safe("html")})
 
     def check(self, node, ctx):
         q = ctx.call_name(node)
@@ -237,8 +241,9 @@ class MarkupFromUnescapedFormat(Rule):
         if not v.built:
             return
         tainted = v.tainted_for("html")
-        if tainted or (v.raw and _TAG.search(v.text)):
-            ctx.report(self, node, severity="HIGH" if tainted else "MEDIUM",
-                       confidence="HIGH" if tainted else "MEDIUM",
-                       call=q.rsplit(".", 1)[-1], how=v.built or "unvalidated input",
-                       flow=flow_text(tainted))
+        if tainted or (v.raw and html.TAG.search(v.text)):
+            return [self.found(node, severity="HIGH" if tainted else "MEDIUM",
+                               confidence="HIGH" if tainted else "MEDIUM",
+                               call=q.rsplit(".", 1)[-1], how=v.built or "unvalidated input",
+                               flow=flow_text(tainted))]
+        return None

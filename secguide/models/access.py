@@ -1,0 +1,53 @@
+"""Access control: the framework names the IDOR rule (SCG401) and the mass
+assignment rule (SCG404) match.  Names that say *who* a value belongs to
+(``current_user``, ``owner=``) are in ``vocab``; the ORM lookups are in
+``models.db``."""
+import re
+
+# -- signs that a view checks access (SCG401) ---------------------------------
+#: exceptions whose ``raise`` denies access
+FORBIDDEN_EXCEPTIONS = re.compile(
+    r"(?i)^(PermissionDenied|Forbidden|HTTPForbidden|Unauthorized|"
+    r"NotAuthorized|AccessDenied|AuthorizationError|"
+    r"PermissionError|NotAllowed|AuthError|InsufficientPermissions?)$")
+#: calls that deny access when given a 401/403 status
+DENY_CALLS = frozenset({"abort", "HTTPException", "HttpResponseForbidden"})
+#: a call that always denies access
+FORBIDDEN_RESPONSE = "HttpResponseForbidden"
+#: keyword arguments that carry the status of a ``DENY_CALLS`` call
+STATUS_KEYWORDS = frozenset({"status_code", "code", "status"})
+#: statuses that deny access, as numbers and as parts of constant names
+#: (``status.HTTP_403_FORBIDDEN``)
+DENY_STATUSES = frozenset({401, 403})
+DENY_STATUS_NAMES = ("403", "FORBIDDEN", "UNAUTHORIZED", "401")
+#: base classes of class-based views that enforce permissions (last names)
+PERMISSION_VIEW_BASES = re.compile(
+    r"(?i)(PermissionRequired|UserPassesTest|Permission|Owner|AccessMixin|Authoriz)")
+#: class attributes of a view that configure permissions
+PERMISSION_ATTRIBUTES = frozenset({"permission_classes", "permission_required",
+                                   "authentication_and_permission", "policy_class",
+                                   "test_func"})
+#: FastAPI dependency markers: ``Security(...)`` always checks scopes
+DEPENDENCY_CALLS = frozenset({"Depends", "Security"})
+SECURITY_DEPENDENCY = "Security"
+#: the keyword of a route decorator that lists dependencies
+DEPENDENCIES_KEYWORD = "dependencies"
+#: attributes of request-scoped holders (``g.user_id``) that are the principal
+PRINCIPAL_ATTRIBUTES = frozenset({"current_user", "user_id"})
+PRINCIPAL_HOLDERS = frozenset({"g", "session", "request"})
+#: the attribute path that ends in the authenticated user (``self.request.user``)
+REQUEST_USER_SUFFIX = ".request.user"
+#: the session mappings (reading one is a sign of a per-user view)
+SESSION_MAPPINGS = frozenset({"session", "request.session", "self.request.session"})
+FLASK_SESSION = "flask.session"
+
+# -- lookups by a client-chosen id (SCG401) --------------------------------------
+#: conversions an id goes through on its way to a lookup (``int(post_id)``)
+ID_CONVERSIONS = frozenset({"int", "str", "UUID"})
+#: Django shortcuts: ``get_object_or_404(Model, pk=...)``
+SHORTCUT_LOOKUPS = frozenset({"get_object_or_404", "get_list_or_404"})
+
+# -- mass assignment (SCG404) ---------------------------------------------------
+#: manager and query methods that create or change records from keywords
+CREATE_METHODS = frozenset({"create", "update", "get_or_create", "update_or_create",
+                            "bulk_create", "insert", "create_user", "create_superuser"})
