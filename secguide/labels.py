@@ -50,3 +50,8 @@ def is_arg(label: str) -> bool:
 def has_arg(labels: frozenset) -> bool:
     """True when any label marks a plain function's parameter."""
     return any(is_arg(lab) for lab in labels)
+
+
+def arg_index(label: str) -> int | None:
+    """The parameter number of a parameter label (``arg3`` -> 3), else None."""
+    return int(label[len(ARG_PREFIX):]) if is_arg(label) else None
