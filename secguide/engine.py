@@ -314,10 +314,12 @@ def analyze_tree(tree: ast.AST, filename: str = "<string>",
                  options: Options | None = None, *, strict: bool = False) -> list[Finding]:
     """Findings for an already parsed module.
 
-    Never raises, unless ``strict`` (or the legacy module flag ``_STRICT``):
-    then an internal error raises, and so does an analysis cut short by
-    Python's recursion limit (``AnalysisTruncated``)."""
-    strict = strict or _STRICT
+    Never raises, unless ``strict``: then an internal error raises, and so
+    does an analysis cut short by Python's recursion limit, anywhere
+    (``AnalysisTruncated``).  The legacy module flag ``_STRICT`` raises
+    internal errors only (the test-suite sets it; deep inputs it checks are
+    expected to be truncated silently)."""
+    errors = strict or _STRICT
     rules = selected_rules(select)
     if not rules or not isinstance(tree, ast.Module):
         return []
@@ -332,7 +334,7 @@ def analyze_tree(tree: ast.AST, filename: str = "<string>",
     except MemoryError:
         return []
     except Exception:  # noqa: BLE001 - a rule that cannot decide stays silent
-        if strict:
+        if errors:
             raise
         return []
     if strict and ctx.truncated:
@@ -355,5 +357,6 @@ def analyze_source(source: str | bytes, filename: str = "<string>",
     return analyze_tree(tree, filename, select, options, strict=strict)
 
 
-#: legacy switch (tests and benchmarks set it): strict mode for every call
+#: legacy switch (the test-suite sets it): internal errors raise in every
+#: call; recursion stays silent unless ``strict=True``
 _STRICT = False

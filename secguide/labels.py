@@ -8,9 +8,9 @@ analysis refer to these constants, never to the raw strings.
 from __future__ import annotations
 
 #: named like a password (``vocab`` words plus the ``password-names`` option)
-PASSWORD = "password"
+PASSWORD = "password"  # nosec B105 - a label name
 #: named like a secret, token or key (plus the ``secret-names`` option)
-SECRET = "secret"
+SECRET = "secret"  # nosec B105 - a label name
 #: the text of an exception or a traceback
 EXCEPTION = "exception"
 #: declared safe HTML (``Markup``, ``mark_safe``, ``format_html``)

@@ -131,4 +131,3 @@ class DefinitionsMixin:
             self.fn, self.scope = outer_fn, outer_scope
             self._returns, self._memo = outer_returns, outer_memo
             self._leave_function(saved)
-
