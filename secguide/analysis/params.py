@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import ast
 
-from secguide.analysis.functions import (NUMERIC_ANNOTATIONS, NUMERIC_CONVERTERS,
-                                         FunctionInfo, dotted)
+from secguide.analysis.functions import FunctionInfo, dotted
 from secguide.analysis.names import EXCEPTION, UKEYS, arg_labels
 from secguide.analysis.values import EMPTY, UNKNOWN, Origin, Value
 from secguide.models import frameworks as fw
 from secguide.models import web
 from secguide.models.errors import ERROR_CLASS_SUFFIXES
+from secguide.models.frameworks import NUMERIC_ANNOTATIONS, NUMERIC_CONVERTERS
 from secguide.models.types import TYPED_PARAMS
 from secguide.vocab import REQUEST_PARAM_NAMES, SELF_NAMES
 

@@ -60,3 +60,51 @@ SETTINGS_MARKERS = frozenset({"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "D
 #: Django URL configuration: ``urlpatterns = [path("x/", view), ...]``
 URL_CONF_CALLS = frozenset({"path", "re_path", "url"})
 URL_PATTERNS = "urlpatterns"
+
+
+# -- routes and views (analysis/functions.py) ---------------------------------
+#: Flask converters whose values carry no injectable text
+NUMERIC_CONVERTERS = frozenset({"int", "float", "uuid"})
+NUMERIC_ANNOTATIONS = frozenset({"int", "float", "bool", "uuid.UUID", "UUID",
+                                 "decimal.Decimal", "datetime.date",
+                                 "datetime.datetime", "PositiveInt",
+                                 "pydantic.PositiveInt", "conint"})
+#: Flask class-based views: their handler methods take URL arguments
+FLASK_VIEW_BASES = frozenset({"MethodView", "View"})
+FLASK_VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
+                                "dispatch_request"})
+#: decorators of error handlers (their parameter is the exception)
+ERROR_HANDLER_DECORATORS = frozenset({"errorhandler", "app_errorhandler", "exception_handler",
+                                      "register_error_handler"})
+#: decorators that name the HTTP methods of a route (None: read from arguments)
+METHOD_DECORATORS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH",
+                     "delete": "DELETE", "require_POST": "POST", "require_GET": "GET",
+                     "require_http_methods": None, "api_view": None, "route": None,
+                     "api_route": None}
+#: the first parameter of a Django view
+VIEW_REQUEST_PARAMS = frozenset({"request", "req", "http_request"})
+#: modules whose request-taking functions are views
+VIEW_MODULE_PREFIXES = ("views", "api", "endpoints")
+#: decorators that make a request-taking function a Django view
+DJANGO_VIEW_DECORATORS = frozenset({
+    "login_required", "permission_required", "require_http_methods", "require_GET",
+    "require_POST", "require_safe", "csrf_exempt", "csrf_protect", "api_view", "cache_page",
+    "never_cache", "user_passes_test", "staff_member_required", "action", "vary_on_headers",
+    "condition", "etag", "last_modified", "xframe_options_exempt", "sensitive_post_parameters",
+    "ensure_csrf_cookie", "gzip_page", "superuser_required", "transaction.atomic",
+    "method_decorator", "throttle_classes", "permission_classes", "renderer_classes",
+    "parser_classes", "ratelimit",
+})
+#: methods of a class-based view (Django, DRF) that handle a request
+CBV_HANDLERS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
+                          "dispatch", "list", "retrieve", "create", "update",
+                          "partial_update", "destroy", "form_valid", "get_object",
+                          "get_queryset", "get_context_data", "perform_create",
+                          "perform_update", "perform_destroy"})
+#: calls whose result returned by a function makes it a Django view
+DJANGO_RESPONSES = frozenset({"render", "render_to_response", "redirect", "HttpResponse",
+                              "JsonResponse", "HttpResponseRedirect", "HttpResponseBadRequest",
+                              "HttpResponseForbidden", "HttpResponseNotFound",
+                              "StreamingHttpResponse", "FileResponse", "TemplateResponse",
+                              "Response", "HttpResponsePermanentRedirect",
+                              "get_object_or_404"})
