@@ -162,7 +162,26 @@ class CallsMixin:
             return Value(taint=merge_taint(*(v.taint for v in vals)), typ="str",
                          labels=_labels_of(vals) - SAFE_LABELS)
         if fq in web.PROPAGATORS:
-            return self._propagate(fq, args)
+            # first argument's data, with the shape the call gives it (inline:
+            # one Python frame less per level of a nested expression)
+            if not args:
+                return UNKNOWN
+            a0 = self.value(args[0])
+            if fq in web.DECODERS and a0.taint:
+                return Value(taint=tuple(o._replace(shape="obj") for o in a0.taint),
+                             labels=a0.labels | UKEYS, typ="obj")
+            if not a0.taint and not a0.labels:
+                if fq in ty.NUMBER_TO_STR and a0.typ == "int":
+                    return NUMBER
+                return a0 if fq == "builtins.str" and a0.typ == "str" else (
+                    Value(cval=ANYCONST, raw=False) if a0.is_const else UNKNOWN)
+            if fq == "builtins.str":  # a string cannot carry Mongo operators
+                return Value(taint=tuple(o._replace(san=o.san | _MONGO_SAN, shape="str")
+                                         for o in a0.taint),
+                             labels=a0.labels, typ="str", built=a0.built, text=a0.text)
+            return Value(taint=a0.taint, labels=a0.labels, built=a0.built, text=a0.text,
+                         typ=a0.typ if fq in ty.COPY_CALLS else
+                         "stream" if fq in web.STREAMS else None)
         if fq in crypto.PASSWORD_HASHERS or fq.endswith(fw.PASSWORD_HASH_METHODS) and \
                 fq.startswith(fw.PASSWORD_HASH_LIBRARIES):
             return Value(labels=HASHED)
@@ -175,28 +194,6 @@ class CallsMixin:
         if fq == "builtins.getattr" and len(args) >= 2:
             return UNKNOWN
         return None
-
-    def _propagate(self, fq: str, args: list) -> Value:
-        """A propagator (``str()``, ``json.loads()``, ``copy.copy()``): its first
-        argument's data, with the shape the call gives it."""
-        if not args:
-            return UNKNOWN
-        a0 = self.value(args[0])
-        if fq in web.DECODERS and a0.taint:
-            return Value(taint=tuple(o._replace(shape="obj") for o in a0.taint),
-                         labels=a0.labels | UKEYS, typ="obj")
-        if not a0.taint and not a0.labels:
-            if fq in ty.NUMBER_TO_STR and a0.typ == "int":
-                return NUMBER
-            return a0 if fq == "builtins.str" and a0.typ == "str" else (
-                Value(cval=ANYCONST, raw=False) if a0.is_const else UNKNOWN)
-        if fq == "builtins.str":  # a string cannot carry Mongo operators
-            return Value(taint=tuple(o._replace(san=o.san | _MONGO_SAN, shape="str")
-                                     for o in a0.taint),
-                         labels=a0.labels, typ="str", built=a0.built, text=a0.text)
-        return Value(taint=a0.taint, labels=a0.labels, built=a0.built, text=a0.text,
-                     typ=a0.typ if fq in ty.COPY_CALLS else
-                     "stream" if fq in web.STREAMS else None)
 
     def _ev_method_call(self, node: ast.Call, func: ast.Attribute, args: list) -> Value:
         """``recv.m(...)`` where no model row names the call."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 
-from secguide.analysis.evaluator import EvaluatorMixin
+from secguide.analysis.evaluator import EVALUATORS, EvaluatorMixin
 from secguide.analysis.functions import ClassInfo, FunctionInfo
 from secguide.analysis.guards import GuardsMixin
 from secguide.analysis.interpreter import Interpreter
@@ -23,7 +23,7 @@ from secguide.analysis.names import name_labels as _name_labels
 from secguide.analysis.names import name_labels_full as _name_labels_full  # noqa: F401
 from secguide.analysis.params import ParamsMixin, url_views
 from secguide.analysis.scope import Scope, ScopeMixin
-from secguide.analysis.values import UNKNOWN, Value
+from secguide.analysis.values import UNKNOWN, Value, const
 from secguide.models import web
 from secguide.models.frameworks import SETTINGS_MARKERS
 from secguide.options import Options
@@ -80,8 +80,18 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
         key = id(node)
         v = self._memo.get(key)
         if v is None:
-            try:
-                v = self._ev(node)
+            try:  # _ev inlined: one Python frame less per nesting level
+                t = type(node)
+                if t is ast.Constant:
+                    v = const(node.value)
+                elif t is ast.Name:
+                    v = self._lookup(node.id)
+                    lab = self.name_labels(node.id)
+                    if lab:
+                        v = v.with_labels(lab)
+                else:
+                    fn = EVALUATORS.get(t)
+                    v = UNKNOWN if fn is None else fn(self, node)
             except RecursionError:
                 v = UNKNOWN
                 self._truncated(node)
