@@ -20,7 +20,7 @@ from secguide.analysis.functions import ClassInfo, FunctionInfo
 from secguide.analysis.guards import GuardsMixin
 from secguide.analysis.interpreter import Interpreter
 from secguide.analysis.names import name_labels as _name_labels
-from secguide.analysis.names import name_labels_full as _name_labels_full  # noqa: F401
+from secguide.analysis.names import name_labels_full as _name_labels_full  # noqa: F401 (tests)
 from secguide.analysis.params import ParamsMixin, url_views
 from secguide.analysis.scope import Scope, ScopeMixin
 from secguide.analysis.values import UNKNOWN, Value, const
