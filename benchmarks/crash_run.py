@@ -3,9 +3,10 @@ installed package (or the directories given), twice per file.
 
 usage: python benchmarks/crash_run.py [DIR ...] [--limit N]
 
-Strict mode (``secguide.engine._STRICT``) makes an internal error raise
-instead of being swallowed, so every exception a rule or the analysis would
-hide is counted here.  Each file is also run a second time, and through the
+Strict mode (``analyze_tree(..., strict=True)``) makes an internal error
+raise instead of being swallowed, so every exception a rule or the analysis
+would hide is counted here; an analysis cut short by the recursion limit
+(``AnalysisTruncated``) is counted apart, as "truncated".  Each file is also run a second time, and through the
 non-strict public API from its raw bytes, to check that the results are the
 same (determinism) and that nothing escapes ``check_source``.  Files that do
 not parse are fed to ``check_source`` only.  Prints the totals and the first
@@ -67,6 +68,7 @@ def main() -> int:
     warnings.simplefilter("ignore")  # SyntaxWarnings of odd test files
     files = parsed = lines = findings = 0
     failures: list[tuple[str, str]] = []
+    truncated: list[str] = []
     t0 = time.process_time()
     for path in py_files(roots):
         if args.limit and files >= args.limit:
@@ -90,22 +92,24 @@ def main() -> int:
         if tree is None:
             continue
         parsed += 1
-        engine._STRICT = True
         try:
-            first = engine.analyze_tree(tree, path)
-            second = engine.analyze_tree(ast.parse(data), path)
+            first = engine.analyze_tree(tree, path, strict=True)
+            second = engine.analyze_tree(ast.parse(data), path, strict=True)
+        except engine.AnalysisTruncated:
+            truncated.append(path)
+            continue
         except BaseException:  # noqa: B902
             failures.append((path, "strict analysis raised:\n" + traceback.format_exc()))
             continue
-        finally:
-            engine._STRICT = False
         findings += len(first)
         if key(first) != key(second) or key(first) != key(loose):
             failures.append((path, "results differ between runs"))
     spent = time.process_time() - t0
     print(f"roots: {', '.join(roots)}")
     print(f"files {files}  parsed {parsed}  lines {lines}  findings {findings}  "
-          f"failures {len(failures)}  ({spent:.0f}s CPU)")
+          f"failures {len(failures)}  truncated {len(truncated)}  ({spent:.0f}s CPU)")
+    for path in truncated[:20]:
+        print(f"truncated: {path}")
     for path, what in failures[:20]:
         print(f"--- {path}\n{what}")
     return 1 if failures else 0

@@ -8,9 +8,9 @@ analysis refer to these constants, never to the raw strings.
 from __future__ import annotations
 
 #: named like a password (``vocab`` words plus the ``password-names`` option)
-PASSWORD = "password"
+PASSWORD = "password"  # nosec B105 - a label name
 #: named like a secret, token or key (plus the ``secret-names`` option)
-SECRET = "secret"
+SECRET = "secret"  # nosec B105 - a label name
 #: the text of an exception or a traceback
 EXCEPTION = "exception"
 #: declared safe HTML (``Markup``, ``mark_safe``, ``format_html``)
@@ -50,3 +50,8 @@ def is_arg(label: str) -> bool:
 def has_arg(labels: frozenset) -> bool:
     """True when any label marks a plain function's parameter."""
     return any(is_arg(lab) for lab in labels)
+
+
+def arg_index(label: str) -> int | None:
+    """The parameter number of a parameter label (``arg3`` -> 3), else None."""
+    return int(label[len(ARG_PREFIX):]) if is_arg(label) else None

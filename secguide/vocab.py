@@ -343,3 +343,15 @@ def _secret_kind(name: str, extra: tuple[str, ...]) -> str | None:
     if w in ("otp", "totp", "hotp", "pin"):
         return "one-time code"
     return w
+
+
+# -- names the analysis reads (appended by the engine split) -------------------
+#: every name that gets a label contains one of these (lower-cased): the
+#: words of PASSWORD_WORDS, of the loggable SECRET_WORDS, "key", "code" and
+#: the credential headers.  Most names contain none and are answered by it
+#: (``test_vocab.py`` checks it never drops a label).
+LABEL_HINT = re.compile(r"pass|pw|secret|cred|token|bearer|jwt|sessionid|otp|pin|code|key|auth")
+#: the receiver parameter of a method
+SELF_NAMES = frozenset({"self", "cls"})
+#: parameter names of a request object (never an exception in an error handler)
+REQUEST_PARAM_NAMES = frozenset({"request", "req"})

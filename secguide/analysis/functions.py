@@ -8,17 +8,15 @@ from __future__ import annotations
 import ast
 import re
 
+from secguide.models.frameworks import (CBV_HANDLERS, CBV_SUFFIXES, DJANGO_RESPONSES,
+                                        DJANGO_VIEW_DECORATORS, ERROR_HANDLER_DECORATORS,
+                                        FLASK_VIEW_BASES, FLASK_VIEW_METHODS, METHOD_DECORATORS,
+                                        VIEW_MODULE_PREFIXES, VIEW_REQUEST_PARAMS)
 from secguide.models.web import FASTAPI_ROUTE_METHODS, FLASK_ROUTE_METHODS
 from secguide.vocab import PERMISSION_DECORATORS, is_identifier_param
 
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)>]*\))?:)?(\w+)>")
 _BRACE_PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
-#: Flask converters whose values carry no injectable text
-NUMERIC_CONVERTERS = frozenset({"int", "float", "uuid"})
-NUMERIC_ANNOTATIONS = frozenset({"int", "float", "bool", "uuid.UUID", "UUID",
-                                 "decimal.Decimal", "datetime.date",
-                                 "datetime.datetime", "PositiveInt",
-                                 "pydantic.PositiveInt", "conint"})
 
 
 class ClassInfo:
@@ -135,12 +133,12 @@ def analyse_function(node, resolve, module_has: set, class_info: ClassInfo | Non
             decs.append(q)
     info.decorators = tuple(decs)
     info.methods = _route_methods(node.decorator_list)
-    info.is_error_handler = any(d.rsplit(".", 1)[-1] in _ERROR_HANDLERS for d in decs)
+    info.is_error_handler = any(d.rsplit(".", 1)[-1] in ERROR_HANDLER_DECORATORS for d in decs)
 
     framework, path = route_from_decorators(node.decorator_list, resolve)
     if framework is None and class_info is not None and "flask" in module_has and \
-            node.name in _FLASK_VIEW_METHODS and any(
-                b.rsplit(".", 1)[-1] in ("MethodView", "View") for b in class_info.bases):
+            node.name in FLASK_VIEW_METHODS and any(
+                b.rsplit(".", 1)[-1] in FLASK_VIEW_BASES for b in class_info.bases):
         # flask.views.MethodView: URL arguments arrive as keyword arguments
         info.framework, info.is_route = "flask", True
         info.path_params = {p: "" for p in params[1:] if p not in ("args", "kwargs")}
@@ -159,7 +157,7 @@ def analyse_function(node, resolve, module_has: set, class_info: ClassInfo | Non
     elif "django" in module_has or "rest_framework" in module_has or any(
             d.rsplit(".", 1)[-1] == "api_view" for d in decs):
         first = 1 if class_info is not None and params[:1] in (["self"], ["cls"]) else 0
-        if len(params) > first and params[first] in ("request", "req", "http_request"):
+        if len(params) > first and params[first] in VIEW_REQUEST_PARAMS:
             # the request's data is client data wherever it is read; the other
             # parameters are URL arguments only in a view
             info.request_params = (params[first],)
@@ -211,16 +209,6 @@ def _depends_params(node) -> list[str]:
     return out
 
 
-_FLASK_VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
-                                 "dispatch_request"})
-_ERROR_HANDLERS = frozenset({"errorhandler", "app_errorhandler", "exception_handler",
-                             "register_error_handler"})
-_METHOD_DECORATORS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH",
-                      "delete": "DELETE", "require_POST": "POST", "require_GET": "GET",
-                      "require_http_methods": None, "api_view": None, "route": None,
-                      "api_route": None}
-
-
 def _route_methods(decorators: list) -> frozenset:
     """HTTP methods named by route decorators (``methods=["POST"]``, ``@app.post``,
     ``@require_POST``, ``@api_view(["POST"])``)."""
@@ -228,9 +216,9 @@ def _route_methods(decorators: list) -> frozenset:
     for dec in decorators:
         target = dec.func if isinstance(dec, ast.Call) else dec
         name = (dotted(target) or "").rsplit(".", 1)[-1]
-        if name not in _METHOD_DECORATORS:
+        if name not in METHOD_DECORATORS:
             continue
-        fixed = _METHOD_DECORATORS[name]
+        fixed = METHOD_DECORATORS[name]
         if fixed:
             out.add(fixed)
             continue
@@ -246,46 +234,23 @@ def _route_methods(decorators: list) -> frozenset:
     return frozenset(out)
 
 
-_DJANGO_VIEW_DECORATORS = frozenset({
-    "login_required", "permission_required", "require_http_methods", "require_GET",
-    "require_POST", "require_safe", "csrf_exempt", "csrf_protect", "api_view", "cache_page",
-    "never_cache", "user_passes_test", "staff_member_required", "action", "vary_on_headers",
-    "condition", "etag", "last_modified", "xframe_options_exempt", "sensitive_post_parameters",
-    "ensure_csrf_cookie", "gzip_page", "superuser_required", "transaction.atomic",
-    "method_decorator", "throttle_classes", "permission_classes", "renderer_classes",
-    "parser_classes", "ratelimit",
-})
-_CBV_HANDLERS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
-                           "dispatch", "list", "retrieve", "create", "update",
-                           "partial_update", "destroy", "form_valid", "get_object",
-                           "get_queryset", "get_context_data", "perform_create",
-                           "perform_update", "perform_destroy"})
-
-
 def _looks_like_django_view(name, decs, class_info, filename, body, resolve) -> bool | str:
     """A function taking ``request`` is a view when it is decorated like one,
     is a handler of a class-based view, or lives in a views module; helpers
     such as ``login(request, user)`` elsewhere are not."""
-    if any(d.rsplit(".", 1)[-1] in _DJANGO_VIEW_DECORATORS or
+    if any(d.rsplit(".", 1)[-1] in DJANGO_VIEW_DECORATORS or
            d.startswith(("django.views.decorators", "rest_framework.decorators"))
            for d in decs):
         return True
     if class_info is not None:
-        return name in _CBV_HANDLERS and any(
-            b.rsplit(".", 1)[-1].endswith(("View", "ViewSet", "APIView", "Mixin"))
+        return name in CBV_HANDLERS and any(
+            b.rsplit(".", 1)[-1].endswith(CBV_SUFFIXES)
             for b in class_info.bases)
     path = filename.replace("\\", "/").lower()
     base = path.rsplit("/", 1)[-1]
-    if base.startswith(("views", "api", "endpoints")) or "/views/" in path:
+    if base.startswith(VIEW_MODULE_PREFIXES) or "/views/" in path:
         return True
     return "response" if _returns_response(body, resolve) else False
-
-
-_RESPONSES = frozenset({"render", "render_to_response", "redirect", "HttpResponse",
-                        "JsonResponse", "HttpResponseRedirect", "HttpResponseBadRequest",
-                        "HttpResponseForbidden", "HttpResponseNotFound", "StreamingHttpResponse",
-                        "FileResponse", "TemplateResponse", "Response",
-                        "HttpResponsePermanentRedirect", "get_object_or_404"})
 
 
 def _returns_response(body: list, resolve) -> bool:
@@ -305,5 +270,5 @@ def _returns_response(body: list, resolve) -> bool:
                 break
     if isinstance(value, ast.Call):
         name = resolve(value.func) or dotted(value.func) or ""
-        return name.rsplit(".", 1)[-1] in _RESPONSES
+        return name.rsplit(".", 1)[-1] in DJANGO_RESPONSES
     return False

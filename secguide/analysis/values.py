@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from secguide import labels as L
+
 
 class _Marker:
     __slots__ = ("name",)
@@ -28,7 +30,6 @@ NOVAL = _Marker("NOVAL")
 ANYCONST = _Marker("ANYCONST")
 
 EMPTY: frozenset = frozenset()
-ALL = "all"
 
 
 class Origin(NamedTuple):
@@ -170,9 +171,8 @@ SANITIZER_KINDS = ("sql", "shell", "html", "path", "redirect", "mongo", "ssrf",
                    "deserialize", "template")
 #: ``safe:<kind>``: a value (or every pasted part of a built string) went
 #: through a sanitizer for that kind of sink
-SAFE = {k: frozenset({"safe:" + k}) for k in SANITIZER_KINDS}
-SAFE_LABELS = frozenset("safe:" + k for k in SANITIZER_KINDS)
-SQLSAFE = SAFE["sql"]
+SAFE = {k: frozenset({L.safe(k)}) for k in SANITIZER_KINDS}
+SAFE_LABELS = frozenset(L.safe(k) for k in SANITIZER_KINDS)
 
 
 def _join_labels(a: frozenset, b: frozenset) -> frozenset:

@@ -1,0 +1,257 @@
+"""The expression evaluator: the abstract value of an expression.
+
+Generic semantics only (names, operators, containers, subscripts, string
+building, comprehensions); calls and attributes are ``calls.py``.  Every
+sub-expression is evaluated through ``self.value`` (memoised per
+statement), so rules and the interpreter share the work.
+"""
+from __future__ import annotations
+
+import ast
+import operator
+from typing import Callable
+
+from secguide.analysis.calls import CallsMixin, server_meta
+from secguide.analysis.names import CARRIED, EXCEPTION, MARKUP, SECRET, UKEYS
+from secguide.analysis.scope import element, element_typ
+from secguide.analysis.strings import (MAX_TEXT, PERCENT_FIELD, build, fold, format_string,
+                                       join_safe)
+from secguide.analysis.values import (ANYCONST, EMPTY, NOVAL, NUMBER, UNKNOWN, Value, const,
+                                      join, merge_taint, sanitize)
+from secguide.models.mongo import MONGO_NEXT
+from secguide.models.types import PATH
+
+_UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}
+
+
+class EvaluatorMixin(CallsMixin):
+    """``_ev`` and the evaluators of the generic expression types."""
+
+    def _ev(self, node: ast.AST) -> Value:
+        t = type(node)
+        if t is ast.Constant:
+            return const(node.value)
+        if t is ast.Name:
+            v = self._lookup(node.id)
+            lab = self.name_labels(node.id)
+            return v.with_labels(lab) if lab else v
+        fn = EVALUATORS.get(t)
+        if fn is None:
+            return UNKNOWN
+        return fn(self, node)
+
+    def _ev_subscript(self, node: ast.Subscript) -> Value:
+        base = self.value(node.value)
+        nxt = MONGO_NEXT.get(base.qual or "")
+        if nxt is not None:
+            return Value(qual=nxt)
+        key = self.value(node.slice)
+        if base.items is not None and key.known:
+            try:
+                item = base.items.get(key.cval)
+            except TypeError:
+                item = None
+            if item is not None:
+                return item
+        lab = self.name_labels(key.cval) if key.known and isinstance(key.cval, str) else EMPTY
+        if base.taint and key.known and isinstance(key.cval, str) and server_meta(base, key.cval):
+            return UNKNOWN
+        if base.taint:
+            taint = self._refine(base.taint, node)
+            if isinstance(node.slice, ast.Slice):
+                return base.copy(taint=taint, items=None, labels=(base.labels | lab) - SECRET)
+            return Value(taint=taint, labels=base.labels | lab, typ=element_typ(base.typ),
+                         text=base.text)
+        if base.items is not None:
+            return element(base).with_labels(lab)
+        if base.is_const and key.is_const:
+            return Value(cval=ANYCONST, raw=False, labels=lab)
+        if base.typ == "exception":
+            return Value(labels=EXCEPTION)
+        carried = base.labels & CARRIED
+        if type(node.slice) is ast.Slice:
+            carried -= SECRET  # token[-4:]: a masked form
+        if lab or carried:
+            return Value(labels=lab | carried)
+        return UNKNOWN
+
+    def _ev_joinedstr(self, node: ast.JoinedStr) -> Value:
+        parts = []
+        for piece in node.values:
+            if type(piece) is ast.Constant:
+                parts.append(const(piece.value))
+            elif type(piece) is ast.FormattedValue:
+                v = self.value(piece.value)
+                if piece.format_spec is not None and v.typ == "int":
+                    v = NUMBER
+                parts.append(v)
+        return build(parts, "an f-string")
+
+    def _ev_binop(self, node: ast.BinOp) -> Value:
+        return self._binop_values(self.value(node.left), node.op, self.value(node.right),
+                                  node.right)
+
+    def _binop_values(self, left: Value, op: ast.AST, right: Value,
+                      right_node: ast.AST | None = None) -> Value:
+        t = type(op)
+        if left.known and right.known:
+            folded = fold(t, left.cval, right.cval)
+            if folded is not None:
+                return folded
+        if t is ast.Div and left.qual == PATH:
+            return Value(qual=PATH, taint=merge_taint(left.taint, right.taint),
+                         labels=join_safe(left.labels, right.labels))
+        if MARKUP <= left.labels and t in (ast.Mod, ast.Add):  # Markup escapes
+            return sanitize(build([left, right], "%-formatting"), "html").with_labels(MARKUP)
+        if t is ast.Mod and left.typ == "str" and (left.is_const or left.built):
+            if right_node is not None and type(right_node) is ast.Tuple:
+                args = [self.value(e) for e in right_node.elts]
+            elif right.items is not None and right_node is not None and type(right_node) is ast.Dict:
+                args = right.items
+            else:
+                args = [right]
+            return format_string(left, args, "%-formatting", PERCENT_FIELD)
+        if t is ast.Add and (left.typ == "str" or right.typ == "str"):
+            return build([left, right], "concatenation")
+        if t is ast.Mult and left.is_const and left.typ == "str":
+            return Value(cval=ANYCONST, raw=False, typ="str", text=left.text)
+        if t is ast.Mult and left.items is not None and left.is_const:
+            return left.copy(cval=ANYCONST)
+        if left.is_const and right.is_const:
+            return Value(cval=ANYCONST, raw=False, typ=left.typ if left.typ == right.typ else None)
+        if left.taint or right.taint or left.labels or right.labels:
+            return Value(taint=merge_taint(left.taint, right.taint),
+                         labels=left.labels | right.labels,
+                         built=left.built or right.built,
+                         typ="int" if left.typ == right.typ == "int" else None)
+        if left.typ == "int" and right.typ == "int":
+            return NUMBER
+        return UNKNOWN
+
+    def _ev_boolop(self, node: ast.BoolOp) -> Value:
+        vals = [self.value(v) for v in node.values]
+        if all(v.known for v in vals):
+            # the value of ``a or b`` / ``a and b`` is one of its operands
+            pick = None
+            for v in vals:
+                pick = v
+                if bool(v.cval) == isinstance(node.op, ast.Or):
+                    break
+            return pick
+        out = vals[0]
+        for v in vals[1:]:
+            out = join(out, v)
+        return out
+
+    def _ev_ifexp(self, node: ast.IfExp) -> Value:
+        test = self.value(node.test)
+        if test.known:
+            return self.value(node.body if test.cval else node.orelse)
+        return join(self.value(node.body), self.value(node.orelse))
+
+    def _ev_compare(self, node: ast.Compare) -> Value:
+        return NUMBER
+
+    def _ev_unaryop(self, node: ast.UnaryOp) -> Value:
+        v = self.value(node.operand)
+        if isinstance(node.op, ast.Not):
+            return const(not v.cval) if v.known else NUMBER
+        if v.known and isinstance(v.cval, (int, float)):
+            try:
+                return const(_UNARY[type(node.op)](v.cval))
+            except Exception:
+                return NUMBER
+        return v if v.typ == "int" else UNKNOWN
+
+    def _ev_dict(self, node: ast.Dict) -> Value:
+        items: dict | None = {}
+        taints = []
+        labels = EMPTY
+        all_const = True
+        for k, vnode in zip(node.keys, node.values):
+            v = self.value(vnode)
+            taints.append(v.taint)
+            labels |= v.labels
+            if not v.is_const:
+                all_const = False
+            if k is None:
+                items = None
+                all_const = False
+                continue
+            kv = self.value(k)
+            if not kv.is_const:
+                all_const = False
+            if items is not None and kv.known:
+                try:
+                    items[kv.cval] = v.with_labels(self.name_labels(kv.cval)
+                                                   if isinstance(kv.cval, str) else EMPTY)
+                except TypeError:
+                    items = None
+            else:
+                items = None
+        spread = EMPTY
+        for k, vnode in zip(node.keys, node.values):
+            if k is None:
+                spread |= self.value(vnode).labels & UKEYS
+        return Value(cval=ANYCONST if all_const else NOVAL, taint=merge_taint(*taints),
+                     raw=not all_const, labels=(labels & CARRIED) | spread, items=items,
+                     typ="dict")
+
+    def _ev_sequence(self, node) -> Value:
+        vals = [self.value(e) for e in node.elts]
+        all_const = all(v.is_const for v in vals)
+        items = {i: v for i, v in enumerate(vals)} if type(node) is not ast.Set and not any(
+            isinstance(e, ast.Starred) for e in node.elts) else None
+        labels = EMPTY
+        for v in vals:
+            labels |= v.labels
+        built = next((v.built for v in vals if v.built), None)
+        text = "".join(v.text for v in vals if v.built)[:MAX_TEXT] if built else ""
+        return Value(cval=ANYCONST if all_const else NOVAL,
+                     taint=merge_taint(*(v.taint for v in vals)),
+                     raw=not all_const, labels=labels, items=items,
+                     typ="list", built=built, text=text)
+
+    def _ev_comprehension(self, node) -> Value:
+        with self._comprehension_scope(node):
+            if type(node) is ast.DictComp:
+                key = self.value(node.key)
+                v = join(key, self.value(node.value))
+                if key.taint and not key.is_const:
+                    v = v.with_labels(UKEYS)  # keys chosen by the data
+                else:
+                    v = v.copy(labels=v.labels - UKEYS)
+            else:
+                v = self.value(node.elt)
+        if v.is_const:
+            return Value(cval=ANYCONST, raw=False, typ="list")
+        return Value(taint=v.taint, labels=v.labels, built=v.built, typ="list",
+                     raw=v.raw, text=v.text if v.built else "")
+
+    def _ev_passthrough(self, node) -> Value:
+        return self.value(node.value)
+
+
+#: the evaluator of each expression type (Constant and Name are inlined in _ev)
+EVALUATORS: dict[type, Callable] = {
+    ast.Attribute: CallsMixin._ev_attribute,
+    ast.Subscript: EvaluatorMixin._ev_subscript,
+    ast.Call: CallsMixin._ev_call,
+    ast.JoinedStr: EvaluatorMixin._ev_joinedstr,
+    ast.BinOp: EvaluatorMixin._ev_binop,
+    ast.BoolOp: EvaluatorMixin._ev_boolop,
+    ast.IfExp: EvaluatorMixin._ev_ifexp,
+    ast.Compare: EvaluatorMixin._ev_compare,
+    ast.UnaryOp: EvaluatorMixin._ev_unaryop,
+    ast.Dict: EvaluatorMixin._ev_dict,
+    ast.List: EvaluatorMixin._ev_sequence,
+    ast.Tuple: EvaluatorMixin._ev_sequence,
+    ast.Set: EvaluatorMixin._ev_sequence,
+    ast.ListComp: EvaluatorMixin._ev_comprehension,
+    ast.SetComp: EvaluatorMixin._ev_comprehension,
+    ast.GeneratorExp: EvaluatorMixin._ev_comprehension,
+    ast.DictComp: EvaluatorMixin._ev_comprehension,
+    ast.Await: EvaluatorMixin._ev_passthrough,
+    ast.Starred: EvaluatorMixin._ev_passthrough,
+    ast.NamedExpr: EvaluatorMixin._ev_passthrough,
+}

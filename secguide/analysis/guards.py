@@ -1,0 +1,123 @@
+"""Guards (CodeQL's barrier guards): checks in an ``if`` test after which a
+value is safe on one path.
+
+* an allow-list test (``x in ALLOWED``, ``x == "a"``) makes ``x`` an allowed
+  constant on the path where it holds, and makes the data it came from safe
+  for the ``CHECKED_KINDS`` (``urlparse(url).hostname in HOSTS`` checks url);
+* ``p.startswith(base)`` / ``p.is_relative_to(base)``: safe for "path";
+* ``url.startswith("/") and not url.startswith("//")`` and a false
+  ``urlparse(url).netloc``: a site-relative URL, safe for "redirect";
+* a URL passed to a validator of ``models/sinks.VALIDATORS`` anywhere in the
+  test: safe for its kind on both paths.
+"""
+from __future__ import annotations
+
+import ast
+
+from secguide import labels as L
+from secguide.analysis.functions import dotted
+from secguide.analysis.values import ANYCONST, Value
+from secguide.models import sinks
+from secguide.models.frameworks import (CHECKED_KINDS, NETLOC_ATTR, PATH_CHECK_METHODS,
+                                        URL_PARSERS)
+
+_PATH_SAN = frozenset({"path"})
+_REDIRECT_SAN = frozenset({"redirect"})
+
+
+class GuardsMixin:
+    """Narrowing of the environment by ``if`` tests and comprehension filters."""
+
+    def _validators(self, test: ast.AST) -> None:
+        """A URL passed to a validator in an ``if`` test counts as checked on
+        both paths: ``if not is_safe(url): url = "/"`` and the compound
+        conditions around it are too varied to follow branch by branch."""
+        t = type(test)
+        if t is ast.BoolOp:
+            for v in test.values:
+                self._validators(v)
+        elif t is ast.UnaryOp:
+            self._validators(test.operand)
+        elif t is ast.Call:
+            q = self.call_name(test)
+            kind = sinks.VALIDATORS.get(q or "") or sinks.VALIDATORS.get(
+                dotted(test.func) or "")
+            if kind is not None:
+                subject = test.args[0] if test.args else self.keyword(test, "url")
+                if subject is not None:
+                    self._mark_checked(subject, frozenset({kind}), clean=False)
+
+    def _narrow(self, test: ast.AST, positive: bool) -> None:
+        """On the path where ``test`` is ``positive``, a name checked against
+        an allow-list (``x in ALLOWED``) holds only allowed constants."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return self._narrow(test.operand, not positive)
+        if isinstance(test, ast.BoolOp):
+            if isinstance(test.op, ast.And) == positive:
+                for v in test.values:
+                    self._narrow(v, positive)
+                self._relative_url_check(test.values, positive)
+            return None
+        if isinstance(test, ast.Call) and test.args and isinstance(test.func, ast.Attribute) \
+                and test.func.attr in PATH_CHECK_METHODS and positive:
+            self._mark_checked(test.func.value, _PATH_SAN, clean=False)
+            return None
+        if isinstance(test, ast.Attribute) and test.attr == NETLOC_ATTR and not positive and \
+                isinstance(test.value, ast.Call) and test.value.args and \
+                self.call_name(test.value) in URL_PARSERS:
+            # ``if urlparse(url).netloc: url = "/"``: past it, url is site-relative
+            self._mark_checked(test.value.args[0], _REDIRECT_SAN, clean=False)
+            return None
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+            return None
+        op = test.ops[0]
+        right = self.value(test.comparators[0])
+        member = (isinstance(op, ast.In) and positive) or (isinstance(op, ast.NotIn) and not positive)
+        equal = (isinstance(op, ast.Eq) and positive) or (isinstance(op, ast.NotEq) and not positive)
+        if (member or equal) and right.is_const:
+            self._mark_checked(test.left, CHECKED_KINDS, clean=True,
+                               text=right.text if equal else "")
+        return None
+
+    def _relative_url_check(self, atoms: list, positive: bool) -> None:
+        """``url.startswith("/") and not url.startswith("//")`` holds on this
+        path: the URL is relative to this site (Flask's is_safe_url idiom)."""
+        starts: dict[str, tuple[ast.AST, set]] = {}
+        for atom in atoms:
+            polarity = positive
+            while isinstance(atom, ast.UnaryOp) and isinstance(atom.op, ast.Not):
+                atom, polarity = atom.operand, not polarity
+            if isinstance(atom, ast.Call) and isinstance(atom.func, ast.Attribute) and \
+                    atom.func.attr == "startswith" and len(atom.args) == 1:
+                prefix = self.value(atom.args[0])
+                subject = dotted(atom.func.value)
+                if subject and prefix.known and prefix.cval in ("/", "//"):
+                    starts.setdefault(subject, (atom.func.value, set()))[1].add(
+                        (prefix.cval, polarity))
+        for node, seen in starts.values():
+            if ("/", True) in seen and ("//", False) in seen:
+                self._mark_checked(node, _REDIRECT_SAN, clean=False)
+
+    def _mark_checked(self, subject: ast.AST, kinds: frozenset, clean: bool,
+                      text: str = "") -> None:
+        """On this path ``subject`` passed a check: a name compared with an
+        allow-list holds an allowed constant; the data it came from
+        (``urlparse(url).hostname in ALLOWED`` checks ``url``) is safe for
+        ``kinds`` wherever it flows in this scope."""
+        self._memo = {}  # the environment changes below: no stale values
+        cur = self.value(subject)
+        if clean and isinstance(subject, ast.Name):
+            self.scope.env[subject.id] = Value(
+                cval=ANYCONST, raw=False, typ=cur.typ if cur.typ != "map" else None,
+                labels=cur.labels, text=text)
+        origins = set(cur.taint)
+        if not origins:
+            if isinstance(subject, ast.Name) and not clean:
+                self.scope.env[subject.id] = cur.copy(
+                    labels=cur.labels | frozenset(L.safe(k) for k in kinds))
+            return
+        env = self.scope.env
+        for name, v in list(env.items()):
+            if v.taint and not origins.isdisjoint(v.taint):
+                env[name] = v.copy(taint=tuple(
+                    o._replace(san=o.san | kinds) if o in origins else o for o in v.taint))

@@ -1,0 +1,374 @@
+"""The statement interpreter: one walk over a module, functions deferred.
+
+Module-level code is walked first; function bodies afterwards, against the
+module's final state (as at run time), so a function sees every import and
+module constant.  Branches are walked on copies of the environment and
+joined; a branch whose condition folds to a constant contributes only its
+live arm.  A plain function's return values are joined into its summary.
+
+Statements dispatch through ``STMT_HANDLERS`` (one handler per statement
+type).  The rule hooks (``_on_elif``, ``_enter_function``, ...) are no-ops
+here: the engine's subclass fills them in.  Nothing here knows a rule.
+"""
+from __future__ import annotations
+
+import ast
+import contextlib
+import operator
+
+from secguide.analysis.definitions import DefinitionsMixin
+from secguide.analysis.functions import dotted
+from secguide.analysis.names import EXCEPTION
+from secguide.analysis.scope import element, join_envs
+from secguide.analysis.values import UNKNOWN, Value, const
+from secguide.models.frameworks import TERMINATING_CALLS
+from secguide.models.types import CONTAINER_ADDERS
+
+COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
+
+
+class Interpreter(DefinitionsMixin):
+    """Statements, branches, loops, definitions and the deferral of bodies."""
+
+    # -- statements -------------------------------------------------------------
+    def _block(self, body: list) -> bool:
+        """Walk statements; True when the block always leaves (return/raise)."""
+        for stmt in body:
+            if self._stmt(stmt):
+                return True
+        return False
+
+    def _stmt(self, st: ast.stmt) -> bool:
+        self._memo = {}
+        return STMT_HANDLERS.get(type(st), Interpreter._st_other)(self, st)
+
+    def _st_assign(self, st: ast.Assign) -> bool:
+        self._walk(st.value)
+        v = self.value(st.value)
+        for target in st.targets:
+            self._walk_target(target)
+            self._bind(target, v)
+        return False
+
+    def _st_expr(self, st: ast.Expr) -> bool:
+        value = st.value
+        if type(value) is ast.Constant:
+            return False  # a docstring or bare string (Bandit skips these too)
+        self._walk(value)
+        if type(value) is ast.Call and type(value.func) is ast.Attribute and \
+                value.func.attr in CONTAINER_ADDERS and type(value.func.value) is ast.Name \
+                and value.args:
+            self._add_to_container(value.func.value.id, value)
+        return _is_terminating_call(value)
+
+    def _st_return(self, st: ast.Return) -> bool:
+        if st.value is not None:
+            self._walk(st.value)
+        if self._returns is not None:
+            self._returns.append(self.value(st.value) if st.value is not None
+                                 else const(None))
+        return True
+
+    def _st_augassign(self, st: ast.AugAssign) -> bool:
+        self._walk(st.value)
+        self._walk_target(st.target)
+        if isinstance(st.target, ast.Name):
+            fake = ast.BinOp(left=ast.Name(id=st.target.id, ctx=ast.Load()), op=st.op,
+                             right=st.value)
+            self._bind(st.target, self._ev(fake))
+        elif isinstance(st.target, ast.Attribute):
+            base = self.value(st.target)
+            self._bind(st.target, self._binop_values(base, st.op, self.value(st.value)))
+        return False
+
+    def _st_annassign(self, st: ast.AnnAssign) -> bool:
+        if st.value is not None:
+            self._walk(st.value)
+            self._bind(st.target, self.value(st.value))
+        return False
+
+    def _st_for(self, st) -> bool:
+        self._walk(st.iter)
+        before = self.scope.env
+        self.scope.env = dict(before)
+        self._bind(st.target, element(self.value(st.iter)))
+        self._block(st.body)
+        self.scope.env = join_envs(before, self.scope.env)
+        self._block(st.orelse)
+        return False
+
+    def _st_while(self, st: ast.While) -> bool:
+        self._walk(st.test)
+        before = self.scope.env
+        self.scope.env = dict(before)
+        self._block(st.body)
+        self.scope.env = join_envs(before, self.scope.env)
+        self._block(st.orelse)
+        return False
+
+    def _st_with(self, st) -> bool:
+        for item in st.items:
+            self._walk(item.context_expr)
+            if item.optional_vars is not None:
+                self._bind(item.optional_vars, self.value(item.context_expr))
+        return self._block(st.body)
+
+    def _st_import(self, st) -> bool:
+        self._import(st)
+        return False
+
+    def _st_raise(self, st: ast.Raise) -> bool:
+        if st.exc is not None:
+            self._walk(st.exc)
+        return True
+
+    def _st_delete(self, st: ast.Delete) -> bool:
+        for target in st.targets:
+            if isinstance(target, ast.Name):
+                self.scope.env.pop(target.id, None)
+        return False
+
+    def _st_match(self, st) -> bool:
+        self._walk(st.subject)
+        before = self.scope.env
+        envs = []
+        for case in st.cases:
+            self.scope.env = dict(before)
+            self._walk_pattern(case.pattern)
+            if case.guard is not None:
+                self._walk(case.guard)
+            if not self._block(case.body):
+                envs.append(self.scope.env)
+        result = before
+        for e in envs:
+            result = join_envs(result, e)
+        self.scope.env = result
+        return False
+
+    def _st_assert(self, st: ast.Assert) -> bool:
+        self._walk(st.test)
+        return False
+
+    def _st_def(self, st) -> bool:
+        self._def(st)
+        return False
+
+    def _st_class(self, st: ast.ClassDef) -> bool:
+        self._class(st)
+        return False
+
+    def _st_pass(self, st) -> bool:
+        return False
+
+    def _st_leave_loop(self, st) -> bool:
+        return True
+
+    def _st_other(self, st) -> bool:
+        """TypeAlias (3.12) and anything newer: walk its expressions."""
+        for child in ast.iter_child_nodes(st):
+            if isinstance(child, ast.expr):
+                self._walk(child)
+        return False
+
+    def _if(self, st: ast.If) -> bool:
+        """An ``if``/``elif``/``else`` chain, arm by arm (a loop, not one
+        Python frame per ``elif``: a 1,000-branch chain is analysed whole).
+        The environment after it joins the arms that fall through; True if
+        every arm leaves (return/raise)."""
+        exits: list[dict] = []
+        cur = st
+        while True:
+            if cur is not st:  # an elif: the statement-level work _stmt does
+                self._memo = {}
+                self._on_elif(cur)
+            self._walk(cur.test)
+            self._validators(cur.test)
+            test = self.value(cur.test)
+            orelse = cur.orelse
+            elif_ = orelse[0] if len(orelse) == 1 and type(orelse[0]) is ast.If else None
+            if test.known:
+                if test.cval:
+                    final_leaves = self._block(cur.body)
+                    break
+                if elif_ is not None:
+                    cur = elif_
+                    continue
+                final_leaves = self._block(orelse)
+                break
+            before = self.scope.env
+            self.scope.env = dict(before)
+            self._narrow(cur.test, True)
+            if not self._block(cur.body):
+                exits.append(self.scope.env)
+            self.scope.env = dict(before)
+            self._narrow(cur.test, False)
+            if elif_ is not None:
+                cur = elif_
+                continue
+            final_leaves = self._block(orelse)
+            break
+        if not final_leaves:
+            exits.append(self.scope.env)
+        if not exits:
+            return True  # every arm leaves: the last arm's environment stays
+        env = exits[-1]
+        for other in reversed(exits[:-1]):
+            env = join_envs(other, env)
+        self.scope.env = env
+        return False
+
+    def _try(self, st) -> bool:
+        before = self.scope.env
+        self.scope.env = dict(before)
+        body_leaves = self._block(st.body)
+        if not body_leaves:
+            body_leaves = self._block(st.orelse)
+        body_env = self.scope.env
+        envs = [] if body_leaves else [body_env]
+        for handler in st.handlers:
+            self.scope.env = join_envs(before, body_env)
+            if handler.type is not None:
+                self._walk(handler.type)
+            if handler.name:
+                self.scope.env[handler.name] = Value(labels=EXCEPTION, typ="exception")
+            if not self._block(handler.body):
+                envs.append(self.scope.env)
+        result = envs[0] if envs else body_env
+        for e in envs[1:]:
+            result = join_envs(result, e)
+        self.scope.env = result
+        leaves = not envs
+        if self._block(st.finalbody):
+            return True
+        return leaves
+
+    # -- expressions inside statements ------------------------------------------
+    def _walk(self, node: ast.AST) -> None:
+        """Visit ``node``'s sub-expressions for what binds names (``:=``) and
+        comprehension scopes.  (The engine's walk also calls the rules.)"""
+        children = CHILDREN
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            t = type(n)
+            if t is ast.Constant:
+                continue
+            if t is ast.NamedExpr:
+                self._bind(n.target, self.value(n.value))
+            elif t in COMPREHENSIONS:
+                self._walk_comprehension(n)
+                continue
+            get = children.get(t)
+            if get is None:
+                continue
+            for c in ((get[0](n),) if type(get) is tuple else get(n)):
+                if type(c) is list:
+                    stack.extend(c)
+                elif c is not None:
+                    stack.append(c)
+
+    def _walk_comprehension(self, node) -> None:
+        """Walk a comprehension with its loop variables bound, as at run time."""
+        with self._comprehension_scope(node):
+            for gen in node.generators:
+                for cond in gen.ifs:
+                    self._walk(cond)
+            if type(node) is ast.DictComp:
+                self._walk(node.key)
+                self._walk(node.value)
+            else:
+                self._walk(node.elt)
+
+    @contextlib.contextmanager
+    def _comprehension_scope(self, node):
+        """Bind the loop variables (and apply ``if`` filters such as
+        ``if k in ALLOWED``) for the duration of the block, then restore."""
+        env = self.scope.env
+        saved = dict(env)
+        try:
+            for gen in node.generators:
+                self._walk(gen.iter)
+                self._bind(gen.target, element(self.value(gen.iter)))
+                for cond in gen.ifs:
+                    self._narrow(cond, True)
+            yield
+        finally:
+            env.clear()
+            env.update(saved)
+
+    def _walk_target(self, target: ast.AST) -> None:
+        if not isinstance(target, ast.Name):
+            self._walk(target)
+
+    def _walk_pattern(self, pattern) -> None:
+        for node in ast.walk(pattern):
+            if isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+                self.scope.env[node.name] = UNKNOWN
+            elif isinstance(node, ast.MatchMapping) and node.rest:
+                self.scope.env[node.rest] = UNKNOWN
+
+
+def _is_terminating_call(expr: ast.AST) -> bool:
+    if type(expr) is ast.Call:
+        func = expr.func
+        tf = type(func)
+        last = func.attr if tf is ast.Attribute else (func.id if tf is ast.Name else None)
+        return last in TERMINATING_CALLS and dotted(func) is not None
+    return False
+
+
+STMT_HANDLERS: dict = {
+    ast.Assign: Interpreter._st_assign, ast.Expr: Interpreter._st_expr,
+    ast.Return: Interpreter._st_return, ast.If: Interpreter._if,
+    ast.AugAssign: Interpreter._st_augassign, ast.AnnAssign: Interpreter._st_annassign,
+    ast.FunctionDef: Interpreter._st_def, ast.AsyncFunctionDef: Interpreter._st_def,
+    ast.ClassDef: Interpreter._st_class,
+    ast.For: Interpreter._st_for, ast.AsyncFor: Interpreter._st_for,
+    ast.While: Interpreter._st_while,
+    ast.With: Interpreter._st_with, ast.AsyncWith: Interpreter._st_with,
+    ast.Import: Interpreter._st_import, ast.ImportFrom: Interpreter._st_import,
+    ast.Try: Interpreter._try, ast.Raise: Interpreter._st_raise,
+    ast.Delete: Interpreter._st_delete, ast.Match: Interpreter._st_match,
+    ast.Assert: Interpreter._st_assert,
+    ast.Pass: Interpreter._st_pass, ast.Global: Interpreter._st_pass,
+    ast.Nonlocal: Interpreter._st_pass,
+    ast.Break: Interpreter._st_leave_loop, ast.Continue: Interpreter._st_leave_loop,
+}
+if hasattr(ast, "TryStar"):  # 3.11+
+    STMT_HANDLERS[ast.TryStar] = Interpreter._try
+#: statements of no type above
+STMT_OTHER = Interpreter._st_other
+
+#: fields that never hold a node (names, flags, numbers) or need no visit
+_SKIP_FIELDS = frozenset({"ctx", "type_comment", "kind", "id", "attr", "arg",
+                          "conversion", "is_async", "simple", "level",
+                          "module", "asname"})
+
+
+def _node_classes(root: type = ast.AST) -> list[type]:
+    out = []
+    for sub in root.__subclasses__():
+        out.append(sub)
+        out += _node_classes(sub)
+    return out
+
+
+def _children_getters() -> dict:
+    """Per expression node class, a getter of the fields that hold its
+    sub-expressions: ``attrgetter(f1, f2)`` (a tuple of values) for several
+    fields, ``(attrgetter(f),)`` for one.  Leaves, statements (walked by
+    ``_stmt``) and constants have none.  Built once, at import."""
+    table = {}
+    for t in _node_classes():
+        if issubclass(t, ast.stmt) or t is ast.Constant:
+            continue
+        fields = tuple(f for f in getattr(t, "_fields", ()) if f not in _SKIP_FIELDS)
+        if len(fields) == 1:
+            table[t] = (operator.attrgetter(fields[0]),)
+        elif fields:
+            table[t] = operator.attrgetter(*fields)
+    return table
+
+
+#: the sub-expression getters of each expression node class
+CHILDREN: dict = _children_getters()

@@ -1,0 +1,129 @@
+"""The string domain: building, formatting and constant folding.
+
+A built string keeps its constant pieces as ``text`` with ``HOLE`` where a
+non-constant value was pasted in, so rules can tell where values land (a
+quoted SQL literal, an HTML attribute).  Folding is bounded: numbers with
+small exponents and shifts, strings up to ``MAX_TEXT`` characters.
+"""
+from __future__ import annotations
+
+import ast
+import operator
+import re
+
+from secguide.analysis.values import ANYCONST, EMPTY, SAFE_LABELS, Value, const, merge_taint
+
+#: where a non-constant value was pasted into a built string's text
+HOLE = "\x01"
+#: longest text (and longest folded constant string) kept
+MAX_TEXT = 400
+#: ``%s``, ``%(name)s``, ``%%``
+PERCENT_FIELD = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGcoa]|%%")
+#: ``{}``, ``{0}``, ``{name!r:>10}``, ``{{``
+BRACE_FIELD = re.compile(r"\{\{|\}\}|\{([^{}!:]*)(?:![rsa])?(?::[^{}]*)?\}")
+
+_NUMERIC_OPS = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+    ast.LShift: operator.lshift, ast.BitOr: operator.or_, ast.BitAnd: operator.and_,
+}
+
+
+def build(parts: list[Value], how: str, extra_text: str = "", holes: bool = True) -> Value:
+    """A string made of ``parts`` (constant pieces and values).
+
+    The result's ``text`` keeps the constant pieces, with ``HOLE`` where a
+    non-constant value was pasted in (format strings keep their own
+    placeholders), so rules can tell where values land.
+    """
+    text = [extra_text] if extra_text else []
+    taints = []
+    labels = EMPTY
+    dynamic = False
+    raw = False
+    built = None
+    common = None
+    for p in parts:
+        if p.text:
+            text.append(p.text)
+        elif holes and not p.is_const:
+            text.append(HOLE)
+        if p.is_const:
+            continue
+        taints.append(p.taint)
+        labels |= p.labels
+        raw = raw or p.raw
+        if p.typ == "int" and not p.taint:
+            continue
+        dynamic = True
+        built = built or p.built
+        safe = p.labels & SAFE_LABELS
+        common = safe if common is None else common & safe
+    joined = "".join(text)[:MAX_TEXT]
+    if not taints:
+        return Value(cval=ANYCONST, raw=False, typ="str", text=joined)
+    labels = (labels - SAFE_LABELS) | (common or EMPTY)
+    return Value(taint=merge_taint(*taints), built=(how if dynamic else None) or built,
+                 text=joined, raw=raw, labels=labels, typ="str")
+
+
+def format_string(fmt: Value, args, how: str, field: "re.Pattern") -> Value:
+    """``fmt % args`` or ``fmt.format(*args)``: a built string whose text has
+    each field replaced by its argument's constant text or by HOLE."""
+    values = list(args.values()) if isinstance(args, dict) else list(args)
+    built = build([fmt] + values, how, holes=False)
+    if not built.taint and not built.built and built.is_const:
+        return built
+    if not fmt.known or not isinstance(fmt.cval, str):
+        return built.copy(text=field.sub(lambda m: m.group(0) if m.group(0) in ("%%", "{{", "}}")
+                                         else HOLE, fmt.text)[:MAX_TEXT])
+    pos = [0]
+
+    def fill(m: "re.Match") -> str:
+        whole = m.group(0)
+        if whole in ("%%", "{{", "}}"):
+            return whole[0]
+        key = m.group(1)
+        if isinstance(args, dict):
+            v = args.get(key) if key else args.get(pos[0])
+            if key == "" or key is None:
+                pos[0] += 1
+            elif key.isdigit():
+                v = args.get(int(key))
+        else:
+            v = values[pos[0]] if pos[0] < len(values) else None
+            pos[0] += 1
+        if v is None:
+            return HOLE
+        if v.is_const or v.typ == "int" and not v.taint:
+            return v.text
+        return v.text or HOLE
+
+    return built.copy(text=field.sub(fill, fmt.cval)[:MAX_TEXT])
+
+
+def fold(t: type, a, b) -> Value | None:
+    """Constant-fold ``a <op> b`` for numbers (bounded); None if not folded."""
+    if not isinstance(a, (int, float)) or not isinstance(b, (int, float)):
+        if t is ast.Add and type(a) is type(b) and isinstance(a, (str, bytes)) \
+                and len(a) + len(b) <= MAX_TEXT:
+            return const(a + b)
+        return None
+    if t is ast.Pow:
+        if isinstance(b, int) and 0 <= b <= 128 and abs(a) < 2**16:
+            return const(a ** b)
+        return None
+    if t is ast.LShift and not (isinstance(b, int) and 0 <= b <= 128):
+        return None
+    fn = _NUMERIC_OPS.get(t)
+    if fn is None or (t in (ast.FloorDiv, ast.Mod) and b == 0):
+        return None
+    try:
+        return const(fn(a, b))
+    except (ArithmeticError, TypeError, ValueError):
+        return None
+
+
+def join_safe(a: frozenset, b: frozenset) -> frozenset:
+    """Labels of a value made of two: "safe" only where both parts are."""
+    return ((a | b) - SAFE_LABELS) | (a & b & SAFE_LABELS)
