@@ -232,6 +232,43 @@ def cmd_profile(args: argparse.Namespace) -> int:
 # -- command line -------------------------------------------------------------
 
 
+def cmd_facts(args: argparse.Namespace) -> int:
+    """The project facts derived for a module, as JSON (to debug a verdict)."""
+    import ast
+    import json
+
+    from secguide.engine import facts_cache
+    from secguide.project import ProjectFacts
+
+    path = args.path
+    if not os.path.isfile(path):
+        raise UsageError(f"{path}: no such file")
+    try:
+        with open(path, "rb") as fh:
+            tree = ast.parse(fh.read())
+    except (SyntaxError, ValueError) as exc:
+        raise UsageError(f"{path}: cannot parse: {exc}") from None
+    facts = ProjectFacts(path, tree, facts_cache(), tuple(args.root or ()))
+    out = facts.explain()
+    for name in sorted(set(facts.imports.values())):
+        mf = facts.function(name) or facts.klass(name)
+        if mf is not None:
+            out.setdefault("imported", {})[name] = {
+                k: v for k, v in vars(mf).items() if k != "calls"}
+            if hasattr(mf, "is_decorator"):
+                out["imported"][name]["auth_decorator"] = facts.is_auth_decorator(name)
+                out["imported"][name]["rate_limit_decorator"] = \
+                    facts.is_rate_limit_decorator(name)
+                out["imported"][name]["token_auth_decorator"] = \
+                    facts.is_token_auth_decorator(name)
+            else:
+                out["imported"][name]["chain"] = {
+                    what: facts.class_provides(name, what)
+                    for what in ("scopes_queryset", "checks_permission", "hashes_password")}
+    print(json.dumps(out, indent=2, sort_keys=True))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG, description="secguide: secure-coding guide checks for Bandit and flake8.",
@@ -261,6 +298,13 @@ def build_parser() -> argparse.ArgumentParser:
                          help="print your [tool.bandit] skips merged with the profile's, "
                               "as TOML to paste")
     profile.set_defaults(run=cmd_profile)
+
+    facts = sub.add_parser("facts", help="print the project facts derived for a module "
+                           "(imported decorators, base classes, app setup) as JSON")
+    facts.add_argument("path", metavar="FILE")
+    facts.add_argument("--root", action="append", metavar="DIR",
+                       help="an extra source root (the project-roots option)")
+    facts.set_defaults(run=cmd_facts)
 
     sub.add_parser("codes", help="the codes, comma separated (for bandit -t / -s)"
                    ).set_defaults(run=cmd_codes)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import ast
 import functools
+import os
 import warnings
 from typing import Iterable
 
 from secguide.analysis.context import FileAnalysis
 from secguide.analysis.interpreter import CHILDREN, COMPREHENSIONS, STMT_HANDLERS, STMT_OTHER
 from secguide.options import DEFAULT_OPTIONS, Options
+from secguide.project import FactsCache, ProjectFacts
 from secguide.registry import ALL_RULES
 from secguide.rule import Finding, Rule
 
@@ -84,8 +86,42 @@ class DispatchTables:
                                     if type(r).finish_file is not Rule.finish_file)
 
 
+#: module facts of the project's files, per process (keyed by path, size
+#: and mtime) and per disk-cache folder: pure functions of the files' contents
+_FACTS_CACHES: dict[str, FactsCache] = {}
+_UNSET = object()
+
+
+def facts_cache(disk_dir: str = "") -> FactsCache:
+    """The process's facts cache for ``disk_dir`` ("" = memory only)."""
+    cache = _FACTS_CACHES.get(disk_dir)
+    if cache is None:
+        cache = _FACTS_CACHES[disk_dir] = FactsCache(disk_dir or None)
+    return cache
+
+
 class FileContext(FileAnalysis):
     """The analysis of one file with its rules: what a rule gets as ``ctx``."""
+
+    @property
+    def project(self) -> ProjectFacts | None:
+        """Facts stated by the project's own imported modules (decorators,
+        base classes, models, app setup), or None when the option
+        ``project-facts`` is off or the file is not on disk.  Built on first
+        use: a file whose rules never ask reads no other module."""
+        p = self._project
+        if p is _UNSET:
+            p = None
+            opts = self.options
+            if opts.project_facts and os.path.isfile(self.filename):
+                try:
+                    p = ProjectFacts(self.filename, self.tree,
+                                     facts_cache(opts.project_cache_dir),
+                                     opts.project_roots)
+                except (OSError, ValueError, RecursionError):
+                    p = None
+            self._project = p
+        return p
 
     def __init__(self, tree: ast.Module, filename: str, tables: DispatchTables,
                  options: Options):
@@ -100,6 +136,7 @@ class FileContext(FileAnalysis):
         self._finishers = tables.finishers
         self._file_finishers = tables.file_finishers
         self._rule_states: dict = {}
+        self._project = _UNSET
         self._active = self._dispatch_plain
         self._active_calls = self._calls_plain
 

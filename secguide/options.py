@@ -15,7 +15,7 @@ from secguide import labels
 @dataclass(frozen=True)
 class OptionSpec:
     name: str
-    kind: str  # "list" (comma separated names) or "int"
+    kind: str  # "list" (comma separated names), "int", "bool" or "path"
     help: str
     #: the value labels (``secguide.labels``) the option changes: every rule
     #: that reads one of them depends on the option (the docs list it there)
@@ -57,6 +57,15 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
                "localhost, 127.0.0.1, [::1] and *.local"),
     OptionSpec("rate-limit-decorators", "list",
                "extra decorator names that rate-limit a view"),
+    OptionSpec("project-facts", "bool",
+               "read the project's own imported modules (decorators, base classes, "
+               "models, app setup) for facts stated there; false: each file alone"),
+    OptionSpec("project-roots", "list",
+               "extra source roots (folders) where the project's modules are found, "
+               "besides the analysed file's package root and its own folder"),
+    OptionSpec("project-cache-dir", "path",
+               "a folder where project facts are cached across runs (content-hash "
+               "keys, safe under parallel runs); empty: memory only"),
 )
 
 OPTION_NAMES = frozenset(spec.name for spec in OPTION_SPECS)
@@ -67,6 +76,10 @@ def rule_options(rule) -> list[OptionSpec]:
     (``reads_options``) and those that change a label it reads."""
     return [spec for spec in OPTION_SPECS
             if spec.name in rule.reads_options or spec.labels & rule.reads_labels]
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
 
 
 @dataclass(frozen=True)
@@ -87,6 +100,9 @@ class Options:
     min_argon2_memory_cost: int = 19_456
     trusted_hosts: tuple[str, ...] = ()
     rate_limit_decorators: tuple[str, ...] = ()
+    project_facts: bool = True
+    project_roots: tuple[str, ...] = ()
+    project_cache_dir: str = ""
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any] | None) -> "Options":
@@ -113,6 +129,12 @@ class Options:
                 changes[attr] = tuple(
                     s for s in (str(i).strip() for i in items) if s
                 )
+            elif isinstance(default, bool):
+                text = str(value).strip().lower()
+                if text in _TRUE or text in _FALSE:
+                    changes[attr] = text in _TRUE
+            elif isinstance(default, str):
+                changes[attr] = str(value).strip()
             else:
                 try:
                     changes[attr] = int(str(value).replace("_", ""), 0)
