@@ -8,8 +8,9 @@ findings say which secguide tests can report anything in it, so for the rest
 of that file the ``BanditTester`` walking it gets a stand-in test set whose
 lists hold Bandit's own tests and only those secguide tests ("trimming").
 
-This relies on Bandit internals, checked in Bandit 1.7.6 to 1.9.4 and not
-used with any other version: a test is called by ``BanditTester.run_tests``
+This relies on Bandit internals, read in Bandit 1.7.6 to 1.9.4 (unchanged
+between them; the tests run on the installed one), and is not used with any
+other version: a test is called by ``BanditTester.run_tests``
 (recognised by its code object), which reads its list with
 ``self.testset.get_tests(check)``, and Bandit makes a new ``BanditTester``
 for every file.  So the stand-in lives exactly as long as one file's walk
@@ -27,16 +28,16 @@ from __future__ import annotations
 
 import os
 import re
-from importlib import metadata
 
-#: Bandit versions whose internals (above) were read and tested
+#: Bandit versions whose internals (above) were read
 VERIFIED = ((1, 7, 6), (1, 9, 4))
 
 
 def _run_tests_code():
     """The code object of ``BanditTester.run_tests``, on a verified Bandit."""
     try:
-        found = re.match(r"(\d+)\.(\d+)\.(\d+)", metadata.version("bandit"))
+        import bandit
+        found = re.match(r"(\d+)\.(\d+)\.(\d+)", bandit.__version__)
         version = tuple(int(n) for n in found.groups()) if found else None
         if version is None or not VERIFIED[0] <= version <= VERIFIED[1]:
             return None
@@ -46,11 +47,16 @@ def _run_tests_code():
         return None
 
 
-_RUN_TESTS = _run_tests_code()
+#: set at the first analysis (Bandit's ``__version__`` is not yet set while
+#: Bandit imports its plugins); None: not a verified Bandit
+_RUN_TESTS: object = ...
 
 
 def tester(frame):
     """The ``BanditTester`` whose ``run_tests`` is ``frame``, else None."""
+    global _RUN_TESTS
+    if _RUN_TESTS is ...:
+        _RUN_TESTS = _run_tests_code()
     if _RUN_TESTS is None or frame is None or frame.f_code is not _RUN_TESTS:
         return None
     found = frame.f_locals.get("self")

@@ -22,6 +22,7 @@ pytest.importorskip("bandit.core.manager")
 from bandit_ext import _trim, results  # noqa: E402
 from secguide.registry import ALL_RULES  # noqa: E402
 from tests.checks import bandit_scan  # noqa: E402
+from tests.toolrun import run_python  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -117,7 +118,38 @@ def both_ways(monkeypatch, run):
 
 def test_this_bandit_is_a_verified_one():
     # the test set below only proves something when trimming is on
-    assert _trim._RUN_TESTS is not None, "trimming is off for this Bandit version"
+    assert _trim._run_tests_code() is not None, "trimming is off for this Bandit version"
+
+
+COUNT_LOOKUPS = textwrap.dedent("""\
+    import os, sys
+    from bandit.cli import main  # as ``python -m bandit``: Bandit imports first
+    from bandit_ext import results
+    calls = []
+    real = results.FileResults.lookup
+    results.FileResults.lookup = lambda self, node, code: (calls.append(code), real(self, node, code))[1]
+    sys.argv = ["bandit", "-q", "-f", "json", "-o", os.devnull, sys.argv[1]]
+    try:
+        main.main()
+    except SystemExit:
+        pass
+    print(len(calls))
+""")
+
+
+def test_trimming_is_on_in_a_command_line_run(tmp_path):
+    """Bandit imports its plugins before its ``__version__`` is set: the
+    version check must still find a verified Bandit in a real run."""
+    (tmp_path / "a.py").write_text(VIEW)
+
+    def lookups(trim: str) -> int:
+        proc = run_python(["-c", COUNT_LOOKUPS, str(tmp_path / "a.py")],
+                          env={"SECGUIDE_BANDIT_TRIM": trim})
+        assert proc.returncode == 0, proc.stderr
+        return int(proc.stdout.split()[-1])
+
+    trimmed, untrimmed = lookups("1"), lookups("0")
+    assert 0 < trimmed < untrimmed / 3, (trimmed, untrimmed)
 
 
 def test_trimmed_and_untrimmed_runs_report_the_same(monkeypatch):
@@ -209,9 +241,11 @@ def test_trimmed_lists_keep_bandits_tests(tmp_path):
 
 
 def test_no_trimming_and_every_rule_analysed_on_an_unverified_bandit(monkeypatch, tmp_path, spy):
-    monkeypatch.setattr(_trim.metadata, "version", lambda name: "1.7.5")
+    import bandit
+
+    monkeypatch.setattr(bandit, "__version__", "1.7.5")
     assert _trim._run_tests_code() is None
-    monkeypatch.setattr(_trim.metadata, "version", lambda name: "2.0.0")
+    monkeypatch.setattr(bandit, "__version__", "2.0.0")
     assert _trim._run_tests_code() is None
     monkeypatch.undo()
     assert _trim._run_tests_code() is not None

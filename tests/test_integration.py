@@ -522,6 +522,30 @@ def test_bandit_test_never_raises(raw):
     assert getattr(plugins, RULE_FUNCS["SCG101"])(object(), None) is None
 
 
+def test_bandit_first_call_deep_in_an_expression(tmp_path):
+    """A file that opens with a 300-operand expression: Bandit's first call of
+    a secguide test (the leftmost operand, visited first) sits 300 levels
+    deep in its recursive walk, and the analysis runs there, with that many
+    frames fewer than flake8 gives it (the adapter does not raise the
+    recursion limit).  Nothing raises; a 150-call chain further down, which
+    the engine alone still follows, becomes "unknown" (no finding); the rest
+    of the file is reported as by the engine."""
+    from tests.checks import bandit_scan
+
+    src = ("str(1)" + " + 'a'" * 300 + "\nimport hashlib\nimport sqlite3\n"
+           "from flask import request\n\n\ndef h(password):\n"
+           "    return hashlib.md5(password.encode()).hexdigest()\n\n\n"
+           "db = sqlite3.connect('a')\n"
+           "db.execute('SELECT ' + request.args['z']" + ".strip()" * 150 + ")\n")
+    path = tmp_path / "deep.py"
+    path.write_text(src)
+    issues, skipped = bandit_scan(path, set(all_codes()), debug=True)
+    assert not skipped
+    engine = {(f.line, f.code) for f in secguide.check_source(src, str(path))}
+    assert engine == {(8, "SCG601"), (12, "SCG101")}
+    assert {(i.lineno, i.test_id) for i in issues} == {(8, "SCG601")}
+
+
 def test_flake8_plugin_never_raises(monkeypatch):
     from flake8_ext.plugin import SecguidePlugin
 
