@@ -1,13 +1,11 @@
 """The findings of the file Bandit is walking, for its per-node test calls.
 
-Bandit calls each test on every node of the test's check types; the engine
-analyses a whole module at once.  The first call of a file analyses the
-``Module`` Bandit parsed, reached through the ``_bandit_parent`` links Bandit
-sets (read only: no second parse), and keeps the findings indexed by node
-identity; every later call of that file is a dictionary lookup.  Without
-those links (a caller other than Bandit's walk) the file data is parsed again
-and findings are matched by node position.  One slot: Bandit scans files one
-after another, in one thread.
+The first test call of a file analyses the ``Module`` Bandit parsed, reached
+by the ``_bandit_parent`` links Bandit sets (read only: no second parse), and
+keeps the findings by node identity; every later call is a dictionary lookup.
+Without those links (a caller other than Bandit's walk) the file data is
+parsed again and findings are matched by position.  One slot: Bandit scans
+files one after another, in one thread.
 """
 from __future__ import annotations
 
@@ -48,8 +46,7 @@ CURRENT: list[FileResults | None] = [None]
 def same_file(raw: dict, config) -> FileResults | None:
     """The cached results if they are of this file, under an equal config."""
     res = CURRENT[0]
-    if res is None or res.fdata is not raw.get("file_data") \
-            or res.filename != raw.get("filename"):
+    if res is None or res.fdata is not raw.get("file_data") or res.filename != raw.get("filename"):
         return None
     if config is not None and config is not res.config:
         if not isinstance(config, dict) or config != res.config:
@@ -68,15 +65,14 @@ def analyse(raw: dict, node, config, select) -> FileResults:
     options = Options.from_mapping(config if isinstance(config, dict) else None)
     tree = _module_of(node)
     by_position = tree is None
-    if by_position:
-        tree = _parse(fdata)
-    findings = engine.analyze_tree(tree, name, select=sorted(select),
-                                   options=options) if tree is not None else []
+    tree = _parse(fdata) if by_position else tree
+    findings = [] if tree is None else engine.analyze_tree(
+        tree, name, select=sorted(select), options=options)
     CURRENT[0] = FileResults(fdata, filename, config, findings, by_position)
     return CURRENT[0]
 
 
-def _position(node) -> tuple | None:
+def _position(node) -> tuple:
     return (type(node), getattr(node, "lineno", None), getattr(node, "col_offset", None),
             getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None))
 
