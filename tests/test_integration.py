@@ -126,10 +126,8 @@ def test_stevedore_loads_every_rule_like_bandit_does():
         assert test._test_id == rule.code
         assert test.__name__ == name
         assert test._takes_config == "secguide"
-        # plus Bandit's per-file "File" check, which resets the trimmed test
-        # lists for the next file (bandit_ext.plugins._Host)
         assert test._checks and sorted(test._checks) == \
-            sorted([*bandit_checks(rule.report_types), "File"])
+            sorted(bandit_checks(rule.report_types))
         doc = test.__doc__
         for part in (rule.code, rule.symbol, rule.cwe_url()):
             assert part in doc, (name, part)
@@ -437,6 +435,11 @@ def test_flake8_parallel_equals_serial():
 
 @pytest.mark.hosts
 def test_bandit_json_issue_fields():
+    """Bandit's issue fields; its message text is flake8's, for one finding."""
+    flake8_texts: dict[tuple, set[str]] = {}
+    for run in adapter_results().flake8_runs:
+        for hit in run.hits:
+            flake8_texts.setdefault((hit.path, hit.line, hit.code), set()).add(hit.text)
     checked = 0
     for run in adapter_results().bandit_runs:
         for res in run.data["results"]:
@@ -453,8 +456,8 @@ def test_bandit_json_issue_fields():
             assert str(rule.cwe) in res["issue_cwe"]["link"]
             assert res["issue_severity"] == f.severity
             assert res["issue_confidence"] == f.confidence
-            from bandit_ext.plugins import _stable_text
-            assert res["issue_text"] == _stable_text(f)
+            assert res["issue_text"] == f.message
+            assert f.message in flake8_texts[(path, f.line, code)]
             assert res["test_name"] == _symbol_name(rule)
             assert res["line_range"][0] <= res["line_number"] <= res["line_range"][-1]
             checked += 1
@@ -489,6 +492,7 @@ def test_bandit_test_falls_back_to_parsing_file_data():
     """Without ``_bandit_parent`` links the file data is parsed and findings are
     matched to the node by position."""
     import bandit_ext.plugins as plugins
+    from bandit_ext import results
 
     src, lines = _flagged_example("SCG101")
     finding = secguide.check_source(src, "views.py", select=["SCG101"])[0]
@@ -501,7 +505,7 @@ def test_bandit_test_falls_back_to_parsing_file_data():
     node = next(n for n in ast.walk(tree) if where(n) == where(finding.node))
     raw = {"node": node, "filename": "views.py", "file_data": io.BytesIO(src.encode()),
            "lineno": node.lineno}
-    plugins._CACHE[0] = None
+    results.CURRENT[0] = None
     test = getattr(plugins, RULE_FUNCS["SCG101"])
     result = test(_Ctx(raw), plugins.gen_config("secguide"))
     assert result is not None
@@ -522,12 +526,37 @@ def test_bandit_test_falls_back_to_parsing_file_data():
 ])
 def test_bandit_test_never_raises(raw):
     import bandit_ext.plugins as plugins
+    from bandit_ext import results
 
-    plugins._CACHE[0] = None
+    results.CURRENT[0] = None
     for code, name in RULE_FUNCS.items():
         assert getattr(plugins, name)(_Ctx(raw), None) is None
         assert getattr(plugins, name)(_Ctx(raw)) is None
     assert getattr(plugins, RULE_FUNCS["SCG101"])(object(), None) is None
+
+
+def test_bandit_first_call_deep_in_an_expression(tmp_path):
+    """A file that opens with a 300-operand expression: Bandit's first call of
+    a secguide test (the leftmost operand, visited first) sits 300 levels
+    deep in its recursive walk, and the analysis runs there, with that many
+    frames fewer than flake8 gives it (the adapter does not raise the
+    recursion limit).  Nothing raises; a 150-call chain further down, which
+    the engine alone still follows, becomes "unknown" (no finding); the rest
+    of the file is reported as by the engine."""
+    from tests.checks import bandit_scan
+
+    src = ("str(1)" + " + 'a'" * 300 + "\nimport hashlib\nimport sqlite3\n"
+           "from flask import request\n\n\ndef h(password):\n"
+           "    return hashlib.md5(password.encode()).hexdigest()\n\n\n"
+           "db = sqlite3.connect('a')\n"
+           "db.execute('SELECT ' + request.args['z']" + ".strip()" * 150 + ")\n")
+    path = tmp_path / "deep.py"
+    path.write_text(src)
+    issues, skipped = bandit_scan(path, set(all_codes()), debug=True)
+    assert not skipped
+    engine = {(f.line, f.code) for f in secguide.check_source(src, str(path))}
+    assert engine == {(8, "SCG601"), (12, "SCG101")}
+    assert {(i.lineno, i.test_id) for i in issues} == {(8, "SCG601")}
 
 
 def test_flake8_plugin_never_raises(monkeypatch):

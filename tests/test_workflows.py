@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess  # nosec B404  # runs git and pre-commit under test
@@ -167,6 +168,16 @@ BASELINE_APP = '''
 '''
 
 
+def _messages_carry_line_numbers() -> bool:
+    """Whether a finding's message still names an absolute line ("from line 11")."""
+    src = textwrap.dedent(BASELINE_APP).lstrip("\n")
+    return any(re.search(r"\bline \d+", f.message) for f in secguide.check_source(src, "app.py"))
+
+
+@pytest.mark.xfail(_messages_carry_line_numbers(), strict=True, reason=(
+    "Bandit matches baselines by message text, and Bandit prints flake8's text "
+    "(no Bandit-only rewording): until the rules' messages drop absolute line "
+    "numbers (issue 11, done in the rules), a finding moved by an edit looks new"))
 def test_bandit_baseline_reports_only_the_new_finding(tmp_path):
     app = _write(tmp_path, "app.py", BASELINE_APP)
     first = bandit(["app.py"], "-o", "baseline.json", cwd=tmp_path)

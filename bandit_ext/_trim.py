@@ -1,0 +1,103 @@
+"""What the Bandit adapter reads of Bandit's internals, quarantined here.
+
+Bandit calls every enabled test on every node of the test's check types, and
+each call costs it a context copy and a ``# nosec`` lookup, more than the
+dictionary lookup our test then makes: with ~30 secguide tests on ``Call``
+that was most of the pack's cost inside Bandit.  Once a file is analysed, its
+findings say which secguide tests can report anything in it, so for the rest
+of that file the ``BanditTester`` walking it gets a stand-in test set whose
+lists hold Bandit's own tests and only those secguide tests ("trimming").
+
+This relies on Bandit internals, read in Bandit 1.7.6 to 1.9.4 (unchanged
+between them; the tests run on the installed one), and is not used with any
+other version: a test is called by ``BanditTester.run_tests``
+(recognised by its code object), which reads its list with
+``self.testset.get_tests(check)``, and Bandit makes a new ``BanditTester``
+for every file.  So the stand-in lives exactly as long as one file's walk
+(also when Bandit abandons a walk half-way), and no list Bandit iterates is
+changed: the loop running for the node that triggered the analysis keeps
+Bandit's full list.  The same caller gives the rules to analyse: those whose
+tests are enabled (``-t``/``-s``/profile).  Otherwise every rule is analysed
+and Bandit drops what its disabled tests would have said.
+
+``SECGUIDE_BANDIT_TRIM=0`` in the environment turns trimming off (the
+selection is still read); ``tests/test_bandit_trim.py`` checks that trimmed
+and untrimmed runs report the same issues, Bandit's own included.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+#: Bandit versions whose internals (above) were read
+VERIFIED = ((1, 7, 6), (1, 9, 4))
+
+
+def _run_tests_code():
+    """The code object of ``BanditTester.run_tests``, on a verified Bandit."""
+    try:
+        import bandit
+        found = re.match(r"(\d+)\.(\d+)\.(\d+)", bandit.__version__)
+        version = tuple(int(n) for n in found.groups()) if found else None
+        if version is None or not VERIFIED[0] <= version <= VERIFIED[1]:
+            return None
+        from bandit.core.tester import BanditTester
+        return BanditTester.run_tests.__code__
+    except Exception:  # noqa: BLE001 - no Bandit, or not as verified
+        return None
+
+
+#: set at the first analysis (Bandit's ``__version__`` is not yet set while
+#: Bandit imports its plugins); None: not a verified Bandit
+_RUN_TESTS: object = ...
+
+
+def tester(frame):
+    """The ``BanditTester`` whose ``run_tests`` is ``frame``, else None."""
+    global _RUN_TESTS
+    if _RUN_TESTS is ...:
+        _RUN_TESTS = _run_tests_code()
+    if _RUN_TESTS is None or frame is None or frame.f_code is not _RUN_TESTS:
+        return None
+    found = frame.f_locals.get("self")
+    return found if isinstance(getattr(_full(found), "tests", None), dict) else None
+
+
+def enabled_codes(tester) -> frozenset[str]:
+    """Codes of the secguide tests in ``tester``'s test set."""
+    return frozenset(code for funcs in _full(tester).tests.values()
+                     for code in map(_code, funcs) if code is not None)
+
+
+def trim(tester, wanted: dict[str, set[str]]) -> None:
+    """For the rest of the file, keep in each check list Bandit's tests and
+    the secguide tests whose code is in ``wanted[check]``."""
+    if os.environ.get("SECGUIDE_BANDIT_TRIM", "1") != "0":
+        tester.testset = _Trimmed(_full(tester), wanted)
+
+
+class _Trimmed:
+    """Stands in for Bandit's test set for one ``BanditTester`` (one file)."""
+
+    __slots__ = ("full", "tests")
+
+    def __init__(self, full, wanted: dict[str, set[str]]):
+        self.full = full
+        self.tests = {check: [f for f in funcs if _code(f) is None
+                              or _code(f) in wanted.get(check, ())]
+                      for check, funcs in full.tests.items()}
+
+    def get_tests(self, checktype):
+        return self.tests.get(checktype) or []
+
+    def __getattr__(self, name):   # anything else Bandit reads: the real set
+        return getattr(self.full, name)
+
+
+def _full(tester):
+    testset = getattr(tester, "testset", None)
+    return testset.full if isinstance(testset, _Trimmed) else testset
+
+
+def _code(func) -> str | None:
+    return getattr(func, "secguide_code", None)
