@@ -8,9 +8,9 @@ analysis refer to these constants, never to the raw strings.
 from __future__ import annotations
 
 #: named like a password (``vocab`` words plus the ``password-names`` option)
-PASSWORD = "password"  # nosec B105 - a label name
+PASSWORD = "password"  # nosec B105
 #: named like a secret, token or key (plus the ``secret-names`` option)
-SECRET = "secret"  # nosec B105 - a label name
+SECRET = "secret"  # nosec B105
 #: the text of an exception or a traceback
 EXCEPTION = "exception"
 #: declared safe HTML (``Markup``, ``mark_safe``, ``format_html``)

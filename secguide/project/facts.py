@@ -165,8 +165,8 @@ def _scan_body(fn: ast.AST, facts: FunctionFacts) -> None:
             if name in M.DENY_EXCEPTIONS:
                 facts.denies = True
             elif name in M.STATUS_EXCEPTIONS and isinstance(exc, ast.Call):
-                vals = list(exc.args[:1]) + [k.value for k in exc.keywords
-                                              if k.arg in ("status_code", "code", "status")]
+                vals = list(exc.args[:1]) + [
+                    k.value for k in exc.keywords if k.arg in ("status_code", "code", "status")]
                 if any(_status(v) in M.DENY_STATUS for v in vals):
                     facts.denies = True
         elif isinstance(n, ast.Return) and n.value is not None:
@@ -322,4 +322,3 @@ def _app_setup(node: ast.AST, mf: ModuleFacts, imports: dict) -> None:
                 key = next((t.id for t in n.targets if isinstance(t, ast.Name)), None)
             if key in M.LIMITER_CONFIG_KEYS:
                 mf.global_rate_limit = True
-
