@@ -541,8 +541,9 @@ def test_bandit_first_call_deep_in_an_expression(tmp_path):
     deep in its recursive walk, and the analysis runs there, with that many
     frames fewer than flake8 gives it (the adapter does not raise the
     recursion limit).  Nothing raises; a 150-call chain further down, which
-    the engine alone still follows, becomes "unknown" (no finding); the rest
-    of the file is reported as by the engine."""
+    the engine alone still follows, may become "unknown" there (no finding,
+    depending on the interpreter's frame budget); nothing is reported that
+    the engine does not report, and the rest of the file is reported."""
     from tests.checks import bandit_scan
 
     src = ("str(1)" + " + 'a'" * 300 + "\nimport hashlib\nimport sqlite3\n"
@@ -556,7 +557,8 @@ def test_bandit_first_call_deep_in_an_expression(tmp_path):
     assert not skipped
     engine = {(f.line, f.code) for f in secguide.check_source(src, str(path))}
     assert engine == {(8, "SCG601"), (12, "SCG101")}
-    assert {(i.lineno, i.test_id) for i in issues} == {(8, "SCG601")}
+    found = {(i.lineno, i.test_id) for i in issues}
+    assert (8, "SCG601") in found and found <= engine
 
 
 def test_flake8_plugin_never_raises(monkeypatch):
