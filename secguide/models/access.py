@@ -50,6 +50,11 @@ AUTH_FRAMEWORK_MODULES = ("django.", "rest_framework.", "flask_security", "flask
 #: ``self.queryset`` lookup in a class built only on these is the view's own)
 VIEW_FRAMEWORK_MODULES = ("django.", "rest_framework.", "flask", "starlette.", "fastapi.",
                           "builtins.", "object")
+#: decorator names that suggest a role check (``admins_only``,
+#: ``staff_required``) besides ``vocab.PERMISSION_DECORATORS``: a name alone
+#: only lowers a finding to LOW confidence, it never removes it
+ROLE_DECORATOR_NAMES = re.compile(
+    r"(?i)^(\w*admins?\w*_(only|required)|(staff|superusers?|moderators?)s?_(only|required))$")
 #: the attributes and methods through which a class-based view's hierarchy
 #: chooses its objects (``get_object_or_404(self.queryset, pk=pk)``)
 CLASS_QUERYSETS = frozenset({"self.queryset", "self.get_queryset", "self.model.objects",

@@ -160,13 +160,22 @@ def _static_evidence(fn, ctx) -> tuple[bool, bool]:
     deco = _decorator_evidence(fn, ctx)
     if deco is True:
         return True, False
+    name_only = deco == _UNKNOWN
     ci = fn.class_info
     if ci is not None:
-        if any(access.PERMISSION_VIEW_BASES.search(b.rsplit(".", 1)[-1]) for b in ci.bases):
-            return True, False
         if not ci.attrs.isdisjoint(access.PERMISSION_ATTRIBUTES):
             return True, False
-    return False, deco == _UNKNOWN
+        project = ctx.project
+        if project is not None and project.class_provides(ci.name, "checks_role"):
+            return True, False  # a class of the chain checks a role or permission
+        for b in ci.bases:
+            if not access.PERMISSION_VIEW_BASES.search(b.rsplit(".", 1)[-1]):
+                continue
+            if b.startswith(access.AUTH_FRAMEWORK_MODULES):
+                return True, False  # PermissionRequiredMixin, UserPassesTestMixin
+            if project is None or project.klass(b) is None:
+                name_only = True  # a base named like a check that cannot be read
+    return False, name_only
 
 
 _SCOPED, _UNKNOWN, _UNSCOPED = "scoped", "unknown", "unscoped"
@@ -186,7 +195,7 @@ def _decorator_evidence(fn, ctx):
         last = q.rsplit(".", 1)[-1]
         if last in extra or q in extra:
             return True
-        named = bool(PERMISSION_DECORATORS.match(last))
+        named = bool(PERMISSION_DECORATORS.match(last) or access.ROLE_DECORATOR_NAMES.match(last))
         if project is not None and project.function(q) is not None:
             if project.is_authz_decorator(q):
                 return True
@@ -223,19 +232,25 @@ def _hierarchy_verdict(ci, ctx) -> str:
         if not ci.bases or not all(_framework_base(b) for b in ci.bases):
             return _UNKNOWN
         return _UNSCOPED
+    if ci.bases:
+        return _project_class_verdict(project, ci.name)
+    # a mixin: the queryset is that of the classes of this module that mix it in
     if _chain_scopes(project, ci.name):
         return _SCOPED
-    own = project.own
-    if not ci.bases:
-        # a mixin: the queryset is that of the classes that mix it in
-        users = [c.name for c in own.classes.values()
-                 if any(b.rsplit(".", 1)[-1] == ci.name for b in c.bases)]
-        if not users:
-            return _UNKNOWN
-        return _SCOPED if all(_chain_scopes(project, u) for u in users) else _UNSCOPED
-    known = {b for cf in project.class_chain(ci.name) for b in cf.bases
+    users = [c.name for c in project.own.classes.values()
+             if any(b.rsplit(".", 1)[-1] == ci.name for b in c.bases)]
+    verdicts = {_project_class_verdict(project, u) for u in users}
+    if not verdicts or _UNKNOWN in verdicts and _UNSCOPED not in verdicts:
+        return _UNKNOWN
+    return _SCOPED if verdicts == {_SCOPED} else _UNSCOPED
+
+
+def _project_class_verdict(project, name: str) -> str:
+    if _chain_scopes(project, name):
+        return _SCOPED
+    known = {b for cf in project.class_chain(name) for b in cf.bases
              if project.klass(b) is not None}
-    if all(_framework_base(b) or b in known for b in project.base_names(ci.name)):
+    if all(_framework_base(b) or b in known for b in project.base_names(name)):
         return _UNSCOPED
     return _UNKNOWN
 
