@@ -136,3 +136,41 @@ def test_unreadable_modules_give_no_facts(tmp_path, bad):
     pf = facts_for(view)
     assert not pf.is_auth_decorator("guard")
     assert pf.module("pkg.deco") is not None
+
+
+def test_authorization_decorators_are_not_login_decorators():
+    views = PROJECTS / "idor_flask/ctf/admin/views.py"
+    pf = facts_for(views)
+    deco = "ctf.utils.decorators."
+    # the wrapper denies; the role test (user.type == "admin") is in is_admin(),
+    # a function of another module it calls
+    assert pf.is_authz_decorator("admins_only")
+    assert pf.is_authz_decorator(deco + "staff_or_admins")  # delegates to admins_only
+    assert pf.is_authz_decorator("deco.admins_only")        # through a module alias
+    assert pf.function(deco + "admins_only").checks_role is False
+    assert pf.function("ctf.utils.is_admin").checks_role
+    # a log-in only: authentication (is_auth_decorator), not authorization
+    assert pf.is_auth_decorator("authed_only")
+    assert not pf.is_authz_decorator("authed_only")
+    assert not pf.function("ctf.utils.authed").checks_role
+    assert not pf.is_authz_decorator("admin_cached")        # checks nothing
+    flask = facts_for(PROJECTS / "flask_factory/shop/views/users.py")
+    assert flask.is_authz_decorator("admin_required")       # current_user.is_admin
+    assert not flask.is_authz_decorator("logged")
+
+
+def test_star_imports_and_queryset_restrictions():
+    pf = facts_for(PROJECTS / "idor_django/inv/billing/views.py")
+    # generic/__init__.py re-exports object_views with ``import *``
+    edit = pf.klass("generic.ObjectEditView")
+    assert edit is not None and edit.name == "ObjectEditView"
+    # has_perms in has_permission: a role check; self.queryset = ...restrict(user)
+    assert pf.class_provides("generic.ObjectEditView", "checks_role")
+    assert pf.class_provides("generic.ObjectEditView", "scopes_queryset")
+    # a log-in mixin checks a permission in the loose sense, not a role
+    assert pf.class_provides("generic.LoggedInView", "checks_permission")
+    assert not pf.class_provides("generic.LoggedInView", "checks_role")
+    assert not pf.class_provides("generic.LoggedInView", "scopes_queryset")
+    # BaseViewSet.initial() restricts self.queryset to the requesting user
+    assert pf.class_provides("BaseViewSet", "scopes_queryset")
+    assert pf.module("inv.core.generic").star_imports == ["inv.core.generic.object_views"]

@@ -41,7 +41,34 @@ REQUEST_USER_SUFFIX = ".request.user"
 SESSION_MAPPINGS = frozenset({"session", "request.session", "self.request.session"})
 FLASK_SESSION = "flask.session"
 
+#: modules whose permission-named decorators and view bases are the
+#: frameworks' own access checks (known behaviour, not a guess from a name)
+AUTH_FRAMEWORK_MODULES = ("django.", "rest_framework.", "flask_security", "flask_principal",
+                          "flask_user", "guardian.", "flask_praetorian", "rules.",
+                          "flask_appbuilder", "fastapi_users")
+#: modules whose view base classes choose no objects for the view (a
+#: ``self.queryset`` lookup in a class built only on these is the view's own)
+VIEW_FRAMEWORK_MODULES = ("django.", "rest_framework.", "flask", "starlette.", "fastapi.",
+                          "builtins.", "object")
+#: decorator names that suggest a role check (``admins_only``,
+#: ``staff_required``) besides ``vocab.PERMISSION_DECORATORS``: a name alone
+#: only lowers a finding to LOW confidence, it never removes it
+ROLE_DECORATOR_NAMES = re.compile(
+    r"(?i)^(\w*admins?\w*_(only|required)|(staff|superusers?|moderators?)s?_(only|required))$")
+#: the attributes and methods through which a class-based view's hierarchy
+#: chooses its objects (``get_object_or_404(self.queryset, pk=pk)``)
+CLASS_QUERYSETS = frozenset({"self.queryset", "self.get_queryset", "self.model.objects",
+                             "self.object_list"})
+
 # -- lookups by a client-chosen id (SCG401) --------------------------------------
+#: a filter keyword fixed to this constant restricts the lookup to public
+#: records: the predicate scopes it, not the owner
+VISIBILITY_FILTERS = {
+    "hidden": False, "is_hidden": False, "banned": False, "is_banned": False,
+    "public": True, "is_public": True, "published": True, "is_published": True,
+    "visible": True, "is_visible": True, "is_private": False, "private": False,
+    "draft": False, "is_draft": False,
+}
 #: conversions an id goes through on its way to a lookup (``int(post_id)``)
 ID_CONVERSIONS = frozenset({"int", "str", "UUID"})
 #: Django shortcuts: ``get_object_or_404(Model, pk=...)``

@@ -32,6 +32,17 @@ FRAMEWORK_AUTH_DECORATORS = frozenset({
     "roles_accepted", "auth_required", "fresh_login_required",
     "jwt_required", "token_required", "admin_required",
 })
+#: framework decorators that check a permission or role (not only a log-in)
+FRAMEWORK_PERMISSION_DECORATORS = frozenset({
+    "permission_required", "user_passes_test", "staff_member_required",
+    "superuser_required", "roles_required", "roles_accepted", "admin_required",
+    "permissions_required", "permissions_accepted", "permission_classes",
+})
+#: calls that test a permission or role of the principal
+ROLE_CALLS = frozenset({"has_perm", "has_perms", "has_permission", "has_role",
+                        "has_roles", "has_object_permission"})
+#: attributes of the principal that only say someone is logged in
+AUTHN_ATTRS = frozenset({"is_authenticated", "is_anonymous", "is_active"})
 #: attributes of the principal whose test is an identity/role check
 PRINCIPAL_ATTRS = frozenset({
     "is_authenticated", "is_anonymous", "is_active", "is_staff",
@@ -70,8 +81,10 @@ PASSWORD_HASH_CALLS = frozenset({
 
 #: methods whose body scopes a class-based view's objects
 QUERYSET_METHODS = frozenset({"get_queryset", "get_object", "restrict", "filter_queryset"})
+#: view attributes that hold the objects a class-based view may load
+QUERYSET_ATTRS = frozenset({"queryset", "object_list"})
 #: methods that decide access for a class-based view
-PERMISSION_METHODS = frozenset({"has_permission", "has_object_permission", "test_func",
+PERMISSION_METHODS = frozenset({"initial", "has_permission", "has_object_permission", "test_func",
                                 "dispatch", "check_permissions", "get_permission_required",
                                 "handle_no_permission"})
 #: class attributes that declare access rules

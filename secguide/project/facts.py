@@ -34,6 +34,10 @@ class FunctionFacts:
     checks_principal: bool = False
     #: it applies a framework access decorator or calls one (delegation)
     applies_auth: bool = False
+    #: it tests who the principal is beyond being logged in: a role or
+    #: permission (``user.is_staff``, ``has_perm``, ``user.type == "admin"``)
+    #: or applies a framework permission decorator
+    checks_role: bool = False
     #: it reads an Authorization/API-key header or verifies a signature
     token_auth: bool = False
     #: it applies a rate limit
@@ -55,6 +59,9 @@ class ClassFacts:
     scopes_queryset: bool = False
     #: a permission method or attribute (has_permission, permission_classes)
     checks_permission: bool = False
+    #: a permission method that tests a role or permission of the principal
+    #: (not only that someone is logged in), or a declared permission attribute
+    checks_role: bool = False
     #: a password setter / @validates("password") / save() / __init__ that hashes
     hashes_password: bool = False
 
@@ -75,6 +82,8 @@ class ModuleFacts:
     before_request: list = field(default_factory=list)
     #: the module could not be read or parsed (no facts)
     broken: bool = False
+    #: absolute names of the modules it star-imports (``from .views import *``)
+    star_imports: list = field(default_factory=list)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -148,6 +157,8 @@ def _scan_body(fn: ast.AST, facts: FunctionFacts) -> None:
                 facts.denies = True
             if last in M.FRAMEWORK_AUTH_DECORATORS:
                 facts.applies_auth = True
+            if last in M.FRAMEWORK_PERMISSION_DECORATORS or last in M.ROLE_CALLS:
+                facts.checks_role = True
             if last in M.PASSWORD_HASH_CALLS or name in M.PASSWORD_HASH_CALLS:
                 facts.hashes = True
             if name in M.SIGNATURE_CALLS or last in ("compare_digest", "verify_signature"):
@@ -179,15 +190,35 @@ def _scan_body(fn: ast.AST, facts: FunctionFacts) -> None:
                 if any(_status(k) in M.DENY_STATUS for k in kws):
                     facts.denies = True
         elif isinstance(n, ast.Attribute) and n.attr in M.PRINCIPAL_ATTRS:
-            owner = dotted(n.value)
-            if owner and (owner in M.PRINCIPAL_NAMES or _last(owner) in ("user", "current_user")):
+            if _is_principal(n.value):
                 facts.checks_principal = True
+                if n.attr not in M.AUTHN_ATTRS:
+                    facts.checks_role = True
+        elif isinstance(n, ast.Compare) and _role_compare(n):
+            facts.checks_role = True
         elif isinstance(n, ast.Subscript):
             key = n.slice
             if isinstance(key, ast.Constant) and isinstance(key.value, str) \
                     and key.value.lower() in M.TOKEN_HEADERS \
                     and "headers" in (dotted(n.value) or "").lower():
                 facts.token_auth = True
+
+
+def _is_principal(node: ast.AST) -> bool:
+    owner = dotted(node)
+    return bool(owner) and (owner in M.PRINCIPAL_NAMES or _last(owner) in ("user", "current_user"))
+
+
+def _role_compare(node: ast.Compare) -> bool:
+    """``user.type == "admin"``, ``current_user.id != post.author_id``: a
+    principal's attribute (not a log-in flag) compared with a value that is
+    not None/True/False."""
+    sides = [node.left] + list(node.comparators)
+    has_attr = any(isinstance(s, ast.Attribute) and s.attr not in M.AUTHN_ATTRS
+                   and _is_principal(s.value) for s in sides)
+    trivial = any(isinstance(s, ast.Constant) and (s.value is None or isinstance(s.value, bool))
+                  for s in sides)
+    return has_attr and not trivial
 
 
 def _is_decorator(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -208,6 +239,8 @@ def _function_facts(fn) -> FunctionFacts:
         name = _last(dotted(d))
         if name in M.FRAMEWORK_AUTH_DECORATORS:
             facts.applies_auth = True
+        if name in M.FRAMEWORK_PERMISSION_DECORATORS:
+            facts.checks_role = True
         if name in M.RATE_LIMIT_DECORATORS:
             facts.rate_limits = True
     _scan_body(fn, facts)
@@ -233,14 +266,17 @@ def _class_facts(cls: ast.ClassDef, imports: dict, module: str, local_classes: s
             targets = st.targets if isinstance(st, ast.Assign) else [st.target]
             if any(isinstance(t, ast.Name) and t.id in M.PERMISSION_ATTRS for t in targets):
                 facts.checks_permission = True
+                facts.checks_role = True
         if not isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         ff = FunctionFacts(name=st.name, line=st.lineno)
         _scan_body(st, ff)
-        if st.name in M.QUERYSET_METHODS and _users_in(st):
+        if st.name in M.QUERYSET_METHODS and _users_in(st) or _rescopes_queryset(st):
             facts.scopes_queryset = True
         if st.name in M.PERMISSION_METHODS and (ff.denies or ff.checks_principal):
             facts.checks_permission = True
+        if st.name in M.PERMISSION_METHODS and ff.checks_role:
+            facts.checks_role = True
         if ff.hashes and _is_password_writer(st):
             facts.hashes_password = True
     return facts
@@ -251,6 +287,21 @@ def _users_in(fn) -> bool:
         if isinstance(n, ast.Attribute) and n.attr == "user":
             return True
         if isinstance(n, ast.keyword) and n.arg and ("user" in n.arg or "owner" in n.arg):
+            return True
+    return False
+
+
+def _rescopes_queryset(fn) -> bool:
+    """A method that assigns ``self.queryset`` (or another attribute in
+    ``M.QUERYSET_ATTRS``) a value restricted by the requesting user:
+    ``self.queryset = self.queryset.restrict(request.user, action)``."""
+    for n in ast.walk(fn):
+        if isinstance(n, ast.Assign) and any(
+                isinstance(t, ast.Attribute) and t.attr in M.QUERYSET_ATTRS
+                and isinstance(t.value, ast.Name) and t.value.id == "self" for t in n.targets) \
+                and (_users_in(n.value) or any(
+                    isinstance(m, ast.Name) and m.id in ("user", "current_user")
+                    for m in ast.walk(n.value))):
             return True
     return False
 

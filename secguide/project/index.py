@@ -16,13 +16,13 @@ import tempfile
 import warnings
 
 from secguide.project.facts import ClassFacts, FunctionFacts, ModuleFacts, module_facts
-from secguide.project.modules import ModuleFile, ProjectLayout, import_table
+from secguide.project.modules import ModuleFile, ProjectLayout, import_table, star_imports
 
 MAX_MODULES = 64
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 6
 #: bump when the facts' shape or meaning changes (invalidates disk caches)
-FACTS_VERSION = "1"
+FACTS_VERSION = "2"
 #: names of modules that set up the app, read for app-wide facts
 _SETUP_NAMES = ("__init__", "app", "application", "extensions", "ext", "factory",
                 "create_app", "main", "server", "wsgi", "asgi", "core", "settings")
@@ -77,6 +77,7 @@ class FactsCache:
                 tree = ast.parse(data)
             imports = import_table(tree, layout, mfile.name, mfile.is_package)
             facts = module_facts(tree, mfile.name, mfile.path, imports)
+            facts.star_imports = star_imports(tree, layout, mfile.name, mfile.is_package)
         except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
             facts = ModuleFacts(mfile.name, mfile.path, broken=True)
         if digest is not None:
@@ -124,6 +125,7 @@ class ProjectFacts:
         if self._own is None:
             self._own = module_facts(self._tree, self.layout.module,
                                      self.layout.filename, self.imports)
+            self._own.star_imports = star_imports(self._tree, self.layout)
         return self._own
 
     # -------------------------------------------------------------- modules
@@ -174,6 +176,11 @@ class ProjectFacts:
         target = mf.imports.get(attr)
         if target and target != qual:
             return self._lookup(target, depth + 1)
+        for star in mf.star_imports:  # from .object_views import *
+            if star != mod:
+                hit = self._lookup(f"{star}.{attr}", depth + 1)
+                if hit:
+                    return hit
         return None
 
     def function(self, qual: str | None) -> FunctionFacts | None:
@@ -218,6 +225,18 @@ class ProjectFacts:
         q = self.absolute(qual)
         return bool(q) and self._function_is(
             q, lambda f: f.denies or f.applies_auth, 0, set())
+
+    def is_authz_decorator(self, qual: str | None) -> bool:
+        """A project decorator that authorizes, not only authenticates: it
+        denies (or applies a framework access decorator) and it, or a project
+        function it calls, tests a role or permission of the principal
+        (``is_admin()`` whose body compares ``user.type == "admin"``,
+        ``current_user.is_staff``, ``has_perm``).  A decorator that only
+        requires a log-in is not one."""
+        q = self.absolute(qual)
+        return bool(q) and self._function_is(
+            q, lambda f: f.denies or f.applies_auth, 0, set()) and self._function_is(
+            q, lambda f: f.checks_role, 0, set())
 
     def is_rate_limit_decorator(self, qual: str | None) -> bool:
         q = self.absolute(qual)

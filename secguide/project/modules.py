@@ -130,3 +130,16 @@ def import_table(tree: ast.Module, layout: ProjectLayout, module: str | None = N
             for h in getattr(st, "handlers", ()):
                 stack.extend(h.body)
     return table
+
+
+def star_imports(tree: ast.Module, layout: ProjectLayout, module: str | None = None,
+                 is_package: bool | None = None) -> list[str]:
+    """Absolute names of the modules ``tree`` star-imports at top level
+    (``from .object_views import *`` in a package ``__init__``)."""
+    out = []
+    for st in tree.body:
+        if isinstance(st, ast.ImportFrom) and any(a.name == "*" for a in st.names):
+            base = layout.absolute(st.module or "", st.level or 0, module, is_package)
+            if base and base not in out:
+                out.append(base)
+    return out[:32]

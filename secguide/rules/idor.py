@@ -6,7 +6,7 @@ import ast
 from secguide.analysis.functions import dotted
 from secguide.models import access, db
 from secguide.rule import Rule
-from secguide.rules._common import decorated_with, last_name
+from secguide.rules._common import last_name
 from secguide.vocab import (AUTHZ_CALL, OWNER_KEYWORDS, PERMISSION_DECORATORS,
                             PRINCIPAL_NAMES, PRINCIPAL_PARAM_WORDS)
 
@@ -15,10 +15,12 @@ class _ViewEvidence:
     """Per view: has it shown any sign of an access check (``evidence``:
     None until first looked at), and the id lookups seen so far."""
 
-    __slots__ = ("evidence", "lookups")
+    __slots__ = ("evidence", "name_only", "lookups")
 
     def __init__(self):
         self.evidence: bool | None = None
+        #: the only sign of a check is a decorator's name (no fact confirms it)
+        self.name_only = False
         self.lookups: list[tuple[ast.Call, str]] = []
 
 
@@ -66,18 +68,39 @@ class IdorUnscopedLookup(Rule):
         "    return {'total': invoice.total}\n"
     )
     not_flagged = (
-        "Lookups scoped to the principal; views that reference the current "
+        "Lookups scoped to the principal; lookups restricted to public records "
+        "(a visibility flag fixed by a constant: `hidden=False`, "
+        "`is_public=True`, `published=True`); views that reference the current "
         "user (current_user, g.user, request.user, session[...]) or check "
         "access anywhere in the function, before or after the lookup "
         "(abort(403), raise PermissionDenied, has_perm, check_*permission*, "
-        "authorize*); views with a permission decorator or permission mixin; "
+        "authorize*); views with a framework permission decorator "
+        "(`permission_required`, `user_passes_test`, `roles_required`) or "
+        "permission mixin; views with a decorator of the project (imported or "
+        "of the same file, read through project facts) whose wrapper refuses "
+        "(401/403, a redirect to the login page) and that tests a role or "
+        "permission of the principal itself or in a project function it calls "
+        "(`is_admin()` comparing `user.type == 'admin'`); a decorator that "
+        "only requires a log-in, or checks nothing, is no evidence. "
+        "`self.queryset`/`self.get_queryset()` lookups in class-based views "
+        "whose class chain (project base classes across modules, star imports "
+        "followed) restricts the queryset to the user (`get_queryset`, or "
+        "`self.queryset = ....restrict(user, ...)` in `initial`/`dispatch`/"
+        "`has_permission`) or checks a permission (`has_perms`, a declared "
+        "`permission_classes`/`permission_required`); a mixin's lookups are "
+        "judged by the classes of its module that mix it in. "
         "FastAPI routes authorized through `Depends(require_*(...))` or "
         "`Security(...)` in `dependencies=`, a parameter or its `Annotated` type; "
         "routes without an identifier parameter; framework metadata models "
         "(Django's ContentType, Site); parameters named like "
-        "`page` or `slug`. Checks made in another function the view calls "
-        "cannot be seen: name them with the `authz-markers` option. Extra "
-        "permission decorators go in `permission-decorators`."
+        "`page` or `slug`. Reported at LOW confidence: views whose only sign "
+        "of a check is a decorator or base class *named* like one "
+        "(`admin_required`, `admins_only`, `OwnerMixin`) whose body cannot be "
+        "read (project facts off, or another package), and `self.queryset` "
+        "lookups whose class chain cannot be read. Checks made in another "
+        "function the view calls are not followed: name them with the "
+        "`authz-markers` option. Extra permission decorators (trusted by "
+        "name) go in `permission-decorators`."
     )
     node_types = (ast.Call, ast.Name, ast.Attribute, ast.Subscript, ast.Raise)
     report_types = (ast.Call,)
@@ -91,7 +114,7 @@ class IdorUnscopedLookup(Rule):
             return
         st = ctx.fn_state(self)
         if st.evidence is None:
-            st.evidence = _static_evidence(fn, ctx)
+            st.evidence, st.name_only = _static_evidence(fn, ctx)
         if st.evidence:
             return
         t = type(node)
@@ -134,22 +157,132 @@ class IdorUnscopedLookup(Rule):
         st = ctx.fn_state(self)
         if st.evidence:
             return None
-        return [self.found(call, param=param, lookup=ctx.source_text(call.func, 60))
-                for call, param in st.lookups]
+        out = []
+        hierarchy = None
+        fn = ctx.fn
+        for call, param in st.lookups:
+            low = st.name_only
+            if _class_chosen(call):
+                if hierarchy is None:
+                    hierarchy = _hierarchy_verdict(fn.class_info, ctx)
+                if hierarchy == _SCOPED:
+                    continue
+                low = low or hierarchy == _UNKNOWN
+            out.append(self.found(call, param=param, lookup=ctx.source_text(call.func, 60),
+                                  confidence="LOW" if low else None))
+        return out
 
 
-def _static_evidence(fn, ctx) -> bool:
+def _static_evidence(fn, ctx) -> tuple[bool, bool]:
+    """``(evidence, name_only)``: whether the view's signature or class shows
+    an access check, and whether the only sign is a decorator's name."""
     if _depends_evidence(fn.node, ctx):
-        return True
-    if decorated_with(fn, PERMISSION_DECORATORS, ctx.options.permission_decorators):
-        return True
+        return True, False
+    deco = _decorator_evidence(fn, ctx)
+    if deco is True:
+        return True, False
+    name_only = deco == _UNKNOWN
     ci = fn.class_info
     if ci is not None:
-        if any(access.PERMISSION_VIEW_BASES.search(b.rsplit(".", 1)[-1]) for b in ci.bases):
-            return True
         if not ci.attrs.isdisjoint(access.PERMISSION_ATTRIBUTES):
+            return True, False
+        project = ctx.project
+        if project is not None and project.class_provides(ci.name, "checks_role"):
+            return True, False  # a class of the chain checks a role or permission
+        for b in ci.bases:
+            if not access.PERMISSION_VIEW_BASES.search(b.rsplit(".", 1)[-1]):
+                continue
+            if b.startswith(access.AUTH_FRAMEWORK_MODULES):
+                return True, False  # PermissionRequiredMixin, UserPassesTestMixin
+            if project is None or project.klass(b) is None:
+                name_only = True  # a base named like a check that cannot be read
+    return False, name_only
+
+
+_SCOPED, _UNKNOWN, _UNSCOPED = "scoped", "unknown", "unscoped"
+
+
+def _decorator_evidence(fn, ctx):
+    """True when a decorator is known to authorize: one the user names in
+    ``permission-decorators``, a framework permission decorator, or a project
+    decorator whose wrapper denies unless a role or permission test holds
+    (project facts).  ``_UNKNOWN`` when a decorator is only *named* like a
+    permission check (its body cannot be read, or it checks nothing visible):
+    the finding is then reported at LOW confidence.  False otherwise."""
+    extra = ctx.options.permission_decorators
+    project = ctx.project
+    verdict = False
+    for q in fn.decorators:
+        last = q.rsplit(".", 1)[-1]
+        if last in extra or q in extra:
             return True
-    return False
+        named = bool(PERMISSION_DECORATORS.match(last) or access.ROLE_DECORATOR_NAMES.match(last))
+        if project is not None and project.function(q) is not None:
+            if project.is_authz_decorator(q):
+                return True
+        elif named and q.startswith(access.AUTH_FRAMEWORK_MODULES):
+            return True
+        if named:
+            verdict = _UNKNOWN
+    return verdict
+
+
+def _class_chosen(call: ast.Call) -> bool:
+    """The lookup reads the objects the view's class hierarchy chooses:
+    ``get_object_or_404(self.queryset, pk=pk)``, ``self.get_queryset().get(...)``."""
+    parts = list(call.args[:1])
+    func = call.func
+    while isinstance(func, ast.Attribute):
+        parts.append(func.value)
+        func = func.value.func if isinstance(func.value, ast.Call) else func.value
+    return any((dotted(p.func if isinstance(p, ast.Call) else p) or "") in access.CLASS_QUERYSETS
+               for p in parts)
+
+
+def _hierarchy_verdict(ci, ctx) -> str:
+    """Whether the class hierarchy of a view scopes the objects it loads
+    through ``self.queryset``: ``_SCOPED`` (a class of the chain restricts the
+    queryset to the user or checks a role or permission: project facts),
+    ``_UNSCOPED`` (built on framework classes only, which scope nothing, or a
+    project chain that states no check), ``_UNKNOWN`` (a mixin whose users
+    cannot be seen, or a base that cannot be read)."""
+    if ci is None:
+        return _UNSCOPED
+    project = ctx.project
+    if project is None:
+        if not ci.bases or not all(_framework_base(b) for b in ci.bases):
+            return _UNKNOWN
+        return _UNSCOPED
+    if ci.bases:
+        return _project_class_verdict(project, ci.name)
+    # a mixin: the queryset is that of the classes of this module that mix it in
+    if _chain_scopes(project, ci.name):
+        return _SCOPED
+    users = [c.name for c in project.own.classes.values()
+             if any(b.rsplit(".", 1)[-1] == ci.name for b in c.bases)]
+    verdicts = {_project_class_verdict(project, u) for u in users}
+    if not verdicts or _UNKNOWN in verdicts and _UNSCOPED not in verdicts:
+        return _UNKNOWN
+    return _SCOPED if verdicts == {_SCOPED} else _UNSCOPED
+
+
+def _project_class_verdict(project, name: str) -> str:
+    if _chain_scopes(project, name):
+        return _SCOPED
+    known = {b for cf in project.class_chain(name) for b in cf.bases
+             if project.klass(b) is not None}
+    if all(_framework_base(b) or b in known for b in project.base_names(name)):
+        return _UNSCOPED
+    return _UNKNOWN
+
+
+def _chain_scopes(project, name: str) -> bool:
+    return project.class_provides(name, "scopes_queryset") or \
+        project.class_provides(name, "checks_role")
+
+
+def _framework_base(qual: str) -> bool:
+    return qual.startswith(access.VIEW_FRAMEWORK_MODULES)
 
 
 def _depends_evidence(node, ctx) -> bool:
@@ -215,11 +348,21 @@ def _only_ids(values: list, ids: frozenset, ctx) -> str | None:
     return found
 
 
+def _public_only(node: ast.Call) -> bool:
+    """``filter_by(id=tid, hidden=False)``: a visibility flag fixed to the
+    value that admits public records only; the predicate scopes the lookup."""
+    for k in node.keywords:
+        want = access.VISIBILITY_FILTERS.get(k.arg or "")
+        if want is not None and isinstance(k.value, ast.Constant) and k.value.value is want:
+            return True
+    return False
+
+
 def _lookup_param(node: ast.Call, ids: frozenset, ctx) -> str | None:
     func = node.func
     name = last_name(func)
     if name in access.SHORTCUT_LOOKUPS:
-        if any(OWNER_KEYWORDS.match(k.arg or "") for k in node.keywords):
+        if any(OWNER_KEYWORDS.match(k.arg or "") for k in node.keywords) or _public_only(node):
             return None
         return _only_ids(node.args[1:] + [k.value for k in node.keywords], ids, ctx)
     if not isinstance(func, ast.Attribute):
@@ -240,7 +383,7 @@ def _lookup_param(node: ast.Call, ids: frozenset, ctx) -> str | None:
         if isinstance(params, ast.Dict):
             elts = params.values
         return _only_ids(elts, ids, ctx)
-    if any(OWNER_KEYWORDS.match(k.arg or "") for k in node.keywords):
+    if any(OWNER_KEYWORDS.match(k.arg or "") for k in node.keywords) or _public_only(node):
         return None
     query_like = recv_name in db.QUERY_RECEIVERS or \
         recv_dotted.rsplit(".", 1)[-1] in db.QUERY_RECEIVERS and "." in recv_dotted \
