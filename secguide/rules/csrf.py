@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
-from secguide.analysis.functions import dotted
+from secguide.analysis.functions import dotted, route_methods
 from secguide.analysis.settings import SETTING_UPDATERS, setting_assignments
 from secguide.models import auth, config
 from secguide.rule import Report, Rule
@@ -127,8 +128,23 @@ class CsrfDisabled(Rule):
         for view, report in facts.exempted:
             if isinstance(view, str):
                 view = facts.defs.get(view)
-            if view is None or not _checks_csrf_itself(view, facts.checks):
+            if view is None:
+                found.append(report)  # not a def of this file: not known
+                continue
+            if _checks_csrf_itself(view, facts.checks) or _safe_methods_only(view):
+                continue
+            # only the cookie session makes a forged request act as the
+            # user: an API-key, signed-link, capability-URL or callback view
+            # has nothing a cross-site form can borrow
+            mode = ctx.auth_mode(view)
+            if not mode.cookie:
+                continue
+            if mode.proven:
                 found.append(report)
+            elif mode.unresolved:
+                # the request goes to code of another module: it may use
+                # the session there
+                found.append(replace(report, confidence="LOW"))
         return found
 
 
@@ -142,6 +158,15 @@ def _is_csrf_check(call: ast.Call, name: str) -> bool:
     func = call.func
     return "Csrf" in (dotted(func) or "") or isinstance(func, ast.Attribute) and \
         isinstance(func.value, ast.Call) and "Csrf" in last_name(func.value.func)
+
+
+def _safe_methods_only(view: ast.AST) -> bool:
+    """A function view that accepts only GET/HEAD/OPTIONS: the CSRF check
+    never runs on those methods, so the exemption changes nothing."""
+    if isinstance(view, ast.ClassDef):
+        return False
+    methods = route_methods(view.decorator_list)
+    return bool(methods) and methods <= auth.CSRF_SAFE_METHODS
 
 
 def _checks_csrf_itself(view: ast.AST, checks: list[tuple[int, int]]) -> bool:
