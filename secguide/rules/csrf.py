@@ -63,7 +63,17 @@ class CsrfDisabled(Rule):
         "    request.user.save()\n"
         "    return JsonResponse({'ok': True})\n"
     )
-    not_flagged = "Views without those decorators; settings in test modules; `csrf_exempt` in tests."
+    not_flagged = (
+        "Views without those decorators; settings in test modules; `csrf_exempt` in tests. "
+        "Exempted views that do not use the session cookie: an API key or token in a header "
+        "(read in the view, in a decorator of the same file, or in a project decorator the "
+        "project facts show reading one), a signed link (`TimestampSigner.unsign`, "
+        "`signing.loads`), an HMAC signature (`hmac.compare_digest`), a capability in the "
+        "URL (a key, token or UUID parameter matched to a record), a callback that reads "
+        "only the raw body, or a view that reads no user and no session at all; views "
+        "limited to GET/HEAD/OPTIONS. An exempted view that hands the request to code of "
+        "another module (its effect unknown) is reported at LOW confidence."
+    )
     #: every call: the CSRF checks a view runs itself have open-ended names
     calls = None
     sees_local_assigns = False  # settings, session keys, attributes only
