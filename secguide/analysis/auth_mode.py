@@ -147,6 +147,8 @@ class AuthIndex:
                 self._function(m, seen, depth, done)
 
     def _class_bases(self, cls: ast.ClassDef, seen: _Seen) -> None:
+        # @method_decorator(login_required, name="dispatch") on the class
+        self._decorators(cls, seen)
         for b in cls.bases:
             name = (dotted(b) or "").rsplit(".", 1)[-1]
             if name in A.SESSION_VIEW_BASES:
@@ -335,6 +337,11 @@ class AuthIndex:
         qual = self.qual(func)
         if p is not None and p.is_token_auth_decorator(qual):
             seen.token = seen.token or f"{name}()"
+            return
+        if p is not None and p.is_auth_decorator(qual):
+            # a project function that denies unless the caller is authenticated
+            seen.session = seen.session or f"{name}()"
+            seen.principal = seen.principal or f"{name}()"
             return
         seen.unresolved.append(qual or name)
 
