@@ -103,3 +103,15 @@ def _options(**kw):
     from secguide.options import Options
 
     return Options(**kw)
+
+
+def test_csrf_exemption_confidence_follows_the_evidence():
+    """HIGH where the view shows the session cookie; LOW where it only hands
+    the request to code of another module (its effect unknown)."""
+    bad = Path(__file__).parent / "fixtures/SCG503/bad.py"
+    found = analyze_source(bad.read_bytes(), str(bad), select=["SCG503"])
+    upload = _decorator_line(bad, "upload", "@csrf_exempt")
+    rename = _decorator_line(bad, "rename", "@csrf_exempt")
+    by_line = {f.line: f.confidence for f in found}
+    assert by_line[upload] == "LOW"
+    assert by_line[rename] == "HIGH"

@@ -260,7 +260,7 @@ class AuthIndex:
                 if key and _is_headers(n.comparators[0], req):
                     seen.token = seen.token or f"{key} header"
             elif t is ast.Call:
-                self._call(n, req, caps, seen, depth, done)
+                self._call(fn, n, req, caps, seen, depth, done)
             elif t is ast.Name and n.id not in req and isinstance(n.ctx, ast.Load):
                 q = self.qual(n)
                 if q in A.SESSION_NAMES:
@@ -286,7 +286,7 @@ class AuthIndex:
             seen.session = seen.session or q
             seen.principal = seen.principal or q
 
-    def _call(self, n: ast.Call, req: frozenset, caps: frozenset, seen: _Seen,
+    def _call(self, fn, n: ast.Call, req: frozenset, caps: frozenset, seen: _Seen,
               depth: int, done: set) -> None:
         func = n.func
         name = (dotted(func) or "").rsplit(".", 1)[-1] if not isinstance(func, ast.Attribute) \
@@ -321,8 +321,7 @@ class AuthIndex:
             target = self.defs.get(func.id)
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
                 and func.value.id == "self":
-            cls = next((c for c in self.owner.values() if any(
-                getattr(m, "name", None) == func.attr for m in c.body)), None)
+            cls = self.owner.get(id(fn))
             target = next((m for m in cls.body if getattr(m, "name", None) == func.attr),
                           None) if cls is not None else None
             if target is None:
