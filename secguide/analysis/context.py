@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 
+from secguide.analysis.auth_mode import AuthIndex, AuthMode
 from secguide.analysis.evaluator import EVALUATORS, EvaluatorMixin
 from secguide.analysis.functions import ClassInfo, FunctionInfo
 from secguide.analysis.guards import GuardsMixin
@@ -33,6 +34,10 @@ _MISSING = object()
 
 class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeMixin):
     """Per-file analysis state.  Nothing here outlives the file."""
+
+    #: project-wide facts (``secguide.engine.FileContext`` provides them);
+    #: the analysis alone has none
+    project = None
 
     def __init__(self, tree: ast.Module, filename: str, options: Options):
         self.tree = tree
@@ -71,6 +76,7 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
         #: attribute of any other name is not looked up as a dotted key
         self._dotted_bases: set[str] = set()
         self._module_scope = self.scope
+        self._auth_index: AuthIndex | None = None
 
     # ------------------------------------------------------------------ API
     def value(self, node: ast.AST | None) -> Value:
@@ -138,6 +144,21 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
         except Exception:  # pragma: no cover - unparse of odd trees
             return "value"
         return text if len(text) <= limit else text[: limit - 3] + "..."
+
+    def auth_mode(self, view: ast.AST) -> AuthMode:
+        """How the view ``view`` (a def or class of this file) authenticates:
+        the session cookie, a token/key/signature, or a callback
+        (``secguide.analysis.auth_mode``)."""
+        index = self._auth_index
+        if index is None:
+            env = self._module_scope.env
+
+            def head_qual(name: str) -> str | None:
+                v = env.get(name)
+                return v.qual if v is not None else None
+
+            index = self._auth_index = AuthIndex(self.tree, head_qual, self.project)
+        return index.mode(view)
 
     def names_in_module(self, prefix: str) -> bool:
         return prefix in self._module_has

@@ -234,6 +234,10 @@ def _route_methods(decorators: list) -> frozenset:
     return frozenset(out)
 
 
+#: public name: rules read a def's declared methods outside its analysis
+route_methods = _route_methods
+
+
 def _looks_like_django_view(name, decs, class_info, filename, body, resolve) -> bool | str:
     """A function taking ``request`` is a view when it is decorated like one,
     is a handler of a class-based view, or lives in a views module; helpers

@@ -38,6 +38,8 @@ EQUALITY_METHODS = frozenset({"__eq__", "__ne__", "__hash__", "__lt__"})
 CSRF_CHECK = re.compile(r"(?i)^_?(enforce|check|verify|validate)_?csrf")
 #: the Django method that runs the CSRF middleware's check by hand
 CSRF_PROCESS_VIEW = "process_view"
+#: methods the CSRF check never runs on (an exemption of them changes nothing)
+CSRF_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 # -- password policy (SCG506) ----------------------------------------------------
 #: form and serializer validators that bound a field's length
@@ -67,3 +69,91 @@ PASSLIB_COST_KEYWORDS = ("rounds", "time_cost", "memory_cost")
 #: argon2-cffi calls with (time_cost, memory_cost) parameters
 ARGON2_CALLS = frozenset({"argon2.PasswordHasher", "argon2.low_level.hash_secret",
                           "argon2.low_level.hash_secret_raw"})
+
+# -- how a view authenticates (analysis.auth_mode; SCG503, SCG904) ---------------
+#: attributes of the request object that are the cookie session or its user
+SESSION_REQUEST_ATTRS = frozenset({"user", "session", "COOKIES", "cookies"})
+#: names (qualified) that are the cookie session or the user it carries
+SESSION_NAMES = frozenset({
+    "flask.session", "flask.g.user", "flask_login.current_user", "quart.session",
+    "quart.g.user", "flask_security.current_user", "quart_auth.current_user",
+})
+#: calls (qualified) that log the cookie session in or out
+SESSION_CALLS = frozenset({
+    "django.contrib.auth.login", "django.contrib.auth.logout",
+    "django.contrib.auth.update_session_auth_hash", "django.contrib.auth.get_user",
+    "flask_login.login_user", "flask_login.logout_user",
+})
+#: decorators (last name) that require a logged-in user
+SESSION_DECORATORS = frozenset({
+    "login_required", "fresh_login_required", "staff_member_required",
+    "permission_required", "user_passes_test", "superuser_required",
+    "roles_required", "roles_accepted", "auth_required",
+})
+#: bases of a class-based view that require a logged-in user
+SESSION_VIEW_BASES = frozenset({"LoginRequiredMixin", "PermissionRequiredMixin",
+                                "UserPassesTestMixin", "AccessMixin"})
+#: decorators (last name) that authenticate a request by token, key or signature
+TOKEN_DECORATORS = frozenset({
+    "token_required", "jwt_required", "api_key_required", "require_api_key",
+    "apikey_required", "signature_required", "verify_signature", "auth_token_required",
+    "http_auth_required", "jwt_refresh_token_required", "verify_jwt_in_request",
+})
+#: headers (lower case, ``-`` for ``_``, no ``HTTP_`` prefix) that carry a
+#: token, an API key or a signature
+TOKEN_HEADERS = frozenset({
+    "authorization", "x-api-key", "api-key", "apikey", "x-auth-token", "x-access-token",
+    "x-hub-signature", "x-hub-signature-256", "x-signature", "x-token", "stripe-signature",
+    "x-telegram-bot-api-secret-token", "x-gitlab-token", "x-slack-signature",
+    "x-twilio-signature",
+})
+#: methods (last name) that verify a signature or unsign a signed value
+SIGNATURE_METHODS = frozenset({
+    "unsign", "unsign_object", "compare_digest", "verify_signature", "check_signature",
+    "validate_signature", "construct_event", "verify_webhook",
+})
+#: name prefixes of project helpers that unsign a value (``unsign_bounce_id``)
+SIGNATURE_PREFIXES = ("unsign", "verify_sig", "check_sig")
+#: dotted calls that load a signed value (``signing.loads(token)``)
+SIGNED_LOADS = frozenset({"signing.loads", "django.core.signing.loads"})
+#: words of a URL parameter that make it a capability (a secret in the link)
+CAPABILITY_WORDS = frozenset({"key", "token", "secret", "signed", "signature", "sig",
+                              "hash", "nonce", "uuid"})
+#: annotations and converters of a URL parameter that make it unguessable
+CAPABILITY_TYPES = frozenset({"UUID", "uuid", "UUID4", "UUID1", "uuid.UUID", "pydantic.UUID4"})
+#: calls that look a record up by its fields (a capability is matched there)
+LOOKUP_CALLS = frozenset({
+    "get", "filter", "get_object_or_404", "get_list_or_404", "filter_by", "get_or_404",
+    "first_or_404", "one_or_none", "get_or_none", "find_one", "for_api_key",
+})
+#: attributes/methods of the request that are its raw body (a callback reads it)
+RAW_BODY_ATTRS = frozenset({"body", "data", "stream", "get_data"})
+#: calls (last name) that take the request object and authenticate nothing
+REQUEST_NEUTRAL_CALLS = frozenset({
+    "render", "render_to_response", "render_to_string", "redirect", "TemplateResponse",
+    "SimpleTemplateResponse", "JsonResponse", "HttpResponse", "HttpResponseRedirect",
+    "HttpResponseBadRequest", "HttpResponseForbidden", "HttpResponseNotFound",
+    "get_template", "success", "error", "info", "warning", "debug", "add_message",
+    "get_messages", "resolve_url", "get_current_site", "url_has_allowed_host_and_scheme",
+    "url_for", "get_token", "rotate_token", "dispatch", "build_absolute_uri", "get_host",
+    "isinstance", "getattr", "hasattr", "len", "str", "repr", "print", "setattr",
+})
+#: FastAPI dependencies (``Depends(x)``, router ``dependencies=[...]``) whose
+#: name says they give or require the authenticated principal
+PRINCIPAL_DEPENDENCY = re.compile(
+    r"(?i)^(get_)?(current_\w*(user|account|member|principal)\w*|is_authenticated\w*|"
+    r"authenticated_\w+|require_\w*(user|auth|login|admin)\w*|\w*_from_session\w*|"
+    r"get_\w*user_from_\w+|get_verified_\w*user\w*)$")
+#: controller attributes that are the authenticated principal (``self.user``)
+PRINCIPAL_SELF_ATTRS = frozenset({"user", "current_user"})
+
+# -- token minting (SCG904) -------------------------------------------------------
+#: verbs of a route name that mint, hand out or revoke a token
+TOKEN_MINT_VERBS = frozenset({"create", "generate", "issue", "new", "mint", "revoke",
+                              "delete", "get", "regenerate", "rotate", "remove"})
+#: objects of such a route name
+TOKEN_OBJECTS = frozenset({"token", "tokens", "key", "keys", "apikey"})
+#: parameter words that carry a guessable credential (a brute-force target)
+CREDENTIAL_PARAM_WORDS = frozenset({"password", "passwd", "pwd", "passphrase", "otp",
+                                    "totp", "code", "pin", "passcode", "credentials",
+                                    "form"})

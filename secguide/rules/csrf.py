@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
-from secguide.analysis.functions import dotted
+from secguide.analysis.functions import dotted, route_methods
 from secguide.analysis.settings import SETTING_UPDATERS, setting_assignments
 from secguide.models import auth, config
 from secguide.rule import Report, Rule
@@ -62,7 +63,17 @@ class CsrfDisabled(Rule):
         "    request.user.save()\n"
         "    return JsonResponse({'ok': True})\n"
     )
-    not_flagged = "Views without those decorators; settings in test modules; `csrf_exempt` in tests."
+    not_flagged = (
+        "Views without those decorators; settings in test modules; `csrf_exempt` in tests. "
+        "Exempted views that do not use the session cookie: an API key or token in a header "
+        "(read in the view, in a decorator of the same file, or in a project decorator the "
+        "project facts show reading one), a signed link (`TimestampSigner.unsign`, "
+        "`signing.loads`), an HMAC signature (`hmac.compare_digest`), a capability in the "
+        "URL (a key, token or UUID parameter matched to a record), a callback that reads "
+        "only the raw body, or a view that reads no user and no session at all; views "
+        "limited to GET/HEAD/OPTIONS. An exempted view that hands the request to code of "
+        "another module (its effect unknown) is reported at LOW confidence."
+    )
     #: every call: the CSRF checks a view runs itself have open-ended names
     calls = None
     sees_local_assigns = False  # settings, session keys, attributes only
@@ -127,8 +138,23 @@ class CsrfDisabled(Rule):
         for view, report in facts.exempted:
             if isinstance(view, str):
                 view = facts.defs.get(view)
-            if view is None or not _checks_csrf_itself(view, facts.checks):
+            if view is None:
+                found.append(report)  # not a def of this file: not known
+                continue
+            if _checks_csrf_itself(view, facts.checks) or _safe_methods_only(view):
+                continue
+            # only the cookie session makes a forged request act as the
+            # user: an API-key, signed-link, capability-URL or callback view
+            # has nothing a cross-site form can borrow
+            mode = ctx.auth_mode(view)
+            if not mode.cookie:
+                continue
+            if mode.proven:
                 found.append(report)
+            elif mode.unresolved:
+                # the request goes to code of another module: it may use
+                # the session there
+                found.append(replace(report, confidence="LOW"))
         return found
 
 
@@ -142,6 +168,15 @@ def _is_csrf_check(call: ast.Call, name: str) -> bool:
     func = call.func
     return "Csrf" in (dotted(func) or "") or isinstance(func, ast.Attribute) and \
         isinstance(func.value, ast.Call) and "Csrf" in last_name(func.value.func)
+
+
+def _safe_methods_only(view: ast.AST) -> bool:
+    """A function view that accepts only GET/HEAD/OPTIONS: the CSRF check
+    never runs on those methods, so the exemption changes nothing."""
+    if isinstance(view, ast.ClassDef):
+        return False
+    methods = route_methods(view.decorator_list)
+    return bool(methods) and methods <= auth.CSRF_SAFE_METHODS
 
 
 def _checks_csrf_itself(view: ast.AST, checks: list[tuple[int, int]]) -> bool:

@@ -67,8 +67,13 @@ class AuthEndpointNoRateLimit(Rule):
     not_flagged = (
         "Routes with a limiter decorator (and the `rate-limit-decorators` "
         "option); files that configure a global limit (`Limiter(..., "
-        "default_limits=[...])`, SlowAPIMiddleware); GET routes; class-based "
-        "views with throttle_classes; other routes."
+        "default_limits=[...])`, SlowAPIMiddleware), or whose app sets one up in its "
+        "factory or extensions module (project facts); routes with a project decorator "
+        "that applies a limiter; GET routes; class-based views with throttle_classes; "
+        "authenticated endpoints that create or revoke a token or key (a principal from a "
+        "login/token decorator, a `Depends(get_current_user)`-style dependency, the "
+        "router's `dependencies=[...]`, or a controller reading `self.user`) and take no "
+        "password, code or OTP parameter; other routes."
     )
     calls = config.GLOBAL_LIMITERS | {"add_middleware"}
     node_types = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Call)
@@ -91,8 +96,15 @@ class AuthEndpointNoRateLimit(Rule):
             return None
         if decorated_with(fn, config.RATE_LIMIT_DECORATORS, ctx.options.rate_limit_decorators):
             return None
+        project = ctx.project
+        if project is not None and any(project.is_rate_limit_decorator(d) for d in fn.decorators):
+            return None  # a project decorator that applies a limiter
         ci = fn.class_info
         if ci is not None and not ci.attrs.isdisjoint(auth.THROTTLE_ATTRIBUTES):
+            return None
+        if _mints_token(fn) and ctx.auth_mode(node).principal:
+            # an authenticated caller mints or revokes a token: nothing
+            # guessable is checked here
             return None
         ctx.file_state_of(self).unlimited.append(
             self.found(node, name=fn.name, what=f"POST {path or fn.name}"))
@@ -100,7 +112,22 @@ class AuthEndpointNoRateLimit(Rule):
 
     def finish_file(self, ctx):
         facts = ctx.file_state_of(self)
-        return None if facts.global_limit else facts.unlimited
+        if facts.global_limit or not facts.unlimited:
+            return None
+        project = ctx.project
+        if project is not None and project.app().global_rate_limit:
+            return None  # a limiter with default limits in the app's setup modules
+        return facts.unlimited
+
+
+def _mints_token(fn) -> bool:
+    """The route's name says it creates, hands out or revokes a token or
+    key, and no parameter carries a guessable credential."""
+    ws = {w.lower() for w in words(fn.name)}
+    if ws.isdisjoint(auth.TOKEN_MINT_VERBS) or ws.isdisjoint(auth.TOKEN_OBJECTS):
+        return False
+    return not any(auth.CREDENTIAL_PARAM_WORDS.intersection(w.lower() for w in words(p))
+                   for p in fn.params)
 
 
 def _global_limit(node: ast.Call, ctx) -> bool:
