@@ -33,7 +33,7 @@ def api_events():
 
 # the session cookie's user: a forged cross-site POST acts as them
 @bp.route("/profile", methods=["POST"])
-@csrf.exempt
+@csrf.exempt  # expect: SCG503
 @members_only
 def profile():
     current_user.update(request.form)
