@@ -34,5 +34,9 @@ CLIENT_INPUT_ERRORS = frozenset({
 #: of the project's own code, their text is probably the project's, though a
 #: library below it can raise them as well (reported at LOW confidence)
 NARROW_BUILTIN_ERRORS = frozenset({"builtins.ValueError"})
+#: attributes of any exception that lead to another exception or to the
+#: stack: never the project's own message
+CHAINED_ERROR_ATTRS = frozenset({"__cause__", "__context__", "__traceback__",
+                                 "with_traceback", "__notes__"})
 #: base-class names that make a class of the analysed file an exception
 EXCEPTION_BASE_SUFFIXES = ("Exception", "Error")

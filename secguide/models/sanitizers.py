@@ -70,9 +70,11 @@ CLEAN_STR_METHODS = frozenset({
 
 # -- text the program makes itself ---------------------------------------------
 #: calls that return a URL the router built: it percent-encodes every value it
-#: puts in, so no quote or angle bracket of an argument survives (Django's
-#: reverse(), Flask's url_for()).  The result is markup-safe text, not the
-#: arguments' data.  (Starlette's url_for does not quote path parameters.)
+#: puts in, so no double quote or angle bracket of an argument survives
+#: (Django's reverse(), Flask's url_for()).  The result is markup-safe text
+#: in element content and double-quoted attributes, not the arguments' data.
+#: (Django keeps the RFC 3986 sub-delimiters, a single quote among them;
+#: Starlette's url_for does not quote path parameters, so it is not here.)
 ROUTER_URLS = frozenset({
     "django.urls.reverse", "django.urls.reverse_lazy", "django.urls.base.reverse",
     "django.core.urlresolvers.reverse", "django.shortcuts.resolve_url",

@@ -241,7 +241,8 @@ class ExceptionExposed(Rule):
                     names[n] = kind
         kinds = set()
         for n in ast.walk(expr):
-            if isinstance(n, ast.Call) and ctx.call_name(n) in web.EXCEPTION_TEXT:
+            if isinstance(n, ast.Call) and ctx.call_name(n) in web.EXCEPTION_TEXT or \
+                    isinstance(n, ast.Attribute) and n.attr in errors.CHAINED_ERROR_ATTRS:
                 return None
             if isinstance(n, ast.Name) and labels.EXCEPTION in ctx.value(n).labels:
                 if n.id not in names:
