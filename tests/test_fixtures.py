@@ -26,9 +26,14 @@ def strict(monkeypatch):
     monkeypatch.setattr(engine, "_STRICT", True)
 
 
+#: every rule, opt-in ones included (as flake8 ``--select SCG`` runs them)
+ALL_CODES = [r.code for r in ALL_RULES]
+
+
 def findings(path: Path):
     exp = Expectations(path)
-    found = check_source(path.read_bytes(), str(path), options=Options.from_mapping(exp.options))
+    found = check_source(path.read_bytes(), str(path), select=ALL_CODES,
+                         options=Options.from_mapping(exp.options))
     return exp, found
 
 

@@ -16,17 +16,22 @@ from secguide.analysis.names import (ARG_INDEX, ARG_LABELS, EXCEPTION, HASHED, M
                                      PASSWORD, PRINCIPAL, RANDOM, UKEYS)
 from secguide.analysis.scope import element, element_typ
 from secguide.analysis.strings import BRACE_FIELD, build, format_string
-from secguide.analysis.values import (ANYCONST, EMPTY, NUMBER, SAFE_LABELS, UNKNOWN, Origin,
+from secguide.analysis.values import (ANYCONST, EMPTY, NUMBER, SAFE, SAFE_LABELS, UNKNOWN, Origin,
                                       Value, merge_taint, sanitize)
 from secguide.models import crypto, sinks, web
 from secguide.models import frameworks as fw
 from secguide.models import types as ty
 from secguide.models.errors import INTERNAL_ERROR_ATTRS
 from secguide.models.mongo import MONGO_ACCESSORS, MONGO_METHODS, MONGO_NEXT
+from secguide.models import sanitizers as san
 from secguide.models.sanitizers import CLEAN_STR_METHODS, SANITIZERS, method_sanitizer
 from secguide.vocab import NOT_PASSWORD_TAILS
 
 _MONGO_SAN = frozenset({"mongo"})
+#: a URL the router built (``models/sanitizers.ROUTER_URLS``): markup-safe text
+ROUTER_URL = Value(raw=False, typ="str", labels=SAFE["html"])
+#: a model's declared name (``models/sanitizers.DECLARED_META_ATTRS``)
+DECLARED = Value(cval=ANYCONST, raw=False, typ="str")
 
 
 class CallsMixin:
@@ -46,6 +51,9 @@ class CallsMixin:
     def _ev_attribute(self, node: ast.Attribute) -> Value:
         attr = node.attr
         base_node = node.value
+        if attr in san.DECLARED_META_ATTRS and type(base_node) is ast.Attribute and \
+                base_node.attr == san.DECLARED_META:
+            return DECLARED
         if type(base_node) is ast.Name and base_node.id in self._dotted_bases:
             tracked = self._lookup_dotted(base_node.id + "." + attr)
             if tracked is not None:
@@ -129,6 +137,13 @@ class CallsMixin:
             if fq in web.MARKUP_CALLS:
                 return sanitize(a0, kind).with_labels(MARKUP)
             return sanitize(a0, kind)
+        if fq in san.ROUTER_URLS:
+            return ROUTER_URL
+        if fq in san.TRANSLATIONS:
+            return self.value(args[0]) if args else UNKNOWN
+        if fq in san.DATE_TEXT_CALLS:
+            a0 = self.value(args[0]) if args else UNKNOWN
+            return a0 if a0.taint or a0.typ == "str" else NUMBER
         owner, _, meth = fq.rpartition(".")
         req = web.REQUEST_TYPES.get(owner)
         if req is not None and meth in req[1]:
@@ -204,6 +219,13 @@ class CallsMixin:
             return self._source(node, shape)
         if recv.qual in MONGO_NEXT and m in MONGO_ACCESSORS:
             return Value(qual=MONGO_NEXT[recv.qual])
+        if m in san.ROUTER_URL_METHODS:
+            return ROUTER_URL
+        free = san.DATE_TEXT_METHODS.get(m)
+        if free is not None and not recv.taint and recv.typ != "str" and all(
+                self.value(a).is_const for a in args) and all(
+                k.arg in free or self.value(k.value).is_const for k in node.keywords):
+            return NUMBER
         if m == "format" and recv.is_const and isinstance(recv.cval, str) or \
                 m == "format" and recv.built:
             fargs: dict = {i: self.value(a) for i, a in enumerate(args)}

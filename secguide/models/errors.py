@@ -17,3 +17,26 @@ INTERNAL_ERROR_ATTRS = frozenset({
 #: an error handler's parameter annotated with a class named like this is
 #: the exception
 ERROR_CLASS_SUFFIXES = ("Exception", "Error")
+
+#: exceptions whose text describes the client's own input, written for the
+#: client (a validation error's messages): catching one and answering with
+#: its text discloses nothing of the server
+CLIENT_INPUT_ERRORS = frozenset({
+    "fastapi.exceptions.RequestValidationError", "fastapi.RequestValidationError",
+    "pydantic.ValidationError", "pydantic.error_wrappers.ValidationError",
+    "pydantic_core.ValidationError", "rest_framework.exceptions.ValidationError",
+    "rest_framework.serializers.ValidationError", "django.core.exceptions.ValidationError",
+    "django.forms.ValidationError", "marshmallow.ValidationError",
+    "marshmallow.exceptions.ValidationError", "wtforms.validators.ValidationError",
+})
+#: builtin exceptions that the project's own functions raise with a message
+#: for the caller (``raise ValueError("unknown plan")``); caught around a call
+#: of the project's own code, their text is probably the project's, though a
+#: library below it can raise them as well (reported at LOW confidence)
+NARROW_BUILTIN_ERRORS = frozenset({"builtins.ValueError"})
+#: attributes of any exception that lead to another exception or to the
+#: stack: never the project's own message
+CHAINED_ERROR_ATTRS = frozenset({"__cause__", "__context__", "__traceback__",
+                                 "with_traceback", "__notes__"})
+#: base-class names that make a class of the analysed file an exception
+EXCEPTION_BASE_SUFFIXES = ("Exception", "Error")

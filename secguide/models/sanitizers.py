@@ -32,6 +32,9 @@ SANITIZERS = {
     "django.utils.http.url_has_allowed_host_and_scheme": "redirect",
     "psycopg2.sql.Identifier": "sql", "psycopg2.sql.Literal": "sql",
     "psycopg.sql.Identifier": "sql", "psycopg.sql.Literal": "sql",
+    # percent-encoding leaves no quote, angle bracket or ampersand of the text
+    "urllib.parse.quote": "html", "urllib.parse.quote_plus": "html",
+    "urllib.parse.urlencode": "html", "django.utils.http.urlencode": "html",
 }
 
 #: sanitizer by the last name of the callee, for helpers that are methods of
@@ -62,4 +65,59 @@ CLEAN_STR_METHODS = frozenset({
     "isspace", "islower", "isupper", "istitle", "isascii", "startswith",
     "endswith", "count", "find", "rfind", "index", "rindex", "__len__",
     "__contains__",
+})
+
+
+# -- text the program makes itself ---------------------------------------------
+#: calls that return a URL the router built: it percent-encodes every value it
+#: puts in, so no double quote or angle bracket of an argument survives
+#: (Django's reverse(), Flask's url_for()).  The result is markup-safe text
+#: in element content and double-quoted attributes, not the arguments' data.
+#: (Django keeps the RFC 3986 sub-delimiters, a single quote among them;
+#: Starlette's url_for does not quote path parameters, so it is not here.)
+ROUTER_URLS = frozenset({
+    "django.urls.reverse", "django.urls.reverse_lazy", "django.urls.base.reverse",
+    "django.core.urlresolvers.reverse", "django.shortcuts.resolve_url",
+    "flask.url_for", "flask.helpers.url_for",
+})
+#: methods of any object that return such a URL (Django's model convention:
+#: ``get_absolute_url`` returns ``reverse(...)``), by name
+ROUTER_URL_METHODS = frozenset({"get_absolute_url"})
+
+#: translations: the translator's text for the argument, which is the
+#: program's own literal when it is one (``_("Delete")`` is a constant)
+TRANSLATIONS = frozenset({
+    f"{mod}.{fn}"
+    for mod in ("django.utils.translation", "flask_babel", "flask_babelplus", "gettext")
+    for fn in ("gettext", "gettext_lazy", "ugettext", "ugettext_lazy", "lazy_gettext",
+               "ngettext", "ngettext_lazy", "ungettext", "ungettext_lazy", "lazy_ngettext")
+})
+
+#: date and time formatters: text made of a date (digits, month and day
+#: names), no text of the input, unless the input was a string, which some
+#: of them return unchanged (Django's naturaltime of a non-date)
+DATE_TEXT_CALLS = frozenset({
+    "django.contrib.humanize.templatetags.humanize.naturaltime",
+    "django.contrib.humanize.templatetags.humanize.naturalday",
+    "django.utils.timesince.timesince", "django.utils.timesince.timeuntil",
+    "django.utils.formats.date_format", "django.utils.formats.time_format",
+    "django.utils.dateformat.format", "django.utils.dateformat.time_format",
+    *(f"{mod}.{fn}" for mod in ("babel.dates", "flask_babel", "flask_babelplus")
+      for fn in ("format_date", "format_time", "format_datetime", "format_timedelta",
+                 "format_skeleton", "format_interval")),
+})
+#: methods of date and time objects that format them, by name -> keyword
+#: arguments that only choose a precision (the others must be constants:
+#: ``strftime(fmt)`` pastes its format)
+DATE_TEXT_METHODS = {
+    "isoformat": frozenset({"timespec"}), "strftime": frozenset(),
+    "ctime": frozenset(),
+}
+
+#: attributes of ``X._meta`` (a Django model's options) that hold the
+#: model's declared names: constants of the program
+DECLARED_META = "_meta"
+DECLARED_META_ATTRS = frozenset({
+    "verbose_name", "verbose_name_plural", "model_name", "app_label", "object_name",
+    "label", "label_lower", "db_table",
 })

@@ -4,10 +4,49 @@ from __future__ import annotations
 import ast
 
 from secguide import labels
-from secguide.models import logs
+from secguide.models import errors, logs, web
 from secguide.rule import Rule
 from secguide.rules._common import last_name
-from secguide.vocab import ROLE_TAILS, words
+from secguide.vocab import REQUEST_PARAM_NAMES, ROLE_TAILS, words
+
+#: what a handled exception's text is, when the handler catches only ...
+_CLIENT = "client"      # ... the project's own or validation errors: written for the client
+_NARROW = "narrow"      # ... ValueError around a call of the project's own code
+_RANK = {_CLIENT: 2, _NARROW: 1}
+
+
+class _Handled:
+    """Per function: the names bound to exceptions whose text the project
+    wrote for the client, each with the nodes where the binding holds (an
+    ``except`` body, or the whole function for an error handler's
+    parameter), and the locals derived only from them."""
+
+    __slots__ = ("scopes", "started")
+
+    def __init__(self):
+        #: (kind, names, ids of the nodes inside, or None: the whole function)
+        self.scopes: list[tuple[str, set, set | None]] = []
+        self.started = False
+
+
+def _exception_classes(tree: ast.Module) -> frozenset:
+    """Classes of this module that derive from an exception (by base name,
+    or from another exception class of the module)."""
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    found: set = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, cls in classes.items():
+            if name in found:
+                continue
+            for b in cls.bases:
+                bn = last_name(b)
+                if bn in found or bn.endswith(errors.EXCEPTION_BASE_SUFFIXES):
+                    found.add(name)
+                    changed = True
+                    break
+    return frozenset(found)
 
 
 class ExceptionExposed(Rule):
@@ -52,33 +91,183 @@ class ExceptionExposed(Rule):
     not_flagged = (
         "Generic messages; exceptions logged on the server; functions that "
         "are not views or error handlers; HTTP errors' own public attributes "
-        "(`e.code`, `e.name`, `e.description` of werkzeug HTTPExceptions)."
+        "(`e.code`, `e.name`, `e.description` of werkzeug HTTPExceptions); "
+        "the text of exceptions the project wrote for its clients: a class "
+        "defined in the same module (deriving from an exception) or in "
+        "another module of the project (project facts), its `.message`, and "
+        "request-validation errors (FastAPI's RequestValidationError, "
+        "pydantic, DRF and Django ValidationError), which describe the "
+        "client's own input; in an `except` handler, an error handler "
+        "parameter, and locals made from them. A traceback or another "
+        "exception in the same response is still reported. `except "
+        "ValueError` around a call of the project's own code is reported at "
+        "LOW confidence (its message is probably the project's)."
     )
     calls = frozenset({"abort"})
-    node_types = (ast.Return, ast.Raise, ast.Call)
+    node_types = (ast.Return, ast.Raise, ast.Call, ast.Try, ast.Assign)
     report_types = (ast.Return, ast.Raise, ast.Call)
     reads_labels = frozenset({labels.EXCEPTION})
+    function_state = _Handled
+    file_state = dict
 
     def check(self, node, ctx):
         fn = ctx.fn
         if fn is None or not (fn.is_route or fn.is_error_handler):
             return
+        st = ctx.fn_state(self)
+        if not st.started:
+            st.started = True
+            if fn.is_error_handler:
+                self._handler_params(fn, ctx, st)
         t = type(node)
+        if t is ast.Try:
+            self._try(node, ctx, st)
+            return None
+        if t is ast.Assign:
+            self._derive(node, ctx, st)
+            return None
         if t is ast.Return:
             if node.value is not None and labels.EXCEPTION in ctx.value(node.value).labels:
-                return [self.found(node, sink="the response")]
+                return self._report(node, node.value, ctx, st, "the response")
         elif t is ast.Raise:
             exc = node.exc
             if isinstance(exc, ast.Call) and last_name(exc.func) in logs.HTTP_ERRORS:
                 for arg in list(exc.args) + [k.value for k in exc.keywords
                                              if k.arg in logs.HTTP_ERROR_TEXT_KEYWORDS]:
                     if labels.EXCEPTION in ctx.value(arg).labels:
-                        return [self.found(node, sink=f"{last_name(exc.func)}(detail=...)")]
+                        return self._report(node, arg, ctx, st,
+                                            f"{last_name(exc.func)}(detail=...)")
         elif last_name(node.func) == "abort" and ctx.call_name(node) in logs.ABORT_CALLS:
             for arg in list(node.args[1:]) + [k.value for k in node.keywords]:
                 if labels.EXCEPTION in ctx.value(arg).labels:
-                    return [self.found(node, sink="abort()")]
+                    return self._report(node, arg, ctx, st, "abort()")
         return None
+
+    # -- exceptions whose text the project wrote for the client -------------
+    def _report(self, node, expr, ctx, st, sink):
+        kind = self._source_kind(expr, node, ctx, st)
+        if kind == _CLIENT:
+            return None
+        if kind == _NARROW:
+            return [self.found(node, confidence="LOW", sink=sink)]
+        return [self.found(node, sink=sink)]
+
+    def _class_kind(self, node, ctx) -> str | None:
+        """What catching the class ``node`` names says about the text."""
+        if isinstance(node, ast.Name):
+            mine = ctx.file_state_of(self)
+            if "classes" not in mine:
+                mine["classes"] = _exception_classes(ctx.tree)
+            if node.id in mine["classes"]:
+                return _CLIENT
+        q = ctx.qualname(node)
+        if q in errors.CLIENT_INPUT_ERRORS:
+            return _CLIENT
+        if q in errors.NARROW_BUILTIN_ERRORS:
+            return _NARROW
+        project = ctx.project if q and not q.startswith("builtins.") else None
+        if project is not None and project.klass(q) is not None:
+            return _CLIENT
+        return None
+
+    def _types_kind(self, node, ctx) -> str | None:
+        """The weakest kind over ``except (A, B)``: None when one class is
+        not the project's."""
+        elts = node.elts if isinstance(node, ast.Tuple) else [node]
+        kinds = [self._class_kind(e, ctx) for e in elts]
+        if not kinds or None in kinds:
+            return None
+        return min(kinds, key=_RANK.__getitem__)
+
+    def _try(self, node, ctx, st):
+        for h in node.handlers:
+            if not h.name or h.type is None:
+                continue
+            kind = self._types_kind(h.type, ctx)
+            if kind == _NARROW and not self._calls_project(node.body, ctx):
+                kind = None
+            if kind is not None:
+                inside = {id(n) for stmt in h.body for n in ast.walk(stmt)}
+                st.scopes.append((kind, {h.name}, inside))
+
+    def _calls_project(self, body, ctx) -> bool:
+        """The ``try`` body calls a function of this file or of the project."""
+        local = {n.name for n in ctx.tree.body
+                 if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+        project = ctx.project
+        for stmt in body:
+            for n in ast.walk(stmt):
+                if not isinstance(n, ast.Call):
+                    continue
+                f = n.func
+                if isinstance(f, ast.Name) and f.id in local:
+                    return True
+                q = ctx.call_name(n)
+                if q and project is not None and not q.startswith("builtins.") and (
+                        project.function(q) is not None or project.klass(q) is not None):
+                    return True
+        return False
+
+    def _handler_params(self, fn, ctx, st):
+        """``@app.exception_handler(RequestValidationError)`` and
+        ``def handler(request, exc: AppError)``: the exception parameter."""
+        node = fn.node
+        args = node.args.posonlyargs + node.args.args
+        params = [a for a in args if a.arg not in REQUEST_PARAM_NAMES and a.arg != "self"]
+        for a in params:
+            if a.annotation is not None:
+                kind = self._types_kind(a.annotation, ctx)
+                if kind == _CLIENT:
+                    st.scopes.append((kind, {a.arg}, None))
+        for d in node.decorator_list:
+            if isinstance(d, ast.Call) and d.args and params and \
+                    self._types_kind(d.args[0], ctx) == _CLIENT:
+                st.scopes.append((_CLIENT, {params[-1].arg}, None))
+
+    def _scope_of(self, node, st):
+        key = id(node)
+        return [s for s in st.scopes if s[2] is None or key in s[2]]
+
+    def _source_kind(self, expr, at, ctx, st) -> str | None:
+        """_CLIENT/_NARROW when every exception text in ``expr`` comes from a
+        name bound to such an exception (no traceback, no other exception)."""
+        scopes = self._scope_of(at, st)
+        if not scopes:
+            return None
+        names: dict[str, str] = {}
+        for kind, ns, _ in scopes:
+            for n in ns:
+                if _RANK[kind] > _RANK.get(names.get(n), 0):
+                    names[n] = kind
+        kinds = set()
+        for n in ast.walk(expr):
+            if isinstance(n, ast.Call) and ctx.call_name(n) in web.EXCEPTION_TEXT or \
+                    isinstance(n, ast.Attribute) and n.attr in errors.CHAINED_ERROR_ATTRS:
+                return None
+            if isinstance(n, ast.Name) and labels.EXCEPTION in ctx.value(n).labels:
+                if n.id not in names:
+                    return None
+                kinds.add(names[n.id])
+        if not kinds:
+            return None
+        return min(kinds, key=_RANK.__getitem__)
+
+    def _derive(self, node, ctx, st):
+        """``msg = str(e)`` inside the scope: ``msg`` is the same text."""
+        targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        if not targets:
+            return
+        scopes = self._scope_of(node, st)
+        if not scopes:
+            return
+        v = ctx.value(node.value)
+        kind = self._source_kind(node.value, node, ctx, st) if \
+            labels.EXCEPTION in v.labels else None
+        for s in scopes:
+            if kind is not None and _RANK[s[0]] <= _RANK[kind]:
+                s[1].update(targets)
+            else:
+                s[1].difference_update(targets)
 
 
 class SecretLogged(Rule):
