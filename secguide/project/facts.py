@@ -57,6 +57,12 @@ class ClassFacts:
     checks_permission: bool = False
     #: a password setter / @validates("password") / save() / __init__ that hashes
     hashes_password: bool = False
+    #: the hashing runs whenever a value reaches the stored field: a
+    #: ``password`` property/synonym setter, ``@validates("password")``, a
+    #: pydantic password validator, ``save()``, ``__init__`` or
+    #: ``__setattr__`` that hashes (not a ``set_password`` method the caller
+    #: may skip)
+    hashes_on_assign: bool = False
 
 
 @dataclass
@@ -228,6 +234,7 @@ def _class_facts(cls: ast.ClassDef, imports: dict, module: str, local_classes: s
             name = f"{module}.{name}" if module else name
         bases.append(name)
     facts = ClassFacts(name=cls.name, line=cls.lineno, bases=bases)
+    hashing_methods: set = set()
     for st in cls.body:
         if isinstance(st, (ast.Assign, ast.AnnAssign)):
             targets = st.targets if isinstance(st, ast.Assign) else [st.target]
@@ -243,6 +250,12 @@ def _class_facts(cls: ast.ClassDef, imports: dict, module: str, local_classes: s
             facts.checks_permission = True
         if ff.hashes and _is_password_writer(st):
             facts.hashes_password = True
+            hashing_methods.add(st.name)
+            if _is_assign_hook(st):
+                facts.hashes_on_assign = True
+    if hashing_methods and not facts.hashes_on_assign:
+        facts.hashes_on_assign = any(_password_descriptor(st, hashing_methods)
+                                     for st in cls.body)
     return facts
 
 
@@ -259,7 +272,7 @@ def _is_password_writer(fn) -> bool:
     """A ``password`` setter, ``@validates("password")``, ``save``/``__init__``/
     ``set_password``, or any method whose name mentions the password."""
     name = fn.name.lower()
-    if name in ("save", "__init__", "set_password") or "password" in name:
+    if name in M.PASSWORD_WRITE_HOOKS or name == "set_password" or "password" in name:
         return True
     for d in fn.decorator_list:
         text = ast.unparse(d).lower() if hasattr(ast, "unparse") else ""
@@ -267,6 +280,39 @@ def _is_password_writer(fn) -> bool:
                                    or "validator" in text):
             return True
     return False
+
+
+def _is_assign_hook(fn) -> bool:
+    """A hashing method that runs on every write of the password: a
+    ``@password.setter``, ``@validates("password")``, a pydantic
+    ``@field_validator("password")``, ``save``, ``__init__``, ``__setattr__``."""
+    if fn.name in M.PASSWORD_WRITE_HOOKS:
+        return True
+    for d in fn.decorator_list:
+        target = d.func if isinstance(d, ast.Call) else d
+        name = _last(dotted(target))
+        if name == "setter" and isinstance(target, ast.Attribute) \
+                and "password" in (dotted(target.value) or "").lower():
+            return True
+        if name in M.FIELD_HOOK_DECORATORS and isinstance(d, ast.Call) and any(
+                isinstance(a, ast.Constant) and isinstance(a.value, str)
+                and "password" in a.value.lower() for a in d.args):
+            return True
+    return False
+
+
+def _password_descriptor(st: ast.AST, hashing_methods: set) -> bool:
+    """``password = property(get, set)`` or ``synonym("_password",
+    descriptor=property(get, set))`` whose setter is a hashing method."""
+    if not isinstance(st, (ast.Assign, ast.AnnAssign)):
+        return False
+    targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+    if not any(isinstance(t, ast.Name) and "password" in t.id.lower() for t in targets):
+        return False
+    if not isinstance(st.value, ast.Call):
+        return False
+    return any(isinstance(n, ast.Name) and n.id in hashing_methods
+               for n in ast.walk(st.value))
 
 
 def module_facts(tree: ast.Module, name: str, path: str, imports: dict) -> ModuleFacts:

@@ -22,7 +22,7 @@ MAX_MODULES = 64
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 6
 #: bump when the facts' shape or meaning changes (invalidates disk caches)
-FACTS_VERSION = "1"
+FACTS_VERSION = "2"
 #: names of modules that set up the app, read for app-wide facts
 _SETUP_NAMES = ("__init__", "app", "application", "extensions", "ext", "factory",
                 "create_app", "main", "server", "wsgi", "asgi", "core", "settings")
