@@ -3,7 +3,8 @@ in the project (tests/projects/storage_app).  Models that hash the password
 whenever it is set (``@validates``, a synonym/property setter), in-memory
 records that are not models and clients that log in elsewhere are not
 reported; models that store the value as given still are, through the
-engine, flake8 and Bandit alike."""
+engine, flake8 and Bandit alike.  Also: CI, development and testing
+settings modules are test settings (tests/projects/settings_split)."""
 from __future__ import annotations
 
 import ast
@@ -64,3 +65,39 @@ def test_flake8_and_bandit_agree_with_the_engine():
     confidences = {r["issue_confidence"] for r in bd.data["results"]
                    if r["test_id"] == "SCG604"}
     assert confidences == {"MEDIUM"}
+
+
+# -- test and CI settings modules (F13) ------------------------------------
+SPLIT = Path(__file__).parent / "projects" / "settings_split" / "site"
+
+
+def _expected_in(files) -> dict[Path, set[tuple[int, str]]]:
+    return {p: Expectations(p).expected for p in files}
+
+
+def test_ci_dev_and_testing_settings_are_test_settings():
+    from secguide.analysis.context import FileAnalysis
+
+    assert FileAnalysis._test_file(str(SPLIT / "settings" / "ci.py"))
+    assert FileAnalysis._test_file(str(SPLIT / "configuration_testing.py"))
+    assert FileAnalysis._test_file("proj/settings/development.py")
+    assert not FileAnalysis._test_file(str(SPLIT / "settings" / "production.py"))
+    assert not FileAnalysis._test_file("proj/ci.py")  # outside a settings folder
+    assert not FileAnalysis._test_file("proj/settings/local.py")
+
+
+def test_settings_split_through_engine_flake8_and_bandit():
+    files = sorted(p for p in SPLIT.rglob("*.py"))
+    want = _expected_in(files)
+    assert any(want.values())
+    for p in files:
+        got = {(f.line, f.code) for f in analyze_source(p.read_bytes(), str(p))}
+        assert got == want[p], p
+    f8 = flake8([rel(p) for p in files], "--select=SCG")
+    assert f8.by_file() == {p: w for p, w in want.items() if w}, f8.output
+    bd = bandit([rel(p) for p in files])
+    got = {}
+    for h in bd.hits:
+        if h.code.startswith("SCG"):
+            got.setdefault(h.path, set()).add((h.line, h.code))
+    assert got == {p: w for p, w in want.items() if w}, bd.output

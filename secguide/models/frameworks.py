@@ -57,6 +57,15 @@ SETTINGS_MARKERS = frozenset({"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "D
                               "WSGI_APPLICATION", "ASGI_APPLICATION",
                               "AUTH_PASSWORD_VALIDATORS", "STATIC_URL", "TEMPLATES",
                               "SECRET_KEY", "ALLOWED_HOSTS"})
+#: folders whose modules are settings modules (``settings/ci.py``)
+SETTINGS_FOLDERS = frozenset({"settings", "config", "conf", "configs", "configuration"})
+#: settings modules, inside such a folder, for tests, CI and local development
+#: (fixed keys, debug mode and fast hashers are normal there)
+TEST_SETTINGS_MODULES = frozenset({"ci.py", "test.py", "tests.py", "testing.py",
+                                   "dev.py", "development.py"})
+#: file-name endings of test settings anywhere (``configuration_testing.py``,
+#: ``settings_ci.py``)
+TEST_SETTINGS_SUFFIXES = ("_testing.py", "_ci.py", "_test.py", "_tests.py")
 #: Django URL configuration: ``urlpatterns = [path("x/", view), ...]``
 URL_CONF_CALLS = frozenset({"path", "re_path", "url"})
 URL_PATTERNS = "urlpatterns"
