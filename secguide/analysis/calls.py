@@ -32,8 +32,8 @@ _MONGO_SAN = frozenset({"mongo"})
 class CallsMixin:
     """``_ev_call`` and ``_ev_attribute`` of the evaluator."""
 
-    def _source(self, node: ast.AST, shape: str) -> Value:
-        origin = Origin(self.source_text(node), node.lineno, shape)
+    def _source(self, node: ast.AST, shape: str, trusted: frozenset = EMPTY) -> Value:
+        origin = Origin(self.source_text(node), node.lineno, shape, trusted)
         return Value(taint=(origin,), typ="str" if shape in ("str", "url") else shape,
                      labels=UKEYS if shape in ("obj", "map") else EMPTY)
 
@@ -73,7 +73,7 @@ class CallsMixin:
             fq = web.ALIASES.get(fq, fq)
             shape = web.ATTR_SOURCES.get(fq)
             if shape is not None:
-                return self._source(node, shape)
+                return self._source(node, shape, web.OPERATOR_SOURCES.get(fq, EMPTY))
             if fq in fw.PRINCIPAL_ATTRS or fq.endswith(fw.PRINCIPAL_ATTR_SUFFIXES):
                 return Value(qual=fq, labels=PRINCIPAL)
             return Value(qual=fq)

@@ -18,7 +18,7 @@ from secguide import labels as L
 from secguide.analysis.functions import dotted
 from secguide.analysis.values import ANYCONST, Value
 from secguide.models import sinks
-from secguide.models.frameworks import (CHECKED_KINDS, NETLOC_ATTR, PATH_CHECK_METHODS,
+from secguide.models.frameworks import (CHECKED_KINDS, MEMBERSHIP_CHECKED_KINDS, NETLOC_ATTR, PATH_CHECK_METHODS,
                                         URL_PARSERS)
 
 _PATH_SAN = frozenset({"path"})
@@ -77,6 +77,10 @@ class GuardsMixin:
         if (member or equal) and right.is_const:
             self._mark_checked(test.left, CHECKED_KINDS, clean=True,
                                text=right.text if equal else "")
+        elif member and not right.taint and right.typ != "str":
+            # ``if name in os.listdir(BASE)``, ``if col in COLUMNS``: a member
+            # of a collection the server built (not a substring of a text)
+            self._mark_checked(test.left, MEMBERSHIP_CHECKED_KINDS, clean=False)
         return None
 
     def _relative_url_check(self, atoms: list, positive: bool) -> None:

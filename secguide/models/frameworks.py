@@ -50,6 +50,10 @@ NETLOC_ATTR = "netloc"
 #: kinds for which checking one part of a value (the host of a URL against an
 #: allow-list) vouches for the whole value wherever it flows
 CHECKED_KINDS = frozenset({"redirect", "ssrf"})
+#: kinds for which a value found in a collection the server built (not
+#: untrusted, not a text: ``name in os.listdir(base)``, ``col in COLUMNS``)
+#: holds one of the server's own values on that path
+MEMBERSHIP_CHECKED_KINDS = CHECKED_KINDS | {"path", "sql"}
 
 # -- modules ----------------------------------------------------------------
 #: top-level names a Django settings module defines (two make a settings file)

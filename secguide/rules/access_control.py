@@ -52,7 +52,9 @@ class PathTraversal(Rule):
     not_flagged = (
         "send_from_directory, safe_join, secure_filename, os.path.basename; "
         "paths checked with `.startswith(base)`/`is_relative_to(base)` before "
-        "use; integer ids in paths; paths whose origin is not untrusted input."
+        "use; integer ids in paths; paths whose origin is not untrusted input; "
+        "`sys.argv` (the operator of a script names its files); names found in "
+        "a collection the server built (`if name in os.listdir(base)`), on that path."
     )
     calls = frozenset(sinks.PATH_CALLS) | sinks.PATH_METHODS | {"save"}
     node_types = (ast.Call,)
