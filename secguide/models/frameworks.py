@@ -78,6 +78,11 @@ URL_PATTERNS = "urlpatterns"
 # -- routes and views (analysis/functions.py) ---------------------------------
 #: Flask converters whose values carry no injectable text
 NUMERIC_CONVERTERS = frozenset({"int", "float", "uuid"})
+#: annotations a Django URL argument can have (what the built-in path
+#: converters give: str, int, UUID); a parameter annotated with another type
+#: (``user: User``) is a helper's argument, not a URL argument
+URL_ARG_ANNOTATIONS = frozenset({"str", "int", "UUID", "Optional[str]", "Optional[int]",
+                                 "Optional[UUID]", "Any"})
 NUMERIC_ANNOTATIONS = frozenset({"int", "float", "bool", "uuid.UUID", "UUID",
                                  "decimal.Decimal", "datetime.date",
                                  "datetime.datetime", "PositiveInt",
