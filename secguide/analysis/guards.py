@@ -19,10 +19,11 @@ from secguide.analysis.functions import dotted
 from secguide.analysis.values import ANYCONST, Value
 from secguide.models import sinks
 from secguide.models.frameworks import (CHECKED_KINDS, MEMBERSHIP_CHECKED_KINDS, NETLOC_ATTR, PATH_CHECK_METHODS,
-                                        URL_PARSERS)
+                                        SQL_QUOTES, URL_PARSERS)
 
 _PATH_SAN = frozenset({"path"})
 _REDIRECT_SAN = frozenset({"redirect"})
+_SQL_SAN = frozenset({"sql"})
 
 
 class GuardsMixin:
@@ -57,6 +58,7 @@ class GuardsMixin:
                 for v in test.values:
                     self._narrow(v, positive)
                 self._relative_url_check(test.values, positive)
+                self._quote_check(test.values, positive)
             return None
         if isinstance(test, ast.Call) and test.args and isinstance(test.func, ast.Attribute) \
                 and test.func.attr in PATH_CHECK_METHODS and positive:
@@ -82,6 +84,28 @@ class GuardsMixin:
             # of a collection the server built (not a substring of a text)
             self._mark_checked(test.left, MEMBERSHIP_CHECKED_KINDS, clean=False)
         return None
+
+    def _quote_check(self, atoms: list, positive: bool) -> None:
+        """``'"' not in x and "'" not in x`` holds on this path: ``x`` cannot
+        close a quoted SQL literal or identifier (every quote character of
+        ``models.frameworks.SQL_QUOTES`` is excluded)."""
+        seen: dict[str, tuple[ast.AST, set]] = {}
+        for atom in atoms:
+            polarity = positive
+            while isinstance(atom, ast.UnaryOp) and isinstance(atom.op, ast.Not):
+                atom, polarity = atom.operand, not polarity
+            if not (isinstance(atom, ast.Compare) and len(atom.ops) == 1
+                    and isinstance(atom.ops[0], (ast.In, ast.NotIn))
+                    and isinstance(atom.left, ast.Constant) and atom.left.value in SQL_QUOTES):
+                continue
+            if isinstance(atom.ops[0], ast.NotIn) == polarity:
+                subject = atom.comparators[0]
+                key = dotted(subject)
+                if key:
+                    seen.setdefault(key, (subject, set()))[1].add(atom.left.value)
+        for node, quotes in seen.values():
+            if quotes >= SQL_QUOTES:
+                self._mark_checked(node, _SQL_SAN, clean=False)
 
     def _relative_url_check(self, atoms: list, positive: bool) -> None:
         """``url.startswith("/") and not url.startswith("//")`` holds on this

@@ -50,6 +50,9 @@ NETLOC_ATTR = "netloc"
 #: kinds for which checking one part of a value (the host of a URL against an
 #: allow-list) vouches for the whole value wherever it flows
 CHECKED_KINDS = frozenset({"redirect", "ssrf"})
+#: the quote characters of SQL literals and identifiers: a value tested to
+#: hold none of them cannot leave a quoted context
+SQL_QUOTES = frozenset({'"', "'"})
 #: kinds for which a value found in a collection the server built (not
 #: untrusted, not a text: ``name in os.listdir(base)``, ``col in COLUMNS``)
 #: holds one of the server's own values on that path
