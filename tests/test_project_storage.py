@@ -86,8 +86,10 @@ def test_ci_dev_and_testing_settings_are_test_settings():
     assert not FileAnalysis._test_file("proj/settings/local.py")
 
 
-def test_settings_split_through_engine_flake8_and_bandit():
-    files = sorted(p for p in SPLIT.rglob("*.py"))
+def _agree(folder: Path) -> None:
+    """Engine, flake8 and Bandit report exactly the marked lines of every
+    module of a fixture project."""
+    files = sorted(p for p in folder.rglob("*.py"))
     want = _expected_in(files)
     assert any(want.values())
     for p in files:
@@ -101,3 +103,26 @@ def test_settings_split_through_engine_flake8_and_bandit():
         if h.code.startswith("SCG"):
             got.setdefault(h.path, set()).add((h.line, h.code))
     assert got == {p: w for p, w in want.items() if w}, bd.output
+
+
+def test_settings_split_through_engine_flake8_and_bandit():
+    _agree(SPLIT)
+
+
+# -- redirect guards of the project (G5) -----------------------------------
+GUARD = Path(__file__).parent / "projects" / "redirect_guard" / "portal"
+
+
+def test_imported_redirect_guard_helper():
+    pf = ProjectFacts(str(GUARD / "views.py"), ast.parse((GUARD / "views.py").read_text()),
+                      FactsCache())
+    assert pf.function("safe_for_redirect").validates == "redirect"
+    assert pf.function("looks_like_url").validates == ""
+    _agree(GUARD)
+
+
+def test_without_project_facts_the_imported_guard_is_unknown():
+    views = GUARD / "views.py"
+    found = analyze_source(views.read_bytes(), str(views), ["SCG403"],
+                           Options(project_facts=False))
+    assert len(found) == 2

@@ -72,6 +72,8 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
         #: attribute of any other name is not looked up as a dotted key
         self._dotted_bases: set[str] = set()
         self._module_scope = self.scope
+        #: a call on the request was checked as a whole (see GuardsMixin)
+        self._checked_exprs = False
 
     # ------------------------------------------------------------------ API
     def value(self, node: ast.AST | None) -> Value:
@@ -93,6 +95,8 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
                 else:
                     fn = EVALUATORS.get(t)
                     v = UNKNOWN if fn is None else fn(self, node)
+                    if self._checked_exprs and t is ast.Call and v.taint:
+                        v = self._rechecked(node, v)
             except RecursionError:
                 v = UNKNOWN
                 self._truncated(node)

@@ -24,6 +24,8 @@ from secguide.models.frameworks import (CHECKED_KINDS, MEMBERSHIP_CHECKED_KINDS,
 _PATH_SAN = frozenset({"path"})
 _REDIRECT_SAN = frozenset({"redirect"})
 _SQL_SAN = frozenset({"sql"})
+#: environment key prefix of request reads checked as a whole expression
+_EXPR_KEY = "\0checked:"
 
 
 class GuardsMixin:
@@ -41,12 +43,40 @@ class GuardsMixin:
             self._validators(test.operand)
         elif t is ast.Call:
             q = self.call_name(test)
-            kind = sinks.VALIDATORS.get(q or "") or sinks.VALIDATORS.get(
-                dotted(test.func) or "")
+            name = dotted(test.func) or ""
+            kind = sinks.VALIDATORS.get(q or "") or sinks.VALIDATORS.get(name) or \
+                sinks.VALIDATORS.get(name.rsplit(".", 1)[-1]) or \
+                self._project_validator(q or name)
             if kind is not None:
                 subject = test.args[0] if test.args else self.keyword(test, "url")
                 if subject is not None:
                     self._mark_checked(subject, frozenset({kind}), clean=False)
+
+    def _rechecked(self, node: ast.Call, v: Value) -> Value:
+        """``v``, the value of a call on the request, with the kinds it was
+        checked for when the same call was checked earlier in this scope."""
+        try:
+            text = ast.unparse(node)
+        except Exception:  # pragma: no cover - unparse of odd trees
+            return v
+        mark = self._lookup_dotted(_EXPR_KEY + text)
+        if mark is None:
+            return v
+        kinds = frozenset(lab[len(L.SAFE_PREFIX):] for lab in mark.labels
+                          if lab.startswith(L.SAFE_PREFIX))
+        return v.copy(taint=tuple(o._replace(san=o.san | kinds) for o in v.taint))
+
+    def _project_validator(self, qual: str | None) -> str | None:
+        """The kind a guard function of the project checks its first argument
+        for (``safe_for_redirect(url)`` wrapping
+        ``url_has_allowed_host_and_scheme``), from the project facts the
+        engine attaches as ``project`` (absent when the analysis runs alone or
+        project facts are off)."""
+        project = getattr(self, "project", None)
+        if project is None or not qual:
+            return None
+        facts = project.function(qual)
+        return facts.validates or None if facts is not None else None
 
     def _narrow(self, test: ast.AST, positive: bool) -> None:
         """On the path where ``test`` is ``positive``, a name checked against
@@ -139,6 +169,13 @@ class GuardsMixin:
                 cval=ANYCONST, raw=False, typ=cur.typ if cur.typ != "map" else None,
                 labels=cur.labels, text=text)
         origins = set(cur.taint)
+        if origins and type(subject) is ast.Call:
+            # ``is_safe_url(request.args.get("next"))`` then
+            # ``redirect(request.args.get("next"))``: the same read of the
+            # request gives the same value within the function
+            self.scope.env[_EXPR_KEY + ast.unparse(subject)] = Value(
+                labels=frozenset(L.safe(k) for k in kinds))
+            self._checked_exprs = True
         if not origins:
             if isinstance(subject, ast.Name) and not clean:
                 self.scope.env[subject.id] = cur.copy(

@@ -68,6 +68,8 @@ PASSWORD_HASH_CALLS = frozenset({
     "argon2.PasswordHasher.hash", "pbkdf2_hmac", "scrypt",
 })
 
+#: URL parsers (``urlparse(url).netloc``) a redirect guard tests
+URL_PARSE_CALLS = frozenset({"urlparse", "urlsplit", "url_parse"})
 #: methods that run on every write of a model's fields: one that hashes
 #: the password hashes every stored value (SCG604)
 PASSWORD_WRITE_HOOKS = frozenset({"save", "__init__", "__setattr__", "pre_save"})

@@ -15,6 +15,7 @@ import ast
 from dataclasses import asdict, dataclass, field
 
 from secguide.models import project as M
+from secguide.models import sinks
 
 #: bounds: a module's facts never cost more than this
 MAX_NODES_PER_FUNCTION = 5_000
@@ -40,6 +41,11 @@ class FunctionFacts:
     rate_limits: bool = False
     #: it calls a password hash
     hashes: bool = False
+    #: the sink kind its first parameter is checked for when it returns a
+    #: true value ("redirect": it returns ``url_has_allowed_host_and_scheme(
+    #: url, ...)``, or it returns False whenever ``urlparse(url).netloc`` is
+    #: set); "" when it is no such guard
+    validates: str = ""
     #: names of the functions it calls or applies (to follow across modules)
     calls: list = field(default_factory=list)
 
@@ -218,7 +224,71 @@ def _function_facts(fn) -> FunctionFacts:
             facts.rate_limits = True
     _scan_body(fn, facts)
     facts.calls = sorted(set(facts.calls))[:200]
+    facts.validates = _validator_kind(fn)
     return facts
+
+
+def _is_false(node: ast.AST | None) -> bool:
+    return node is None or isinstance(node, ast.Constant) and not node.value
+
+
+def _validator_kind(fn) -> str:
+    """The kind of check a guard function applies to its first parameter: on
+    every return of a true value it has called a known validator on it
+    (``return url_has_allowed_host_and_scheme(url, hosts)``), or it returns
+    a false value whenever the parsed URL has a host (``if
+    urlparse(url).netloc: return False``)."""
+    params = fn.args.posonlyargs + fn.args.args
+    if not params:
+        return ""
+    p0 = params[0].arg
+    parsed = {p0}  # names bound to urlparse(p0)
+    returns, netloc_exit = [], False
+    count = 0
+    for n in ast.walk(fn):
+        count += 1
+        if count > MAX_NODES_PER_FUNCTION:
+            return ""
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) \
+                and _last(dotted(n.value.func)) in M.URL_PARSE_CALLS and n.value.args \
+                and isinstance(n.value.args[0], ast.Name) and n.value.args[0].id == p0:
+            parsed.update(t.id for t in n.targets if isinstance(t, ast.Name))
+        elif isinstance(n, ast.Return):
+            returns.append(n.value)
+    for n in ast.walk(fn):
+        if isinstance(n, ast.If) and _netloc_of(n.test, parsed, p0) and n.body \
+                and isinstance(n.body[0], ast.Return) and _is_false(n.body[0].value):
+            netloc_exit = True
+    kind = ""
+    true_returns = [r for r in returns if not _is_false(r)]
+    if true_returns and all(_validated(r, p0) for r in true_returns):
+        kind = _validated(true_returns[0], p0)
+    elif netloc_exit and true_returns:
+        kind = "redirect"
+    return kind
+
+
+def _netloc_of(test: ast.AST, parsed: set, p0: str) -> bool:
+    """``urlparse(p0).netloc`` or ``parsed.netloc`` (parsed = urlparse(p0))."""
+    if not (isinstance(test, ast.Attribute) and test.attr == "netloc"):
+        return False
+    v = test.value
+    if isinstance(v, ast.Name):
+        return v.id in parsed and v.id != p0
+    return isinstance(v, ast.Call) and _last(dotted(v.func)) in M.URL_PARSE_CALLS and \
+        bool(v.args) and isinstance(v.args[0], ast.Name) and v.args[0].id == p0
+
+
+def _validated(node: ast.AST, p0: str) -> str:
+    """The kind of a known validator called on ``p0`` in a returned expression."""
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Name) \
+                and n.args[0].id == p0:
+            name = dotted(n.func) or ""
+            kind = sinks.VALIDATORS.get(name) or sinks.VALIDATORS.get(_last(name))
+            if kind:
+                return kind
+    return ""
 
 
 def _class_facts(cls: ast.ClassDef, imports: dict, module: str, local_classes: set) -> ClassFacts:

@@ -133,7 +133,13 @@ class OpenRedirect(Rule):
     not_flagged = (
         "url_for(...) targets; URLs checked with "
         "url_has_allowed_host_and_scheme()/is_safe_url() or an allow-list "
-        "membership test on the path that redirects; constant targets."
+        "membership test on the path that redirects, also when the check and "
+        "the redirect each read the same request value "
+        "(`is_safe_url(request.args.get('next'))` then "
+        "`redirect(request.args.get('next'))`); guard functions of the project "
+        "(same module or imported) that return such a check on their first "
+        "argument or return False whenever `urlparse(url).netloc` is set; "
+        "constant targets."
     )
     calls = frozenset(sinks.REDIRECT_CALLS)
     node_types = (ast.Call,)
