@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 
+from secguide import labels as L
 from secguide.analysis.names import (ARG_INDEX, ARG_LABELS, EXCEPTION, HASHED, MARKUP,
                                      PASSWORD, PRINCIPAL, RANDOM, UKEYS)
 from secguide.analysis.scope import element, element_typ
@@ -280,6 +281,8 @@ class CallsMixin:
         taint, labels = summary.taint, summary.labels - ARG_LABELS
         built, raw = summary.built, summary.raw
         starred = any(isinstance(a, ast.Starred) for a in call.args)
+        checked = frozenset(lab[len(L.SAFE_PREFIX):] for lab in summary.labels
+                            if lab in SAFE_LABELS)
         all_const = True
         for lab in used:
             i = ARG_INDEX[lab]
@@ -292,6 +295,9 @@ class CallsMixin:
                 continue
             av = self.value(anode)
             all_const = all_const and av.is_const
+            if checked and av.taint:
+                # the helper returns its argument only after checking it
+                av = av.copy(taint=tuple(o._replace(san=o.san | checked) for o in av.taint))
             taint = merge_taint(taint, av.taint)
             labels |= av.labels
             built = built or av.built

@@ -186,3 +186,9 @@ class GuardsMixin:
             if v.taint and not origins.isdisjoint(v.taint):
                 env[name] = v.copy(taint=tuple(
                     o._replace(san=o.san | kinds) if o in origins else o for o in v.taint))
+        if isinstance(subject, ast.Name) and not clean and L.has_arg(cur.labels):
+            # a helper's parameter (with data of its own mixed in): the
+            # summary says the argument came back checked
+            v = env.get(subject.id)
+            if v is not None:
+                env[subject.id] = v.copy(labels=v.labels | frozenset(L.safe(k) for k in kinds))

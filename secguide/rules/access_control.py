@@ -139,7 +139,8 @@ class OpenRedirect(Rule):
         "`redirect(request.args.get('next'))`); guard functions of the project "
         "(same module or imported) that return such a check on their first "
         "argument or return False whenever `urlparse(url).netloc` is set; "
-        "constant targets."
+        "helpers of the same module that return their argument only after "
+        "such a check (`if url and is_safe_url(url): return url`); constant targets."
     )
     calls = frozenset(sinks.REDIRECT_CALLS)
     node_types = (ast.Call,)
