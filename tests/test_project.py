@@ -47,6 +47,9 @@ def test_model_that_hashes_its_password():
     pf = facts_for(PROJECTS / "flask_factory/shop/views/users.py")
     assert pf.class_provides("User", "hashes_password")
     assert not pf.class_provides("Note", "hashes_password")
+    # the hashing runs on every assignment (a password property setter)
+    assert pf.class_provides("User", "hashes_on_assign")
+    assert not pf.class_provides("Note", "hashes_on_assign")
 
 
 def test_app_setup_facts_from_the_factory():

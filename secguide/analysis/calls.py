@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 
+from secguide import labels as L
 from secguide.analysis.names import (ARG_INDEX, ARG_LABELS, EXCEPTION, HASHED, MARKUP,
                                      PASSWORD, PRINCIPAL, RANDOM, UKEYS)
 from secguide.analysis.scope import element, element_typ
@@ -37,8 +38,8 @@ DECLARED = Value(cval=ANYCONST, raw=False, typ="str")
 class CallsMixin:
     """``_ev_call`` and ``_ev_attribute`` of the evaluator."""
 
-    def _source(self, node: ast.AST, shape: str) -> Value:
-        origin = Origin(self.source_text(node), node.lineno, shape)
+    def _source(self, node: ast.AST, shape: str, trusted: frozenset = EMPTY) -> Value:
+        origin = Origin(self.source_text(node), node.lineno, shape, trusted)
         return Value(taint=(origin,), typ="str" if shape in ("str", "url") else shape,
                      labels=UKEYS if shape in ("obj", "map") else EMPTY)
 
@@ -81,7 +82,7 @@ class CallsMixin:
             fq = web.ALIASES.get(fq, fq)
             shape = web.ATTR_SOURCES.get(fq)
             if shape is not None:
-                return self._source(node, shape)
+                return self._source(node, shape, web.OPERATOR_SOURCES.get(fq, EMPTY))
             if fq in fw.PRINCIPAL_ATTRS or fq.endswith(fw.PRINCIPAL_ATTR_SUFFIXES):
                 return Value(qual=fq, labels=PRINCIPAL)
             return Value(qual=fq)
@@ -302,6 +303,8 @@ class CallsMixin:
         taint, labels = summary.taint, summary.labels - ARG_LABELS
         built, raw = summary.built, summary.raw
         starred = any(isinstance(a, ast.Starred) for a in call.args)
+        checked = frozenset(lab[len(L.SAFE_PREFIX):] for lab in summary.labels
+                            if lab in SAFE_LABELS)
         all_const = True
         for lab in used:
             i = ARG_INDEX[lab]
@@ -314,6 +317,9 @@ class CallsMixin:
                 continue
             av = self.value(anode)
             all_const = all_const and av.is_const
+            if checked and av.taint:
+                # the helper returns its argument only after checking it
+                av = av.copy(taint=tuple(o._replace(san=o.san | checked) for o in av.taint))
             taint = merge_taint(taint, av.taint)
             labels |= av.labels
             built = built or av.built

@@ -26,7 +26,8 @@ from secguide.analysis.params import ParamsMixin, url_views
 from secguide.analysis.scope import Scope, ScopeMixin
 from secguide.analysis.values import UNKNOWN, Value, const
 from secguide.models import web
-from secguide.models.frameworks import SETTINGS_MARKERS
+from secguide.models.frameworks import (SETTINGS_FOLDERS, SETTINGS_MARKERS,
+                                        TEST_SETTINGS_MODULES, TEST_SETTINGS_SUFFIXES)
 from secguide.options import Options
 
 _MISSING = object()
@@ -77,6 +78,8 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
         self._dotted_bases: set[str] = set()
         self._module_scope = self.scope
         self._auth_index: AuthIndex | None = None
+        #: a call on the request was checked as a whole (see GuardsMixin)
+        self._checked_exprs = False
 
     # ------------------------------------------------------------------ API
     def value(self, node: ast.AST | None) -> Value:
@@ -98,6 +101,8 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
                 else:
                     fn = EVALUATORS.get(t)
                     v = UNKNOWN if fn is None else fn(self, node)
+                    if self._checked_exprs and t is ast.Call and v.taint:
+                        v = self._rechecked(node, v)
             except RecursionError:
                 v = UNKNOWN
                 self._truncated(node)
@@ -194,13 +199,17 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
 
     @staticmethod
     def _test_file(filename: str) -> bool:
-        """Test modules and test settings (``test_*.py``, ``settings/test.py``,
-        ``conftest.py``): where fast hashers, low work factors and fixed
-        tokens are normal.  (Directories are not used: a project's checked
-        fixtures live under ``tests/`` too.)"""
-        base = filename.replace("\\", "/").rsplit("/", 1)[-1].lower()
-        return base.startswith("test") or base.endswith(("_test.py", "_tests.py")) \
-            or base in ("conftest.py", "testing.py")
+        """Test modules and test settings (``test_*.py``, ``conftest.py``,
+        ``settings/test.py``, ``settings/ci.py``, ``configuration_testing.py``):
+        where fast hashers, low work factors and fixed tokens are normal.
+        (Other directories are not used: a project's checked fixtures live
+        under ``tests/`` too.)"""
+        parts = filename.replace("\\", "/").lower().rsplit("/", 2)
+        base = parts[-1]
+        if base.startswith("test") or base.endswith(TEST_SETTINGS_SUFFIXES) \
+                or base in ("conftest.py", "testing.py"):
+            return True
+        return len(parts) > 1 and base in TEST_SETTINGS_MODULES and parts[-2] in SETTINGS_FOLDERS
 
 
 def __getattr__(name: str):

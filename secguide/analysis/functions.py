@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secguide.models.frameworks import (CBV_HANDLERS, CBV_SUFFIXES, DJANGO_RESPONSES,
+from secguide.models.frameworks import (URL_ARG_ANNOTATIONS, CBV_HANDLERS, CBV_SUFFIXES, DJANGO_RESPONSES,
                                         DJANGO_VIEW_DECORATORS, ERROR_HANDLER_DECORATORS,
                                         FLASK_VIEW_BASES, FLASK_VIEW_METHODS, METHOD_DECORATORS,
                                         VIEW_MODULE_PREFIXES, VIEW_REQUEST_PARAMS)
@@ -166,8 +166,11 @@ def analyse_function(node, resolve, module_has: set, class_info: ClassInfo | Non
             if info.request_params else None
         if evidence:
             info.framework, info.is_route = "django", True
+            ann = _annotations(node)
             info.path_params = {p: "" for p in params[first + 1:]
-                                if p not in ("args", "kwargs", "format")}
+                                if p not in ("args", "kwargs", "format") and (
+                                    not ann.get(p)
+                                    or ann[p].rsplit(".", 1)[-1] in URL_ARG_ANNOTATIONS)}
             if evidence == "response":
                 # a view only by the response it returns: a helper such as
                 # finish_login(request, sociallogin, redirect_to) looks the

@@ -18,11 +18,14 @@ from secguide import labels as L
 from secguide.analysis.functions import dotted
 from secguide.analysis.values import ANYCONST, Value
 from secguide.models import sinks
-from secguide.models.frameworks import (CHECKED_KINDS, NETLOC_ATTR, PATH_CHECK_METHODS,
-                                        URL_PARSERS)
+from secguide.models.frameworks import (CHECKED_KINDS, MEMBERSHIP_CHECKED_KINDS, NETLOC_ATTR, PATH_CHECK_METHODS,
+                                        SQL_QUOTES, URL_PARSERS)
 
 _PATH_SAN = frozenset({"path"})
 _REDIRECT_SAN = frozenset({"redirect"})
+_SQL_SAN = frozenset({"sql"})
+#: environment key prefix of request reads checked as a whole expression
+_EXPR_KEY = "\0checked:"
 
 
 class GuardsMixin:
@@ -40,12 +43,40 @@ class GuardsMixin:
             self._validators(test.operand)
         elif t is ast.Call:
             q = self.call_name(test)
-            kind = sinks.VALIDATORS.get(q or "") or sinks.VALIDATORS.get(
-                dotted(test.func) or "")
+            name = dotted(test.func) or ""
+            kind = sinks.VALIDATORS.get(q or "") or sinks.VALIDATORS.get(name) or \
+                sinks.VALIDATORS.get(name.rsplit(".", 1)[-1]) or \
+                self._project_validator(q or name)
             if kind is not None:
                 subject = test.args[0] if test.args else self.keyword(test, "url")
                 if subject is not None:
                     self._mark_checked(subject, frozenset({kind}), clean=False)
+
+    def _rechecked(self, node: ast.Call, v: Value) -> Value:
+        """``v``, the value of a call on the request, with the kinds it was
+        checked for when the same call was checked earlier in this scope."""
+        try:
+            text = ast.unparse(node)
+        except Exception:  # pragma: no cover - unparse of odd trees
+            return v
+        mark = self._lookup_dotted(_EXPR_KEY + text)
+        if mark is None:
+            return v
+        kinds = frozenset(lab[len(L.SAFE_PREFIX):] for lab in mark.labels
+                          if lab.startswith(L.SAFE_PREFIX))
+        return v.copy(taint=tuple(o._replace(san=o.san | kinds) for o in v.taint))
+
+    def _project_validator(self, qual: str | None) -> str | None:
+        """The kind a guard function of the project checks its first argument
+        for (``safe_for_redirect(url)`` wrapping
+        ``url_has_allowed_host_and_scheme``), from the project facts the
+        engine attaches as ``project`` (absent when the analysis runs alone or
+        project facts are off)."""
+        project = getattr(self, "project", None)
+        if project is None or not qual:
+            return None
+        facts = project.function(qual)
+        return facts.validates or None if facts is not None else None
 
     def _narrow(self, test: ast.AST, positive: bool) -> None:
         """On the path where ``test`` is ``positive``, a name checked against
@@ -57,6 +88,7 @@ class GuardsMixin:
                 for v in test.values:
                     self._narrow(v, positive)
                 self._relative_url_check(test.values, positive)
+                self._quote_check(test.values, positive)
             return None
         if isinstance(test, ast.Call) and test.args and isinstance(test.func, ast.Attribute) \
                 and test.func.attr in PATH_CHECK_METHODS and positive:
@@ -77,7 +109,33 @@ class GuardsMixin:
         if (member or equal) and right.is_const:
             self._mark_checked(test.left, CHECKED_KINDS, clean=True,
                                text=right.text if equal else "")
+        elif member and not right.taint and right.typ != "str":
+            # ``if name in os.listdir(BASE)``, ``if col in COLUMNS``: a member
+            # of a collection the server built (not a substring of a text)
+            self._mark_checked(test.left, MEMBERSHIP_CHECKED_KINDS, clean=False)
         return None
+
+    def _quote_check(self, atoms: list, positive: bool) -> None:
+        """``'"' not in x and "'" not in x`` holds on this path: ``x`` cannot
+        close a quoted SQL literal or identifier (every quote character of
+        ``models.frameworks.SQL_QUOTES`` is excluded)."""
+        seen: dict[str, tuple[ast.AST, set]] = {}
+        for atom in atoms:
+            polarity = positive
+            while isinstance(atom, ast.UnaryOp) and isinstance(atom.op, ast.Not):
+                atom, polarity = atom.operand, not polarity
+            if not (isinstance(atom, ast.Compare) and len(atom.ops) == 1
+                    and isinstance(atom.ops[0], (ast.In, ast.NotIn))
+                    and isinstance(atom.left, ast.Constant) and atom.left.value in SQL_QUOTES):
+                continue
+            if isinstance(atom.ops[0], ast.NotIn) == polarity:
+                subject = atom.comparators[0]
+                key = dotted(subject)
+                if key:
+                    seen.setdefault(key, (subject, set()))[1].add(atom.left.value)
+        for node, quotes in seen.values():
+            if quotes >= SQL_QUOTES:
+                self._mark_checked(node, _SQL_SAN, clean=False)
 
     def _relative_url_check(self, atoms: list, positive: bool) -> None:
         """``url.startswith("/") and not url.startswith("//")`` holds on this
@@ -111,6 +169,13 @@ class GuardsMixin:
                 cval=ANYCONST, raw=False, typ=cur.typ if cur.typ != "map" else None,
                 labels=cur.labels, text=text)
         origins = set(cur.taint)
+        if origins and type(subject) is ast.Call:
+            # ``is_safe_url(request.args.get("next"))`` then
+            # ``redirect(request.args.get("next"))``: the same read of the
+            # request gives the same value within the function
+            self.scope.env[_EXPR_KEY + ast.unparse(subject)] = Value(
+                labels=frozenset(L.safe(k) for k in kinds))
+            self._checked_exprs = True
         if not origins:
             if isinstance(subject, ast.Name) and not clean:
                 self.scope.env[subject.id] = cur.copy(
@@ -121,3 +186,9 @@ class GuardsMixin:
             if v.taint and not origins.isdisjoint(v.taint):
                 env[name] = v.copy(taint=tuple(
                     o._replace(san=o.san | kinds) if o in origins else o for o in v.taint))
+        if isinstance(subject, ast.Name) and not clean and L.has_arg(cur.labels):
+            # a helper's parameter (with data of its own mixed in): the
+            # summary says the argument came back checked
+            v = env.get(subject.id)
+            if v is not None:
+                env[subject.id] = v.copy(labels=v.labels | frozenset(L.safe(k) for k in kinds))

@@ -18,6 +18,18 @@ SLOW_HASH_NAMES = frozenset({"bcrypt", "scrypt", "argon2"})
 #: calls that hash the password they are given (``User.objects.create_user``)
 HASHING_CALLS = frozenset({"create_user", "create_superuser", "set_password",
                            "make_password", "generate_password_hash"})
+#: third-party packages whose classes take a password to log in to another
+#: system (a database, broker, mail or directory server): a password given to
+#: them is an outbound credential, not a stored user password (SCG604)
+OUTBOUND_CLIENT_PACKAGES = frozenset({
+    "sqlalchemy", "psycopg2", "psycopg", "asyncpg", "pymysql", "MySQLdb", "aiomysql",
+    "mysql", "cx_Oracle", "oracledb", "pyodbc", "pymssql", "redis", "aioredis",
+    "dramatiq", "celery", "kombu", "pika", "aio_pika", "pymongo", "motor", "smtplib",
+    "aiosmtplib", "emails", "ftplib", "imaplib", "poplib", "paramiko", "fabric",
+    "ldap3", "ldap", "requests", "httpx", "aiohttp", "urllib3", "boto3", "botocore",
+    "elasticsearch", "opensearchpy", "pysnmp", "netmiko", "napalm", "hvac", "kafka",
+    "aiokafka", "nats", "influxdb_client", "clickhouse_driver", "cassandra",
+})
 #: functions that write their first argument to a file
 FILE_DUMPS = frozenset({"json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump"})
 #: methods of a file or path that write their first argument

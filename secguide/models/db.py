@@ -100,6 +100,18 @@ FLASK_SQLALCHEMY_MODEL = "db.Model"
 #: manager/collection methods that store the keyword values they are given
 RECORD_WRITES = frozenset({"create", "update", "get_or_create", "update_or_create",
                            "insert_one", "update_one"})
+#: attributes of a model class that give its records (``User.query``,
+#: ``User.objects``): the chain's root is the model
+MODEL_MANAGERS = frozenset({"query", "objects", "_default_manager"})
+#: calls whose first argument is the model class of what they return
+#: (``session.get(User, id)``, ``select(User)``, ``get_object_or_404(User, ...)``)
+MODEL_ARG_CALLS = frozenset({"get", "get_or_404", "one_or_404", "select",
+                             "get_object_or_404", "aget_object_or_404", "scalars"})
+#: third-party models whose constructor and manager store the fields as
+#: given (Django's ``User(password=...)`` does not hash; ``create_user`` does)
+STORED_MODELS = frozenset({"django.contrib.auth.models.User",
+                           "django.contrib.auth.models.AbstractUser",
+                           "django.contrib.auth.models.AbstractBaseUser"})
 #: SQL that writes rows
 SQL_WRITE = re.compile(r"(?is)\b(insert\s+into|update)\b")
 #: calls that take (Model, id) (SQLAlchemy 2 session/Flask-SQLAlchemy)

@@ -50,6 +50,13 @@ NETLOC_ATTR = "netloc"
 #: kinds for which checking one part of a value (the host of a URL against an
 #: allow-list) vouches for the whole value wherever it flows
 CHECKED_KINDS = frozenset({"redirect", "ssrf"})
+#: the quote characters of SQL literals and identifiers: a value tested to
+#: hold none of them cannot leave a quoted context
+SQL_QUOTES = frozenset({'"', "'"})
+#: kinds for which a value found in a collection the server built (not
+#: untrusted, not a text: ``name in os.listdir(base)``, ``col in COLUMNS``)
+#: holds one of the server's own values on that path
+MEMBERSHIP_CHECKED_KINDS = CHECKED_KINDS | {"path", "sql"}
 
 # -- modules ----------------------------------------------------------------
 #: top-level names a Django settings module defines (two make a settings file)
@@ -57,6 +64,15 @@ SETTINGS_MARKERS = frozenset({"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "D
                               "WSGI_APPLICATION", "ASGI_APPLICATION",
                               "AUTH_PASSWORD_VALIDATORS", "STATIC_URL", "TEMPLATES",
                               "SECRET_KEY", "ALLOWED_HOSTS"})
+#: folders whose modules are settings modules (``settings/ci.py``)
+SETTINGS_FOLDERS = frozenset({"settings", "config", "conf", "configs", "configuration"})
+#: settings modules, inside such a folder, for tests, CI and local development
+#: (fixed keys, debug mode and fast hashers are normal there)
+TEST_SETTINGS_MODULES = frozenset({"ci.py", "test.py", "tests.py", "testing.py",
+                                   "dev.py", "development.py"})
+#: file-name endings of test settings anywhere (``configuration_testing.py``,
+#: ``settings_ci.py``)
+TEST_SETTINGS_SUFFIXES = ("_testing.py", "_ci.py", "_test.py", "_tests.py")
 #: Django URL configuration: ``urlpatterns = [path("x/", view), ...]``
 URL_CONF_CALLS = frozenset({"path", "re_path", "url"})
 URL_PATTERNS = "urlpatterns"
@@ -65,6 +81,11 @@ URL_PATTERNS = "urlpatterns"
 # -- routes and views (analysis/functions.py) ---------------------------------
 #: Flask converters whose values carry no injectable text
 NUMERIC_CONVERTERS = frozenset({"int", "float", "uuid"})
+#: annotations a Django URL argument can have (what the built-in path
+#: converters give: str, int, UUID); a parameter annotated with another type
+#: (``user: User``) is a helper's argument, not a URL argument
+URL_ARG_ANNOTATIONS = frozenset({"str", "int", "UUID", "Optional[str]", "Optional[int]",
+                                 "Optional[UUID]", "Any"})
 NUMERIC_ANNOTATIONS = frozenset({"int", "float", "bool", "uuid.UUID", "UUID",
                                  "decimal.Decimal", "datetime.date",
                                  "datetime.datetime", "PositiveInt",

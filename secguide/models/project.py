@@ -79,6 +79,16 @@ PASSWORD_HASH_CALLS = frozenset({
     "argon2.PasswordHasher.hash", "pbkdf2_hmac", "scrypt",
 })
 
+#: URL parsers (``urlparse(url).netloc``) a redirect guard tests
+URL_PARSE_CALLS = frozenset({"urlparse", "urlsplit", "url_parse"})
+#: methods that run on every write of a model's fields: one that hashes
+#: the password hashes every stored value (SCG604)
+PASSWORD_WRITE_HOOKS = frozenset({"save", "__init__", "__setattr__", "pre_save"})
+#: decorators that run a method when the named field is set or validated
+#: (SQLAlchemy ``@validates``, pydantic ``@field_validator``/``@validator``)
+FIELD_HOOK_DECORATORS = frozenset({"validates", "field_validator", "validator",
+                                   "before_validator"})
+
 #: methods whose body scopes a class-based view's objects
 QUERYSET_METHODS = frozenset({"get_queryset", "get_object", "restrict", "filter_queryset"})
 #: view attributes that hold the objects a class-based view may load

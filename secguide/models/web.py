@@ -83,6 +83,13 @@ CALL_SOURCES = {
 ATTR_SOURCES = {
     "sys.argv": "list",
 }
+#: sources that the operator of the program controls, not a remote client:
+#: the sink kinds they are not untrusted for (a script's command line names
+#: the files it writes and the hosts it fetches; it still must not reach a
+#: shell or SQL text unquoted)
+OPERATOR_SOURCES = {
+    "sys.argv": frozenset({"path", "ssrf"}),
+}
 
 #: method names that read from a peer: sockets, pipes, websockets
 METHOD_SOURCES = {"recv": "str", "recvfrom": "obj", "recv_bytes": "str",

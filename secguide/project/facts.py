@@ -15,6 +15,7 @@ import ast
 from dataclasses import asdict, dataclass, field
 
 from secguide.models import project as M
+from secguide.models import sinks
 
 #: bounds: a module's facts never cost more than this
 MAX_NODES_PER_FUNCTION = 5_000
@@ -44,6 +45,11 @@ class FunctionFacts:
     rate_limits: bool = False
     #: it calls a password hash
     hashes: bool = False
+    #: the sink kind its first parameter is checked for when it returns a
+    #: true value ("redirect": it returns ``url_has_allowed_host_and_scheme(
+    #: url, ...)``, or it returns False whenever ``urlparse(url).netloc`` is
+    #: set); "" when it is no such guard
+    validates: str = ""
     #: names of the functions it calls or applies (to follow across modules)
     calls: list = field(default_factory=list)
 
@@ -64,6 +70,12 @@ class ClassFacts:
     checks_role: bool = False
     #: a password setter / @validates("password") / save() / __init__ that hashes
     hashes_password: bool = False
+    #: the hashing runs whenever a value reaches the stored field: a
+    #: ``password`` property/synonym setter, ``@validates("password")``, a
+    #: pydantic password validator, ``save()``, ``__init__`` or
+    #: ``__setattr__`` that hashes (not a ``set_password`` method the caller
+    #: may skip)
+    hashes_on_assign: bool = False
 
 
 @dataclass
@@ -245,7 +257,71 @@ def _function_facts(fn) -> FunctionFacts:
             facts.rate_limits = True
     _scan_body(fn, facts)
     facts.calls = sorted(set(facts.calls))[:200]
+    facts.validates = _validator_kind(fn)
     return facts
+
+
+def _is_false(node: ast.AST | None) -> bool:
+    return node is None or isinstance(node, ast.Constant) and not node.value
+
+
+def _validator_kind(fn) -> str:
+    """The kind of check a guard function applies to its first parameter: on
+    every return of a true value it has called a known validator on it
+    (``return url_has_allowed_host_and_scheme(url, hosts)``), or it returns
+    a false value whenever the parsed URL has a host (``if
+    urlparse(url).netloc: return False``)."""
+    params = fn.args.posonlyargs + fn.args.args
+    if not params:
+        return ""
+    p0 = params[0].arg
+    parsed = {p0}  # names bound to urlparse(p0)
+    returns, netloc_exit = [], False
+    count = 0
+    for n in ast.walk(fn):
+        count += 1
+        if count > MAX_NODES_PER_FUNCTION:
+            return ""
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) \
+                and _last(dotted(n.value.func)) in M.URL_PARSE_CALLS and n.value.args \
+                and isinstance(n.value.args[0], ast.Name) and n.value.args[0].id == p0:
+            parsed.update(t.id for t in n.targets if isinstance(t, ast.Name))
+        elif isinstance(n, ast.Return):
+            returns.append(n.value)
+    for n in ast.walk(fn):
+        if isinstance(n, ast.If) and _netloc_of(n.test, parsed, p0) and n.body \
+                and isinstance(n.body[0], ast.Return) and _is_false(n.body[0].value):
+            netloc_exit = True
+    kind = ""
+    true_returns = [r for r in returns if not _is_false(r)]
+    if true_returns and all(_validated(r, p0) for r in true_returns):
+        kind = _validated(true_returns[0], p0)
+    elif netloc_exit and true_returns:
+        kind = "redirect"
+    return kind
+
+
+def _netloc_of(test: ast.AST, parsed: set, p0: str) -> bool:
+    """``urlparse(p0).netloc`` or ``parsed.netloc`` (parsed = urlparse(p0))."""
+    if not (isinstance(test, ast.Attribute) and test.attr == "netloc"):
+        return False
+    v = test.value
+    if isinstance(v, ast.Name):
+        return v.id in parsed and v.id != p0
+    return isinstance(v, ast.Call) and _last(dotted(v.func)) in M.URL_PARSE_CALLS and \
+        bool(v.args) and isinstance(v.args[0], ast.Name) and v.args[0].id == p0
+
+
+def _validated(node: ast.AST, p0: str) -> str:
+    """The kind of a known validator called on ``p0`` in a returned expression."""
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Name) \
+                and n.args[0].id == p0:
+            name = dotted(n.func) or ""
+            kind = sinks.VALIDATORS.get(name) or sinks.VALIDATORS.get(_last(name))
+            if kind:
+                return kind
+    return ""
 
 
 def _class_facts(cls: ast.ClassDef, imports: dict, module: str, local_classes: set) -> ClassFacts:
@@ -261,6 +337,7 @@ def _class_facts(cls: ast.ClassDef, imports: dict, module: str, local_classes: s
             name = f"{module}.{name}" if module else name
         bases.append(name)
     facts = ClassFacts(name=cls.name, line=cls.lineno, bases=bases)
+    hashing_methods: set = set()
     for st in cls.body:
         if isinstance(st, (ast.Assign, ast.AnnAssign)):
             targets = st.targets if isinstance(st, ast.Assign) else [st.target]
@@ -279,6 +356,12 @@ def _class_facts(cls: ast.ClassDef, imports: dict, module: str, local_classes: s
             facts.checks_role = True
         if ff.hashes and _is_password_writer(st):
             facts.hashes_password = True
+            hashing_methods.add(st.name)
+            if _is_assign_hook(st):
+                facts.hashes_on_assign = True
+    if hashing_methods and not facts.hashes_on_assign:
+        facts.hashes_on_assign = any(_password_descriptor(st, hashing_methods)
+                                     for st in cls.body)
     return facts
 
 
@@ -310,7 +393,7 @@ def _is_password_writer(fn) -> bool:
     """A ``password`` setter, ``@validates("password")``, ``save``/``__init__``/
     ``set_password``, or any method whose name mentions the password."""
     name = fn.name.lower()
-    if name in ("save", "__init__", "set_password") or "password" in name:
+    if name in M.PASSWORD_WRITE_HOOKS or name == "set_password" or "password" in name:
         return True
     for d in fn.decorator_list:
         text = ast.unparse(d).lower() if hasattr(ast, "unparse") else ""
@@ -318,6 +401,39 @@ def _is_password_writer(fn) -> bool:
                                    or "validator" in text):
             return True
     return False
+
+
+def _is_assign_hook(fn) -> bool:
+    """A hashing method that runs on every write of the password: a
+    ``@password.setter``, ``@validates("password")``, a pydantic
+    ``@field_validator("password")``, ``save``, ``__init__``, ``__setattr__``."""
+    if fn.name in M.PASSWORD_WRITE_HOOKS:
+        return True
+    for d in fn.decorator_list:
+        target = d.func if isinstance(d, ast.Call) else d
+        name = _last(dotted(target))
+        if name == "setter" and isinstance(target, ast.Attribute) \
+                and "password" in (dotted(target.value) or "").lower():
+            return True
+        if name in M.FIELD_HOOK_DECORATORS and isinstance(d, ast.Call) and any(
+                isinstance(a, ast.Constant) and isinstance(a.value, str)
+                and "password" in a.value.lower() for a in d.args):
+            return True
+    return False
+
+
+def _password_descriptor(st: ast.AST, hashing_methods: set) -> bool:
+    """``password = property(get, set)`` or ``synonym("_password",
+    descriptor=property(get, set))`` whose setter is a hashing method."""
+    if not isinstance(st, (ast.Assign, ast.AnnAssign)):
+        return False
+    targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+    if not any(isinstance(t, ast.Name) and "password" in t.id.lower() for t in targets):
+        return False
+    if not isinstance(st.value, ast.Call):
+        return False
+    return any(isinstance(n, ast.Name) and n.id in hashing_methods
+               for n in ast.walk(st.value))
 
 
 def module_facts(tree: ast.Module, name: str, path: str, imports: dict) -> ModuleFacts:

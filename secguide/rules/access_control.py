@@ -52,7 +52,9 @@ class PathTraversal(Rule):
     not_flagged = (
         "send_from_directory, safe_join, secure_filename, os.path.basename; "
         "paths checked with `.startswith(base)`/`is_relative_to(base)` before "
-        "use; integer ids in paths; paths whose origin is not untrusted input."
+        "use; integer ids in paths; paths whose origin is not untrusted input; "
+        "`sys.argv` (the operator of a script names its files); names found in "
+        "a collection the server built (`if name in os.listdir(base)`), on that path."
     )
     calls = frozenset(sinks.PATH_CALLS) | sinks.PATH_METHODS | {"save"}
     node_types = (ast.Call,)
@@ -131,7 +133,14 @@ class OpenRedirect(Rule):
     not_flagged = (
         "url_for(...) targets; URLs checked with "
         "url_has_allowed_host_and_scheme()/is_safe_url() or an allow-list "
-        "membership test on the path that redirects; constant targets."
+        "membership test on the path that redirects, also when the check and "
+        "the redirect each read the same request value "
+        "(`is_safe_url(request.args.get('next'))` then "
+        "`redirect(request.args.get('next'))`); guard functions of the project "
+        "(same module or imported) that return such a check on their first "
+        "argument or return False whenever `urlparse(url).netloc` is set; "
+        "helpers of the same module that return their argument only after "
+        "such a check (`if url and is_safe_url(url): return url`); constant targets."
     )
     calls = frozenset(sinks.REDIRECT_CALLS)
     node_types = (ast.Call,)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 
 from secguide import labels
 from secguide.models import auth, db
@@ -55,8 +56,20 @@ class PlaintextPasswordStorage(Rule):
     not_flagged = (
         "Values from generate_password_hash, make_password, bcrypt, argon2, "
         "passlib; columns named `*_hash`; Django's create_user()/set_password(), "
-        "which hash; objects that hold a password to log in somewhere else "
-        "(`self.password = password` outside a model class)."
+        "which hash. With project facts (on by default) the class that receives "
+        "the password is resolved in the project (`User(...)`, `User.query...`, "
+        "`session.get(User, id)`, `select(User)`, an annotated parameter): a model "
+        "whose `password` property/synonym setter, `@validates('password')`, "
+        "pydantic password validator, `save()` or `__init__` hashes is not "
+        "reported, nor a class that is not a model (a dataclass, attrs or pydantic "
+        "record handed to a service), nor a client of another system "
+        "(`RedisBroker(password=...)`, `sqlalchemy.engine.URL.create`): those "
+        "credentials log in elsewhere. `obj.password = x` whose class cannot be "
+        "resolved is not reported (the setter may hash), and neither is a model "
+        "method that stores its own parameter (`self.password = password`): the "
+        "callers decide what they pass. A model that stores the value as given is "
+        "reported; a constructor whose class is not found in the project (or with "
+        "project facts off) is reported at LOW confidence, as a guess from names."
     )
     sees_local_assigns = False  # settings, session keys, attributes only
     calls = auth.FILE_DUMPS | auth.FILE_WRITE_METHODS | {"execute", "executemany"}
@@ -75,14 +88,25 @@ class PlaintextPasswordStorage(Rule):
                 if not _raw_password(v):
                     continue
                 base = target.value
+                report = self.found(node, source=ctx.source_text(node.value),
+                                    where=f"in {ctx.source_text(target)}")
                 if isinstance(base, ast.Name) and base.id == "self":
-                    ci = ctx.fn.class_info if ctx.fn is not None else None
-                    if not v.taint and (ci is None or not any(
-                            b.rsplit(".", 1)[-1] in db.MODEL_BASES or b == db.FLASK_SQLALCHEMY_MODEL
-                            for b in ci.bases)):
+                    if not v.taint:
+                        # a parameter: what is stored is what the callers pass
+                        # (a model's __init__/update_password given a hash)
                         continue
-                return [self.found(node, source=ctx.source_text(node.value),
-                                   where=f"in {ctx.source_text(target)}")]
+                    ci = ctx.fn.class_info if ctx.fn is not None else None
+                    verdict = _class_verdict(ctx, ci.name if ci is not None else None)
+                    if verdict == _STORES:
+                        return [report]
+                    if verdict == _UNKNOWN:
+                        return [_low(report, ctx)]
+                    continue
+                verdict = _class_verdict(ctx, _receiver_class(ctx, base, node))
+                if verdict == _STORES:
+                    return [report]
+                if verdict == _UNKNOWN and ctx.project is None:
+                    return [_low(report, ctx)]
             return
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else (
@@ -90,11 +114,18 @@ class PlaintextPasswordStorage(Rule):
         if name in auth.HASHING_CALLS:
             return
         for kw in node.keywords:
-            if kw.arg and kw.arg.lower() in PASSWORD_FIELDS and (
-                    name in db.RECORD_WRITES or _model_constructor(name)) and \
+            if kw.arg and kw.arg.lower() in PASSWORD_FIELDS and \
                     _raw_password(ctx.value(kw.value)):
-                return [self.found(node, source=ctx.source_text(kw.value),
-                                   where=f"as {kw.arg}= of {ctx.source_text(func)}()")]
+                if name in db.RECORD_WRITES and isinstance(func, ast.Attribute):
+                    verdict = _class_verdict(ctx, _model_of(ctx, func.value))
+                else:
+                    verdict = _class_verdict(ctx, ctx.call_name(node) or _class_qual(ctx, func))
+                if verdict == _SAFE or verdict == _UNKNOWN and not (
+                        name in db.RECORD_WRITES or _model_constructor(name)):
+                    continue
+                report = self.found(node, source=ctx.source_text(kw.value),
+                                    where=f"as {kw.arg}= of {ctx.source_text(func)}()")
+                return [report if verdict == _STORES else _low(report, ctx)]
         q = ctx.call_name(node)
         if q in auth.FILE_DUMPS and node.args and \
                 _raw_password(ctx.value(node.args[0])):
@@ -117,6 +148,116 @@ class PlaintextPasswordStorage(Rule):
                         if _raw_password(ctx.value(e)):
                             return [self.found(node, source=ctx.source_text(e),
                                                where="in a password column")]
+
+
+#: what is known of the class a password is given to
+_STORES, _SAFE, _UNKNOWN = "stores", "safe", "unknown"
+
+
+def _low(report, ctx):
+    """A verdict that rests on names only (the class was not resolved)."""
+    return dataclasses.replace(report, confidence="LOW")
+
+
+def _model_base(base: str) -> bool:
+    return base.rsplit(".", 1)[-1] in db.MODEL_BASES or base.endswith(db.FLASK_SQLALCHEMY_MODEL)
+
+
+def _class_verdict(ctx, qual: str | None) -> str:
+    """Whether instances of ``qual`` store a password as given (an ORM model
+    with no hashing hook), do not (a hashing setter/validator/save, a DTO
+    that is not a model, a third-party client that logs in elsewhere), or
+    the class is not known."""
+    if not qual:
+        return _UNKNOWN
+    if qual in db.STORED_MODELS:
+        return _STORES
+    if qual.split(".", 1)[0] in auth.OUTBOUND_CLIENT_PACKAGES:
+        return _SAFE  # a client that logs in to another system
+    proj = ctx.project
+    if proj is None:
+        return _UNKNOWN
+    if proj.klass(qual) is not None:
+        if proj.class_provides(qual, "hashes_on_assign"):
+            return _SAFE
+        if any(_model_base(b) for b in proj.base_names(qual)):
+            return _STORES
+        return _SAFE  # a project class that is not persisted (form data, DTO, client)
+    full = proj.absolute(qual) or qual
+    if full.split(".", 1)[0] in auth.OUTBOUND_CLIENT_PACKAGES:
+        return _SAFE  # a client that logs in to another system
+    return _UNKNOWN
+
+
+def _class_qual(ctx, node: ast.AST) -> str | None:
+    """The qualified name of a class reference (a class of this module by its
+    name, which is how the project facts know it)."""
+    q = ctx.qualname(node)
+    if q is None and isinstance(node, ast.Name) and ctx.value(node).typ == "class":
+        return node.id
+    return q
+
+
+def _model_of(ctx, expr: ast.AST) -> str | None:
+    """The class whose records ``expr`` gives: ``User.query...first()``,
+    ``User.objects.get(...)``, ``session.get(User, id)``,
+    ``session.execute(select(User)...)``, ``User(...)``."""
+    count = 0
+    for n in ast.walk(expr):
+        count += 1
+        if count > 200:
+            break
+        if isinstance(n, ast.Call) and n.args and isinstance(n.args[0], (ast.Name, ast.Attribute)):
+            f = n.func
+            last = f.attr if isinstance(f, ast.Attribute) else (f.id if isinstance(f, ast.Name) else "")
+            if last in db.MODEL_ARG_CALLS:
+                q = _class_qual(ctx, n.args[0])
+                if q and _class_verdict(ctx, q) != _UNKNOWN and (
+                        q in db.STORED_MODELS or ctx.project.klass(q) is not None):
+                    return q
+    node = expr
+    while True:
+        if isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Attribute):
+            if node.attr in db.MODEL_MANAGERS:
+                return _class_qual(ctx, node.value)
+            node = node.value
+        elif isinstance(node, ast.Name):
+            return _class_qual(ctx, node)
+        else:
+            return None
+
+
+def _receiver_class(ctx, base: ast.AST, at: ast.AST) -> str | None:
+    """The class of the object whose password is set: the annotation of the
+    parameter, or what the last assignment of the name before ``at`` in the
+    same function gives."""
+    if not isinstance(base, ast.Name) or ctx.fn is None or ctx.project is None:
+        return None
+    fn = ctx.fn.node
+    args = fn.args
+    for a in args.posonlyargs + args.args + args.kwonlyargs:
+        if a.arg == base.id and a.annotation is not None:
+            return _class_qual(ctx, a.annotation)
+    last = None
+    count = 0
+    for n in ast.walk(fn):
+        count += 1
+        if count > 5_000:
+            break
+        if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.lineno < at.lineno and n.value is not None:
+            targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+            if any(isinstance(t, ast.Name) and t.id == base.id for t in targets) and (
+                    last is None or n.lineno > last.lineno):
+                last = n
+    if last is None:
+        return None
+    if isinstance(last, ast.AnnAssign):
+        q = _class_qual(ctx, last.annotation)
+        if q:
+            return q
+    return _model_of(ctx, last.value)
 
 
 def _raw_password(v) -> bool:

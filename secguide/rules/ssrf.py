@@ -50,7 +50,8 @@ class Ssrf(Rule):
         "Untrusted values only in params=, json=, data= or headers=; constant "
         "URLs; hosts checked against an allow-list (`urlparse(url).hostname "
         "in ALLOWED_HOSTS`) on the path that sends the request; requests "
-        "made through client objects whose type is not visible."
+        "made through client objects whose type is not visible; `sys.argv` "
+        "(the operator running a script chooses the host, not a remote client)."
     )
     calls = frozenset(sinks.HTTP_CALLS) | frozenset(sinks.HTTP_CLIENT_METHODS)
     node_types = (ast.Call,)

@@ -1,0 +1,2 @@
+INSTALLED_APPS = ["django.contrib.auth"]
+ROOT_URLCONF = "site.urls"

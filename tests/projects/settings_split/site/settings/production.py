@@ -1,0 +1,4 @@
+"""Settings for production."""
+from .base import *  # noqa: F401,F403
+
+SECRET_KEY = "ci-only-not-a-secret"  # expect: SCG701
