@@ -15,6 +15,18 @@ import warnings
 from secguide import engine
 from secguide.options import Options
 
+#: the last config checked and its options (Bandit passes every secguide
+#: test the same ``secguide:`` mapping, or equal default ones)
+_CHECKED: list = [None, None]
+
+
+def options_for(config) -> Options:
+    """The options of Bandit's ``secguide:`` config; ``OptionError`` (a
+    ``ValueError``) if secguide cannot use it.  Checked once per config."""
+    if config is not _CHECKED[0] and not (isinstance(config, dict) and config == _CHECKED[0]):
+        _CHECKED[:] = [config, Options.from_mapping(config)]
+    return _CHECKED[1]
+
 
 class FileResults:
     """Findings of one file; ``config_ids``: ids of the (equal) configs seen."""
@@ -62,7 +74,7 @@ def analyse(raw: dict, node, config, select) -> FileResults:
     fdata, filename = raw.get("file_data"), raw.get("filename")
     name = filename.decode("utf-8", "replace") if isinstance(filename, bytes) \
         else str(filename) if filename is not None else "<unknown>"
-    options = Options.from_mapping(config if isinstance(config, dict) else None)
+    options = options_for(config)
     tree = _module_of(node)
     by_position = tree is None
     tree = _parse(fdata) if by_position else tree
