@@ -169,7 +169,8 @@ class WeakWorkFactor(Rule):
                 floor = _pbkdf2_floor(opts, parts[1])
                 if floor and int(parts[2]) < floor:
                     return self.found(node, kdf=f"generate_password_hash(method={v.cval!r})",
-                                      param="iterations", value=int(parts[2]), floor=floor, minimum=_minimum(opts, floor))
+                                      param="iterations", value=int(parts[2]), floor=floor,
+                                      minimum=_minimum(opts, floor))
             elif parts[0] == "scrypt" and len(parts) >= 2 and int(parts[1]) < opts.min_scrypt_n:
                 return self.found(node, kdf=f"generate_password_hash(method={v.cval!r})",
                                   param="n", value=int(parts[1]), floor=opts.min_scrypt_n,
