@@ -121,19 +121,44 @@ def _checked_options(config) -> Options:
         raise SystemExit(2) from None
 
 
-def _config_place(frame) -> str:
-    """Where the ``secguide:`` block is: the ``-c`` file of the BanditManager
-    up the stack (its scan loop is a caller of every test), if found."""
+def _manager(frame):
+    """The BanditManager up the stack (its scan loop calls every test), or None."""
     for _ in range(60):
         if frame is None:
             break
-        conf = getattr(frame.f_locals.get("self"), "b_conf", None)
-        path = getattr(conf, "config_file", None)
-        if isinstance(path, str):
-            block = "[tool.bandit.secguide]" if path.endswith(".toml") else "secguide:"
-            return f"{path}, {block} block"
+        found = frame.f_locals.get("self")
+        if hasattr(found, "b_conf") and hasattr(found, "ignore_nosec"):
+            return found
         frame = frame.f_back
+    return None
+
+
+def _config_place(frame) -> str:
+    """Where the ``secguide:`` block is: the manager's ``-c`` file, if known."""
+    path = getattr(getattr(_manager(frame), "b_conf", None), "config_file", None)
+    if isinstance(path, str):
+        block = "[tool.bandit.secguide]" if path.endswith(".toml") else "secguide:"
+        return f"{path}, {block} block"
     return "Bandit config, secguide: block"
+
+
+_NAMES = {r.symbol.replace("-", "_"): r.code for r in ALL_RULES}
+
+
+def _apply_suppressions(found, raw: dict, node, frame) -> None:
+    """``# noqa: SCG101`` here too, and coded comments on the statement's
+    first line (Bandit itself reads ``# nosec`` on the node's lines);
+    none with ``--ignore-nosec``."""
+    if not found.hits or getattr(_manager(frame), "ignore_nosec", False):
+        return
+    data = results.source(raw.get("file_data"))
+    if data is None:
+        return
+    from secguide.suppression import Suppressions
+
+    suppressions = Suppressions(data, results.module_of(node), _NAMES)
+    if suppressions.by_line:
+        found.drop_silenced(suppressions)
 
 
 def _analyse(raw: dict, node, config, frame) -> results.FileResults:
@@ -143,6 +168,7 @@ def _analyse(raw: dict, node, config, frame) -> results.FileResults:
         tester = _trim.tester(frame)
         select = _trim.enabled_codes(tester) if tester is not None else _ALL_CODES
         found = results.analyse(raw, node, config, select)
+        _apply_suppressions(found, raw, node, frame)
         if tester is not None:
             wanted: dict[str, set[str]] = {}
             for cls, codes in found.kinds.items():

@@ -47,6 +47,15 @@ class FileResults:
                 self.hits.setdefault(key, {}).setdefault(f.code, f)
                 self.kinds.setdefault(type(f.node), set()).add(f.code)
 
+    def drop_silenced(self, suppressions) -> None:
+        """Forget the findings a coded suppression comment silences."""
+        for key, codes in list(self.hits.items()):
+            for code, f in list(codes.items()):
+                if suppressions.silences(f, "bandit"):
+                    del codes[code]
+            if not codes:
+                del self.hits[key]
+
     def lookup(self, node, code: str):
         hits = self.hits.get(_position(node) if self.by_position else id(node))
         return hits.get(code) if hits else None
@@ -99,12 +108,27 @@ def _module_of(node) -> ast.Module | None:
     return None
 
 
-def _parse(fdata) -> ast.Module | None:
+def source(fdata) -> bytes | None:
+    """The text of Bandit's open file, its position kept."""
     try:
         pos = fdata.tell()
         fdata.seek(0)
         data = fdata.read()
         fdata.seek(pos)
+        return data
+    except Exception:  # noqa: BLE001 - unreadable: no text
+        return None
+
+
+def module_of(node) -> ast.Module | None:
+    return _module_of(node)
+
+
+def _parse(fdata) -> ast.Module | None:
+    try:
+        data = source(fdata)
+        if data is None:
+            return None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return ast.parse(data)

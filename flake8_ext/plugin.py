@@ -48,6 +48,11 @@ def _all_rules() -> tuple:
     return ALL_RULES
 
 
+def _test_names() -> dict[str, str]:
+    """Bandit test name -> code (``# nosec sql_built_query`` works here too)."""
+    return {r.symbol.replace("-", "_"): r.code for r in _all_rules()}
+
+
 def _selected_codes(options: Any) -> list[str] | None:
     """The SCG codes flake8 would report with these options.
 
@@ -185,10 +190,11 @@ class SecguidePlugin:
     version = secguide.__version__
 
     def __init__(self, tree: ast.AST, filename: str,
-                 options: Any = None) -> None:
+                 options: Any = None, lines: Any = None) -> None:
         self.tree = tree
         self.filename = filename
         self.options = options
+        self.lines = lines
 
     @classmethod
     def add_options(cls, option_manager: Any) -> None:
@@ -243,4 +249,11 @@ class SecguidePlugin:
             return []
         from secguide import engine
 
-        return list(engine.analyze_tree(self.tree, self.filename, select=select, options=options))
+        findings = list(engine.analyze_tree(self.tree, self.filename, select=select, options=options))
+        if findings and self.lines and not getattr(self.options, "disable_noqa", False):
+            # the Bandit comment form here too, and on the statement's first line
+            from secguide.suppression import Suppressions
+
+            findings = Suppressions("".join(self.lines), self.tree, _test_names()).keep(
+                findings, "flake8")
+        return findings
