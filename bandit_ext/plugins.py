@@ -17,10 +17,18 @@ injection tests share one), so one block configures every rule::
       min-bcrypt-rounds: 12
 
 or ``[tool.bandit.secguide]`` in pyproject.toml; the keys are those of
-``secguide.options.OPTION_SPECS``.
+``secguide.options.OPTION_SPECS``.  The block is checked at the first test
+call: an unknown key, a value of the wrong type or an invalid one is logged
+as an error naming the key, the config file and what is accepted, and Bandit
+exits with status 2 (as for its own config errors), before any finding;
+never a silent run without the rules.
+
+``bandit-config-generator`` writes one ``secguide:`` block with the
+defaults, not one block per test (:func:`__getattr__`).
 """
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from typing import Any
@@ -29,7 +37,7 @@ from bandit.core import issue as _issue
 from bandit.core import test_properties as _props
 
 from bandit_ext import _trim, results
-from secguide.options import OPTION_SPECS, Options
+from secguide.options import OPTION_SPECS, OptionError, Options
 from secguide.registry import ALL_RULES
 
 #: the Bandit config section every secguide test reads
@@ -37,6 +45,8 @@ CONFIG_SECTION = "secguide"
 
 _LEVELS = ("LOW", "MEDIUM", "HIGH")
 _ALL_CODES = frozenset(r.code for r in ALL_RULES)
+
+LOG = logging.getLogger(__name__)
 
 #: AST classes Bandit never runs tests on: a finding there cannot be reported
 UNREPORTABLE = frozenset({"Module", "ClassDef", "Expression", "Interactive"})
@@ -58,14 +68,97 @@ def bandit_checks(report_types: tuple[type, ...]) -> list[str]:
     return names
 
 
-def gen_config(name: str) -> dict[str, Any]:
-    """Default configuration (Bandit calls this when ``secguide:`` is absent)."""
+def _defaults() -> dict[str, Any]:
     defaults = Options()
     out: dict[str, Any] = {}
     for spec in OPTION_SPECS:
         value = getattr(defaults, spec.name.replace("-", "_"))
         out[spec.name] = list(value) if isinstance(value, tuple) else value
     return out
+
+
+def _gen_config(name: str) -> dict[str, Any]:
+    """Default configuration (Bandit calls this when ``secguide:`` is absent)."""
+    return _defaults()
+
+
+def _config_generator_settings(frame):
+    """The settings dict being built, when ``frame`` is
+    ``bandit-config-generator``'s ``get_config_settings``, else None."""
+    generator = sys.modules.get("bandit.cli.config_generator")
+    settings = getattr(generator, "get_config_settings", None)
+    if frame is None or settings is None or frame.f_code is not getattr(settings, "__code__", None):
+        return None
+    found = frame.f_locals.get("config")
+    return found if isinstance(found, dict) else None
+
+
+def __getattr__(name: str):
+    """``gen_config``, looked up by Bandit (``hasattr(module, "gen_config")``).
+
+    Bandit's config generator writes, for every test that takes config, a
+    block named after the test (``sql_built_query:``) that Bandit never
+    reads: every secguide test reads the one ``secguide:`` block.  So for the
+    generator the module has no ``gen_config`` (it then skips the test) and
+    the ``secguide:`` block is put once into the settings it writes; the
+    test set's lookup at run time gets it as usual.
+    """
+    if name != "gen_config":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    settings = _config_generator_settings(sys._getframe(1))
+    if settings is None:
+        return _gen_config
+    settings.setdefault(CONFIG_SECTION, _defaults())
+    raise AttributeError(name)
+
+
+def _checked_options(config) -> Options:
+    """The options of the ``secguide:`` block, or a logged error and exit 2."""
+    try:
+        return results.options_for(config)
+    except OptionError as err:
+        LOG.error("%s", err.located(_config_place(sys._getframe(2))))
+        raise SystemExit(2) from None
+
+
+def _manager(frame):
+    """The BanditManager up the stack (its scan loop calls every test), or None."""
+    for _ in range(60):
+        if frame is None:
+            break
+        found = frame.f_locals.get("self")
+        if hasattr(found, "b_conf") and hasattr(found, "ignore_nosec"):
+            return found
+        frame = frame.f_back
+    return None
+
+
+def _config_place(frame) -> str:
+    """Where the ``secguide:`` block is: the manager's ``-c`` file, if known."""
+    path = getattr(getattr(_manager(frame), "b_conf", None), "config_file", None)
+    if isinstance(path, str):
+        block = "[tool.bandit.secguide]" if path.endswith(".toml") else "secguide:"
+        return f"{path}, {block} block"
+    return "Bandit config, secguide: block"
+
+
+_NAMES = {r.symbol.replace("-", "_"): r.code for r in ALL_RULES}
+
+
+def _apply_suppressions(found, raw: dict, node, frame) -> None:
+    """``# noqa: SCG101`` here too, and coded comments on the statement's
+    first line (Bandit itself reads ``# nosec`` on the node's lines);
+    none with ``--ignore-nosec``."""
+    if not found.hits or getattr(_manager(frame), "ignore_nosec", False):
+        return
+    data = results.source(raw.get("file_data"))
+    if data is None:
+        return
+    from secguide.suppression import Suppressions
+
+    suppressions = Suppressions(data, results.module_of(node), _NAMES)
+    if suppressions.by_line:
+        found.drop_silenced(suppressions)
 
 
 def _analyse(raw: dict, node, config, frame) -> results.FileResults:
@@ -75,6 +168,7 @@ def _analyse(raw: dict, node, config, frame) -> results.FileResults:
         tester = _trim.tester(frame)
         select = _trim.enabled_codes(tester) if tester is not None else _ALL_CODES
         found = results.analyse(raw, node, config, select)
+        _apply_suppressions(found, raw, node, frame)
         if tester is not None:
             wanted: dict[str, set[str]] = {}
             for cls, codes in found.kinds.items():
@@ -100,6 +194,7 @@ def _make_test(rule):
     code = rule.code
 
     def test(context, config=None):
+        _checked_options(config)  # an unusable secguide: block: logged, exit 2
         try:
             raw = context._context
             node = raw.get("node")
@@ -131,7 +226,7 @@ def _render_doc(rule) -> str:
             f"CWE-{rule.cwe}: {rule.cwe_url()}\nDocumentation: {rule.doc_url()}\n")
 
 
-__all__ = ["CONFIG_SECTION", "bandit_checks", "gen_config"]
+__all__ = ["CONFIG_SECTION", "bandit_checks"]
 for _rule in ALL_RULES:
     _name, _test = _make_test(_rule)
     globals()[_name] = _test

@@ -15,6 +15,18 @@ import warnings
 from secguide import engine
 from secguide.options import Options
 
+#: the last config checked and its options (Bandit passes every secguide
+#: test the same ``secguide:`` mapping, or equal default ones)
+_CHECKED: list = [None, None]
+
+
+def options_for(config) -> Options:
+    """The options of Bandit's ``secguide:`` config; ``OptionError`` (a
+    ``ValueError``) if secguide cannot use it.  Checked once per config."""
+    if config is not _CHECKED[0] and not (isinstance(config, dict) and config == _CHECKED[0]):
+        _CHECKED[:] = [config, Options.from_mapping(config)]
+    return _CHECKED[1]
+
 
 class FileResults:
     """Findings of one file; ``config_ids``: ids of the (equal) configs seen."""
@@ -34,6 +46,15 @@ class FileResults:
                 key = _position(f.node) if by_position else id(f.node)
                 self.hits.setdefault(key, {}).setdefault(f.code, f)
                 self.kinds.setdefault(type(f.node), set()).add(f.code)
+
+    def drop_silenced(self, suppressions) -> None:
+        """Forget the findings a coded suppression comment silences."""
+        for key, codes in list(self.hits.items()):
+            for code, f in list(codes.items()):
+                if suppressions.silences(f, "bandit"):
+                    del codes[code]
+            if not codes:
+                del self.hits[key]
 
     def lookup(self, node, code: str):
         hits = self.hits.get(_position(node) if self.by_position else id(node))
@@ -62,7 +83,7 @@ def analyse(raw: dict, node, config, select) -> FileResults:
     fdata, filename = raw.get("file_data"), raw.get("filename")
     name = filename.decode("utf-8", "replace") if isinstance(filename, bytes) \
         else str(filename) if filename is not None else "<unknown>"
-    options = Options.from_mapping(config if isinstance(config, dict) else None)
+    options = options_for(config)
     tree = _module_of(node)
     by_position = tree is None
     tree = _parse(fdata) if by_position else tree
@@ -87,12 +108,27 @@ def _module_of(node) -> ast.Module | None:
     return None
 
 
-def _parse(fdata) -> ast.Module | None:
+def source(fdata) -> bytes | None:
+    """The text of Bandit's open file, its position kept."""
     try:
         pos = fdata.tell()
         fdata.seek(0)
         data = fdata.read()
         fdata.seek(pos)
+        return data
+    except Exception:  # noqa: BLE001 - unreadable: no text
+        return None
+
+
+def module_of(node) -> ast.Module | None:
+    return _module_of(node)
+
+
+def _parse(fdata) -> ast.Module | None:
+    try:
+        data = source(fdata)
+        if data is None:
+            return None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return ast.parse(data)

@@ -6,7 +6,8 @@ it from a ``secguide:`` mapping in the config file given with ``-c``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+import re
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from secguide import labels
@@ -20,6 +21,23 @@ class OptionSpec:
     #: the value labels (``secguide.labels``) the option changes: every rule
     #: that reads one of them depends on the option (the docs list it there)
     labels: frozenset = frozenset()
+    #: what each item of a "list" option is: "name" (a Python name, dotted
+    #: or not), "host" (a host name or address) or "path" (a folder)
+    item: str = "name"
+
+    @property
+    def accepted(self) -> str:
+        """What the option accepts, as an error message says it."""
+        if self.kind == "list":
+            what = {"name": "Python names (pin, dbutil.quote)",
+                    "host": "host names or addresses (intranet.corp, 10.0.0.5)",
+                    "path": "folders"}[self.item]
+            return f"expected a comma-separated list (or a list) of {what}"
+        if self.kind == "int":
+            return "expected a whole number of at least 1 (e.g. 12 or 600_000)"
+        if self.kind == "bool":
+            return "expected true or false"
+        return "expected a folder path, or empty"
 
 
 #: which rules an option affects is data, not prose: a rule declares the
@@ -54,7 +72,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
     OptionSpec("min-argon2-memory-cost", "int", "argon2 memory_cost floor in KiB"),
     OptionSpec("trusted-hosts", "list",
                "hosts that may be reached over plain http://, besides "
-               "localhost, 127.0.0.1, [::1] and *.local"),
+               "localhost, 127.0.0.1, [::1] and *.local", item="host"),
     OptionSpec("rate-limit-decorators", "list",
                "extra decorator names that rate-limit a view"),
     OptionSpec("project-facts", "bool",
@@ -62,13 +80,115 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
                "models, app setup) for facts stated there; false: each file alone"),
     OptionSpec("project-roots", "list",
                "extra source roots (folders) where the project's modules are found, "
-               "besides the analysed file's package root and its own folder"),
+               "besides the analysed file's package root and its own folder",
+               item="path"),
     OptionSpec("project-cache-dir", "path",
                "a folder where project facts are cached across runs (content-hash "
                "keys, safe under parallel runs); empty: memory only"),
 )
 
 OPTION_NAMES = frozenset(spec.name for spec in OPTION_SPECS)
+BY_NAME = {spec.name: spec for spec in OPTION_SPECS}
+
+
+class OptionError(ValueError):
+    """A configuration value secguide cannot use: an unknown option, a value
+    of the wrong type or an invalid one.  ``key`` is the option as the user
+    wrote it; ``where`` (a file, a config block) is prefixed when known."""
+
+    def __init__(self, key: str, problem: str, accepted: str = "", where: str = ""):
+        self.key, self.problem, self.accepted, self.where = key, problem, accepted, where
+        super().__init__(key, problem, accepted, where)
+
+    def located(self, where: str, key: str | None = None) -> "OptionError":
+        """The same error, placed in ``where`` (and the key as written there)."""
+        return OptionError(self.key if key is None else key, self.problem, self.accepted, where)
+
+    def __str__(self) -> str:
+        text = f"option {self.key!r}: {self.problem}"
+        if self.accepted:
+            text += f"; {self.accepted}"
+        return f"{self.where}: {text}" if self.where else text
+
+
+def option_name(key: Any) -> str | None:
+    """The option a config key names (``secguide-password-names``,
+    ``password_names`` -> ``password-names``), or None for an unknown key."""
+    if not isinstance(key, str):
+        return None
+    name = key.strip().lower().replace("_", "-")
+    if name.startswith("secguide-"):
+        name = name[len("secguide-"):]
+    return name if name in BY_NAME else None
+
+
+def unknown_option(key: Any, prefix: str = "") -> OptionError:
+    """The error for a key that names no option, with the nearest names."""
+    import difflib
+
+    shown = str(key)
+    name = shown.strip().lower().replace("_", "-")
+    if name.startswith("secguide-"):
+        name = name[len("secguide-"):]
+    close = difflib.get_close_matches(name, sorted(OPTION_NAMES), n=1, cutoff=0.75)
+    hint = f"did you mean {prefix + close[0]!r}? " if close else ""
+    return OptionError(shown, "no such secguide option",
+                       hint + "the options are " + ", ".join(prefix + n for n in sorted(OPTION_NAMES)))
+
+
+_NAME_ITEM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+_HOST_ITEM = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_*]([A-Za-z0-9_.*-]*[A-Za-z0-9_])?)\Z")
+_INT_TEXT = re.compile(r"[+-]?\d+(_\d+)*\Z")
+
+
+def parse_value(spec: OptionSpec, value: Any, key: str | None = None) -> Any:
+    """``value`` as the option holds it; ``OptionError`` if it is not one
+    ``spec`` accepts.  ``key``: the option as written (for the message)."""
+    key = spec.name if key is None else key
+
+    def bad(problem: str) -> OptionError:
+        return OptionError(key, problem, spec.accepted)
+
+    def shown(v: Any) -> str:
+        return f"{type(v).__name__} {v!r}" if not isinstance(v, str) else repr(v)
+
+    if spec.kind == "list":
+        if isinstance(value, str):
+            sep = r"[,\n]" if spec.item == "path" else r"[,\s]"
+            items = [i.strip() for i in re.split(sep, value)]
+        elif isinstance(value, (list, tuple)):
+            for i in value:
+                if not isinstance(i, str):
+                    raise bad(f"the item {shown(i)} is not text")
+            items = [i.strip() for i in value]
+        else:
+            raise bad(f"got {shown(value)}")
+        items = [i for i in items if i]
+        pattern = {"name": _NAME_ITEM, "host": _HOST_ITEM}.get(spec.item)
+        for i in items:
+            if pattern is not None and not pattern.match(i):
+                raise bad(f"{i!r} is not a {'Python name' if spec.item == 'name' else 'host'}")
+        return tuple(items)
+    if spec.kind == "int":
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise bad(f"got {shown(value)}")
+        if isinstance(value, str):
+            if not _INT_TEXT.match(value.strip()):
+                raise bad(f"{value!r} is not a whole number")
+            value = int(value.strip().replace("_", ""))
+        if value < 1:
+            raise bad(f"{value} is below 1")
+        return value
+    if spec.kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower() if isinstance(value, (str, int)) else None
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        raise bad(f"got {shown(value)}")
+    if not isinstance(value, str):
+        raise bad(f"got {shown(value)}")
+    return value.strip()
 
 
 def rule_options(rule) -> list[OptionSpec]:
@@ -105,41 +225,32 @@ class Options:
     project_cache_dir: str = ""
 
     @classmethod
-    def from_mapping(cls, raw: Mapping[str, Any] | None) -> "Options":
+    def from_mapping(cls, raw: Mapping[str, Any] | None, where: str = "") -> "Options":
         """Build options from ``{"password-names": "a,b", ...}``.
 
-        Keys may use dashes or underscores; lists may be given as a comma
-        separated string or a sequence.  Unknown keys and unparsable values
-        are ignored (a bad config line must not break the host tool).
+        Keys may use dashes or underscores (and the ``secguide-`` prefix);
+        lists may be given as a comma separated string or a sequence; a
+        ``None`` value leaves the default.  An unknown key, a value of the
+        wrong type or an invalid value raises ``OptionError`` (a
+        ``ValueError``) naming the key, ``where`` and what is accepted.
         """
         opts = cls()
-        if not raw:
+        if raw is None:
             return opts
-        known = {f.name: f for f in fields(cls)}
+        if not isinstance(raw, Mapping):
+            raise OptionError("secguide", f"got {type(raw).__name__} {raw!r}",
+                              "expected a mapping of option names to values", where)
         changes: dict[str, Any] = {}
         for key, value in raw.items():
-            attr = str(key).replace("-", "_")
-            if attr.startswith("secguide_"):
-                attr = attr[len("secguide_"):]
-            if attr not in known or value is None:
-                continue
-            default = getattr(opts, attr)
-            if isinstance(default, tuple):
-                items = value.split(",") if isinstance(value, str) else value
-                changes[attr] = tuple(
-                    s for s in (str(i).strip() for i in items) if s
-                )
-            elif isinstance(default, bool):
-                text = str(value).strip().lower()
-                if text in _TRUE or text in _FALSE:
-                    changes[attr] = text in _TRUE
-            elif isinstance(default, str):
-                changes[attr] = str(value).strip()
-            else:
-                try:
-                    changes[attr] = int(str(value).replace("_", ""), 0)
-                except ValueError:
+            name = option_name(key)
+            try:
+                if name is None:
+                    raise unknown_option(key)
+                if value is None:
                     continue
+                changes[name.replace("-", "_")] = parse_value(BY_NAME[name], value, str(key))
+            except OptionError as err:
+                raise err.located(where) from None
         return replace(opts, **changes)
 
 

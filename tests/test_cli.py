@@ -375,6 +375,11 @@ def test_wheel_metadata_and_package_data(sdist, tmp_path):
     assert "License-Expression: Apache-2.0" in meta
     assert "Classifier: Topic :: Security" in meta and "Classifier: Framework :: Flake8" in meta
     assert "License :: " not in meta  # superseded by the SPDX expression
+    # the long description is the index page: it works without the repository
+    assert "Description-Content-Type: text/markdown" in meta
+    description = meta.split("\n\n", 1)[1]
+    assert description.strip() == (REPO / "docs" / "PYPI.md").read_text(encoding="utf-8").strip()
+    assert relative_links(description) == []
     requires = [line for line in meta.splitlines() if line.startswith("Requires-Dist:")]
     assert any(line.startswith("Requires-Dist: pre-commit") and "python_version >= \"3.11\"" in line
                and 'extra == "test"' in line for line in requires), requires
@@ -396,6 +401,24 @@ def test_wheel_metadata_and_package_data(sdist, tmp_path):
         assert Path(proc.stderr.decode().strip()).is_relative_to(site)
     assert runs[0].stdout.decode().startswith("# SCG601 password-fast-hash")
     assert runs[1].stdout.decode() == (REPO / "secguide" / "bandit-recommended.yaml").read_text(encoding="utf-8")
+
+
+def relative_links(markdown: str) -> list[str]:
+    """Targets of markdown links and images that are not absolute URLs."""
+    return [t for t in re.findall(r"\]\(([^)\s]+)", markdown)
+            if not re.match(r"[a-z][a-z0-9+.-]*:", t) and not t.startswith("#")]
+
+
+def test_index_page_description_has_no_relative_links():
+    # README.md links into the repository (43 relative links), which break on
+    # a package index page; the package's long description is docs/PYPI.md
+    project = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'^readme = \{file = "docs/PYPI.md", content-type = "text/markdown"\}$',
+                     project, re.M), "the long description is not docs/PYPI.md"
+    page = (REPO / "docs" / "PYPI.md").read_text(encoding="utf-8")
+    assert relative_links(page) == []
+    assert len(relative_links((REPO / "README.md").read_text(encoding="utf-8"))) > 10
+    assert relative_links("[a](docs/x.md) [b](https://x.org) ![c](img.png)") == ["docs/x.md", "img.png"]
 
 
 def test_license_is_the_apache_2_text():

@@ -179,7 +179,8 @@ def test_flake8_plugin_finder_finds_scg():
     loaded = finder.load_plugins(ours, opts)
     tree_plugins = [p for p in loaded.checkers.tree if p.entry_name == "SCG"]
     assert len(tree_plugins) == 1
-    assert tree_plugins[0].parameters == {"tree": True, "filename": True, "options": False}
+    assert tree_plugins[0].parameters == {"tree": True, "filename": True, "options": False,
+                                          "lines": False}
 
 
 def _pyproject() -> dict:

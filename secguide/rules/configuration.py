@@ -233,12 +233,17 @@ class SecretEnvFallback(Rule):
         return None
 
 
+DEBUG_ON = "turns debug mode on; read it from the environment and keep it off in production"
+ANY_HOST = ("accepts requests for any Host header, so links built from it can point "
+            "anywhere; list the host names the site serves")
+
+
 class DebugEnabled(Rule):
     """Debug mode is switched on in code that configures the application."""
 
     code = "SCG703"
     symbol = "debug-enabled"
-    message = "{what} turns debug mode on; read it from the environment and keep it off in production"
+    message = "{what} {problem}"
     cwe = 489
     severity = "HIGH"
     confidence = "MEDIUM"
@@ -278,25 +283,25 @@ class DebugEnabled(Rule):
                         is_true(ctx, node.value) and ctx.fn is None or (
                         isinstance(target, ast.Attribute) and target.attr == "debug" and
                         is_true(ctx, node.value) and last_name(target.value) == "app"):
-                    return [self.found(node, what=f"{ctx.source_text(target)} = True")]
+                    return [self.found(node, what=f"{ctx.source_text(target)} = True", problem=DEBUG_ON)]
         for name, value, at in setting_assignments(node, ctx):
             module_level = t is ast.Assign and isinstance(node.targets[0], ast.Name)
             if module_level and (not ctx.is_settings_module or ctx.class_info is not None):
                 continue
             if name == "DEBUG" and is_true(ctx, value):
-                return [self.found(at, what="DEBUG = True")]
+                return [self.found(at, what="DEBUG = True", problem=DEBUG_ON)]
             if name == "ALLOWED_HOSTS":
                 v = ctx.value(value)
                 if v.items and any(i.known and i.cval == "*" for i in v.items.values()):
-                    return [self.found(at, what="ALLOWED_HOSTS = ['*']")]
+                    return [self.found(at, what="ALLOWED_HOSTS = ['*']", problem=ANY_HOST)]
         if t is ast.Call:
             q = ctx.call_name(node)
             if q in config.DEBUG_CALLS:
                 kw = ctx.keyword(node, config.DEBUG_CALLS[q])
                 if kw is not None and is_true(ctx, kw):
-                    return [self.found(node, what=f"{ctx.source_text(node.func)}(debug=True)")]
+                    return [self.found(node, what=f"{ctx.source_text(node.func)}(debug=True)", problem=DEBUG_ON)]
             elif q in config.DEBUGGED_APPLICATION:
                 ev = ctx.arg(node, 1, "evalex")
                 if ev is not None and is_true(ctx, ev):
-                    return [self.found(node, what="DebuggedApplication(evalex=True)")]
+                    return [self.found(node, what="DebuggedApplication(evalex=True)", problem=DEBUG_ON)]
         return None

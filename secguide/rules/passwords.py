@@ -52,13 +52,18 @@ def _iterated(st: _HashRounds) -> set[str]:
     return found
 
 
+SLOW_HASH_FIX = ("use bcrypt, scrypt, argon2 or PBKDF2 "
+                 "(e.g. werkzeug.security.generate_password_hash)")
+DJANGO_HASHERS_FIX = ("put Django's PBKDF2PasswordHasher, Argon2PasswordHasher or "
+                      "BCryptSHA256PasswordHasher first")
+
+
 class PasswordFastHash(Rule):
     """A password is hashed with a fast, general-purpose hash."""
 
     code = "SCG601"
     symbol = "password-fast-hash"
-    message = ("password hashed with {hash}, a fast hash{salted}; use bcrypt, scrypt, "
-               "argon2 or PBKDF2 (e.g. werkzeug.security.generate_password_hash)")
+    message = "password hashed with {hash}, a fast hash{salted}; {fix}"
     cwe = 916
     severity = "HIGH"
     confidence = "MEDIUM"
@@ -136,7 +141,7 @@ class PasswordFastHash(Rule):
         if not _is_password(v):
             return None
         salted = " (a salt does not slow it down)" if v.built else ""
-        found = self.found(node, hash=name + "()", salted=salted)
+        found = self.found(node, hash=name + "()", salted=salted, fix=SLOW_HASH_FIX)
         if ctx.fn is None or q is None:
             return [found]
         ctx.fn_state(self).pending.append((q, found))  # unless a loop iterates it
@@ -162,7 +167,7 @@ class PasswordFastHash(Rule):
             hasher = first.value.rsplit(".", 1)[-1]
             if hasher in crypto.DJANGO_FAST_HASHERS:
                 return [self.found(node, hash=f"Django's {hasher} (first in PASSWORD_HASHERS)",
-                                   salted="")]
+                                   salted="", fix=DJANGO_HASHERS_FIX)]
         return None
 
 

@@ -173,7 +173,7 @@ class TimingUnsafeCompare(Rule):
                     words(name)[-1] in IDENTIFIER_TAILS:
                 return  # name != digest: the other side is a name or type
         what = ctx.source_text(left if _secretish(ctx, left) else right)
-        return [self.found(node, what=f"the {kind} {what}",
+        return [self.found(node, what=_the(kind, what),
                            op="==" if isinstance(node.ops[0], ast.Eq) else "!=")]
 
 
@@ -240,8 +240,16 @@ class InsecureRandomSecret(Rule):
             if kind is None and fn_kind and name in GENERIC_SECRET_TARGETS:
                 kind = fn_kind  # code = ... inside send_verification_code()
             if kind:
-                return [self.found(node, what=f"the {kind} {ctx.source_text(target)}")]
+                return [self.found(node, what=_the(kind, ctx.source_text(target)))]
         return None
+
+
+def _the(kind: str, text: str) -> str:
+    """"the token reset_code", but "reset_token" for a name that says its
+    kind already (not "the token reset_token")."""
+    if kind.replace(" ", "_") in text.lower() or kind in text.lower():
+        return text
+    return f"the {kind} {text}"
 
 
 def _random_kind(name: str) -> str | None:

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import fields
 
 from secguide.analysis.functions import dotted
 from secguide.models import auth, crypto
+from secguide.options import DEFAULT_OPTIONS
 from secguide.rule import Rule
 from secguide.rules._common import known_int
 
@@ -14,7 +16,7 @@ class WeakWorkFactor(Rule):
 
     code = "SCG603"
     symbol = "weak-work-factor"
-    message = "{kdf} {param}={value} is below the OWASP minimum of {floor}; raise it to at least {floor}"
+    message = "{kdf} {param}={value} is below {minimum} of {floor}; raise it to at least {floor}"
     cwe = 916
     severity = "MEDIUM"
     confidence = "HIGH"
@@ -167,10 +169,12 @@ class WeakWorkFactor(Rule):
                 floor = _pbkdf2_floor(opts, parts[1])
                 if floor and int(parts[2]) < floor:
                     return self.found(node, kdf=f"generate_password_hash(method={v.cval!r})",
-                                      param="iterations", value=int(parts[2]), floor=floor)
+                                      param="iterations", value=int(parts[2]), floor=floor,
+                                      minimum=_minimum(opts, floor))
             elif parts[0] == "scrypt" and len(parts) >= 2 and int(parts[1]) < opts.min_scrypt_n:
                 return self.found(node, kdf=f"generate_password_hash(method={v.cval!r})",
-                                  param="n", value=int(parts[1]), floor=opts.min_scrypt_n)
+                                  param="n", value=int(parts[1]), floor=opts.min_scrypt_n,
+                                  minimum=_minimum(opts, opts.min_scrypt_n))
         except ValueError:
             return None
         return None
@@ -186,8 +190,18 @@ class WeakWorkFactor(Rule):
             if value is None:
                 return None
         if value < floor:
-            return self.found(node, kdf=kdf, param=param, value=value, floor=floor)
+            return self.found(node, kdf=kdf, param=param, value=value, floor=floor,
+                              minimum=_minimum(ctx.options, floor))
         return None
+
+
+def _minimum(opts, floor: int) -> str:
+    """Whose floor it is: the user's own (a work-factor option set to it) or OWASP's."""
+    for f in fields(opts):
+        if f.name.startswith("min_") and getattr(opts, f.name) == floor \
+                and getattr(DEFAULT_OPTIONS, f.name) != floor:
+            return f"the configured minimum ({f.name.replace('_', '-')})"
+    return "the OWASP minimum"
 
 
 def _pbkdf2_floor(opts, name) -> int | None:

@@ -1,0 +1,146 @@
+"""One suppression comment for both tools (issue 16, point 4).
+
+``# noqa: SCGnnn`` and ``# nosec SCGnnn`` (or the Bandit test name) silence
+an SCG finding in flake8 and in Bandit alike, on the reported line, on a line
+of the reported node, or on the first line of the statement; both tools
+report a finding on the same line.  Bare ``# noqa`` / ``# nosec`` stay each
+tool's own, and ``--disable-noqa`` / ``--ignore-nosec`` report everything.
+The tools run as command lines (``sys.executable -m flake8`` / ``-m bandit``).
+"""
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import secguide
+from secguide.suppression import Suppressions, named_codes
+from tests.toolrun import bandit, flake8, scg
+
+HEAD = '''\
+import sqlite3
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/a")
+def view():
+    db = sqlite3.connect("app.db")
+    q = request.args["q"]
+'''
+TAIL = "    return rows\n"
+SQL = 'f"SELECT * FROM items WHERE name = \'{q}\'"'
+
+#: file -> (body, whether an SCG101 finding remains in flake8, in Bandit)
+CASES = {
+    "plain": (f"    rows = db.execute({SQL})\n", True, True),
+    "noqa_line": (f"    rows = db.execute({SQL})  # noqa: SCG101\n", False, False),
+    "noqa_prefix": (f"    rows = db.execute({SQL})  # noqa: SCG1\n", False, False),
+    "nosec_line": (f"    rows = db.execute({SQL})  # nosec SCG101\n", False, False),
+    "nosec_name": (f"    rows = db.execute({SQL})  # nosec: sql_built_query\n", False, False),
+    "both_forms": (f"    rows = db.execute({SQL})  # noqa: SCG101  # nosec SCG101\n", False, False),
+    # a multi-line statement: the comment on its first line, the finding below
+    "noqa_first_line": (f"    rows = (  # noqa: SCG101\n        db.execute({SQL})\n    )\n",
+                        False, False),
+    "nosec_first_line": (f"    rows = (  # nosec SCG101\n        db.execute({SQL})\n    )\n",
+                         False, False),
+    # a line of the reported call (where Bandit reads # nosec itself)
+    "noqa_in_call": (f"    rows = db.execute(\n        {SQL}\n    )  # noqa: SCG101\n", False, False),
+    "nosec_in_call": (f"    rows = db.execute(\n        {SQL}\n    )  # nosec SCG101\n", False, False),
+    # other codes and unrelated lines silence nothing
+    "noqa_other": (f"    rows = db.execute({SQL})  # noqa: SCG601, E501\n", True, True),
+    "nosec_other": (f"    rows = db.execute({SQL})  # nosec SCG601 B608\n", True, True),
+    "after_statement": (f"    rows = (\n        db.execute({SQL})\n    )  # noqa: SCG101\n", True, True),
+    "in_a_string": (f"    rows = db.execute({SQL} + '# nosec SCG101')\n", True, True),
+    # bare forms: as each tool treats them
+    "bare_noqa": (f"    rows = db.execute({SQL})  # noqa\n", False, True),
+    "bare_nosec": (f"    rows = db.execute({SQL})  # nosec\n", True, False),
+}
+
+
+def _write(directory: Path) -> dict[str, Path]:
+    paths = {}
+    for name, (body, _, _) in CASES.items():
+        path = directory / f"{name}.py"
+        path.write_text(HEAD + body + TAIL, encoding="utf-8")
+        paths[name] = path
+    return paths
+
+
+def _lines(hits, code="SCG101") -> dict[str, set[int]]:
+    out: dict[str, set[int]] = {}
+    for h in scg(hits):
+        if h.code == code:
+            out.setdefault(h.path.stem, set()).add(h.line)
+    return out
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("suppression")
+    paths = _write(directory)
+    names = sorted(p.name for p in paths.values())
+    return {
+        "engine": {name: {f.line for f in secguide.check_source(p.read_text(), p.name)
+                          if f.code == "SCG101"} for name, p in paths.items()},
+        "flake8": _lines(flake8(names, "--select=SCG", cwd=directory).hits),
+        "bandit": _lines(bandit(names, "-t", "SCG101", cwd=directory).hits),
+        "flake8_all": _lines(flake8(names, "--select=SCG", "--disable-noqa", cwd=directory).hits),
+        "bandit_all": _lines(bandit(names, "-t", "SCG101", "--ignore-nosec", cwd=directory).hits),
+    }
+
+
+@pytest.mark.workflows
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_one_comment_silences_in_both_tools(runs, case):
+    _, in_flake8, in_bandit = CASES[case]
+    engine = runs["engine"][case]
+    assert len(engine) == 1, engine  # the analysis finds it, whatever the comment
+    assert runs["flake8"].get(case, set()) == (engine if in_flake8 else set()), runs["flake8"]
+    assert runs["bandit"].get(case, set()) == (engine if in_bandit else set()), runs["bandit"]
+
+
+@pytest.mark.workflows
+def test_report_everything_switches_report_on_the_same_line(runs):
+    assert runs["flake8_all"] == runs["bandit_all"] == runs["engine"]
+    # the finding of a multi-line statement is on the line of its call in both
+    assert runs["engine"]["noqa_first_line"] == {13}
+
+
+# -- the comment reading itself (fast) -----------------------------------------
+
+NAMES = {"sql_built_query": "SCG101"}
+
+
+@pytest.mark.parametrize("comment, noqa, nosec", [
+    ("# noqa: SCG101", {"SCG101"}, set()),
+    ("# NOQA:SCG101,SCG601 E501", {"SCG101", "SCG601"}, set()),
+    ("# noqa: SCG1", {"SCG1"}, set()),
+    ("# noqa", set(), set()),
+    ("# nosec", set(), set()),
+    ("# nosec SCG101", set(), {"SCG101"}),
+    ("#nosec: B608, sql_built_query", set(), {"SCG101"}),
+    ("# noqa: SCG101  # nosec SCG601", {"SCG101"}, {"SCG601"}),
+    ("# a remark about noqa", set(), set()),
+])
+def test_named_codes(comment, noqa, nosec):
+    assert named_codes(comment, NAMES) == (noqa, nosec)
+
+
+def test_statement_start_is_the_innermost_statement():
+    src = textwrap.dedent('''\
+        def f():
+            x = (
+                g(1)
+            )
+            if (
+                h(2)
+            ):
+                pass
+        ''') + "# noqa: SCG101\n"
+    sup = Suppressions(src, ast.parse(src), NAMES)
+    assert [sup.statement_start(n) for n in (1, 2, 3, 4, 5, 6, 8)] == [1, 2, 2, 2, 5, 5, 8]
