@@ -238,6 +238,13 @@ def _held(ctx, node, st, depth: int = 0) -> str | None:
 
 def _bind_held(ctx, st: _Held, target, value, aug: bool = False) -> None:
     """Record what ``target = value`` (or ``target += value``) binds."""
+    if isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
+        for n in ast.walk(target):
+            key = _dotted(n) if isinstance(n, (ast.Name, ast.Attribute)) else None
+            if key is not None:
+                st.held[key] = None  # unpacked: nothing known of each part
+                st.looked_up.pop(key, None)
+        return
     key = _dotted(target)
     if key is None:
         return
