@@ -51,6 +51,10 @@ SIGNER_MODULES = ("django.core.signing.", "itsdangerous.")
 SESSION_OBJECTS = frozenset({"flask.session", "quart.session"})
 #: the session attribute of a request (Django ``request.session``)
 REQUEST_SESSION_ATTRS = frozenset({"session"})
+#: the application's configuration: set by the operator, never by the client
+#: (``current_app.config["SECRET_KEY"]``, ``settings.API_TOKEN``, ``os.environ[...]``)
+CONFIG_OBJECTS = frozenset({"flask.current_app.config", "flask.current_app",
+                            "django.conf.settings", "os.environ", "os.getenv"})
 #: attributes of an ORM model class that start a database lookup
 #: (``User.objects.get(...)``, ``User.query.filter_by(...).first()``): what
 #: comes back is a stored record

@@ -193,7 +193,8 @@ def _held(ctx, node, st, depth: int = 0) -> str | None:
     if t is ast.Constant:
         return _CONST
     if t is ast.Name or t is ast.Attribute:
-        if ctx.qualname(node) in auth.SESSION_OBJECTS or _request_session(ctx, node):
+        q = ctx.qualname(node)
+        if q in auth.SESSION_OBJECTS or q in auth.CONFIG_OBJECTS or _request_session(ctx, node):
             return _SOURCE
         key = _dotted(node)
         if st is not None and key in st.held:
@@ -213,7 +214,9 @@ def _held(ctx, node, st, depth: int = 0) -> str | None:
             _CONST if parts == [_CONST, _CONST] else None)
     if t is not ast.Call:
         return None
-    if ctx.call_name(node) in auth.VERIFIED_CALLS or _orm_lookup(ctx, node):
+    q = ctx.call_name(node)
+    if q in auth.VERIFIED_CALLS or q in auth.CONFIG_OBJECTS or _orm_lookup(ctx, node) or \
+            _project_verifier(ctx, node):
         return _SOURCE
     func = node.func
     args = list(node.args) + [k.value for k in node.keywords]
@@ -234,6 +237,32 @@ def _held(ctx, node, st, depth: int = 0) -> str | None:
     # a function of server-held values (hmac(user.password)); a call of
     # constants only may still read the request (get_header("X-Token"))
     return _SOURCE if _SOURCE in found else None
+
+
+def _project_verifier(ctx, call: ast.Call) -> bool:
+    """A project function that checks a signature with a Django or
+    itsdangerous signer (``unserialize(code)`` wrapping
+    ``URLSafeTimedSerializer(secret).loads(data)``), read from the project
+    facts of the module that defines it."""
+    project = ctx.project
+    if project is None:
+        return False
+    q = ctx.call_name(call)
+    facts = project.function(q) if q else None
+    if facts is None:
+        return False
+    where = project.module((project.absolute(q) or "").rpartition(".")[0])
+    imports = where.imports if where is not None else {}
+
+    def resolved(name: str) -> str:
+        head, _, rest = name.partition(".")
+        return imports[head] + ("." + rest if rest else "") if head in imports else name
+
+    names = [resolved(c) for c in facts.calls]
+    if any(n in auth.VERIFIED_CALLS for n in names):
+        return True
+    return any(n.startswith(auth.SIGNER_MODULES) for n in names) and \
+        any("." in n and n.rpartition(".")[2] in auth.SIGNER_LOADS for n in names)
 
 
 def _bind_held(ctx, st: _Held, target, value, aug: bool = False) -> None:
@@ -350,9 +379,10 @@ class TimingUnsafeCompare(Rule):
         "SQL expressions (`select(Key).where(Key.token == token)`, "
         "`query.filter(...)`, `and_`/`or_`); comparisons where neither side can "
         "be chosen by the client: a payload whose signature was checked "
-        "(`signer.unsign()`, `signing.loads()`, itsdangerous `loads()`), the "
-        "session store, a record loaded from the database and its fields, "
-        "password-hasher output, and server computations over these "
+        "(`signer.unsign()`, `signing.loads()`, itsdangerous `loads()`, or a "
+        "project helper that calls them, read from the project facts), the "
+        "session store, the configuration, a record loaded from the database "
+        "and its fields, password-hasher output, and server computations over these "
         "(`session['hash'] != hmac(user.password)`); a key compared with a field "
         "of the record it was just looked up by (`project = "
         "Project.objects.for_api_key(key)`, then `key == project.api_key_ro`); "
