@@ -112,16 +112,16 @@ _SOURCE, _CONST = "source", "const"
 
 
 class _Held:
-    """Per function: local names (and ``obj.attr`` targets) bound to values the
-    client cannot choose, the signer objects, and what each record was looked
-    up by (``project = Project.objects.for_api_key(api_key)``)."""
+    """Per function: what each local name (or ``obj.attr`` target) was bound
+    to, in order: ``(value node, augmented?)``, or None for a part of an
+    unpacking. Judged only when a compare needs it (cheap per assignment)."""
 
-    __slots__ = ("held", "signers", "looked_up")
+    __slots__ = ("binds", "memo")
 
     def __init__(self):
-        self.held: dict = {}
-        self.signers: set = set()
-        self.looked_up: dict = {}
+        self.binds: dict = {}
+        #: (key, number of bindings) -> verdict, for the compare being judged
+        self.memo: dict = {}
 
 
 class _CompareState:
@@ -163,8 +163,10 @@ def _orm_lookup(ctx, call: ast.Call) -> bool:
 
 def _signer(ctx, node, st) -> bool:
     """A Django/itsdangerous signer or serializer object."""
-    if isinstance(node, ast.Name) and st is not None and node.id in st.signers:
-        return True
+    if isinstance(node, ast.Name) and st is not None and node.id in st.binds:
+        return any(b is not None and not b[1] and isinstance(b[0], ast.Call) and
+                   (ctx.call_name(b[0]) or "").startswith(auth.SIGNER_MODULES)
+                   for b in st.binds[node.id])
     if isinstance(node, ast.Call):
         q = ctx.call_name(node) or ""
         return q.startswith(auth.SIGNER_MODULES)
@@ -187,7 +189,7 @@ def _held(ctx, node, st, depth: int = 0) -> str | None:
     or its fields, password-hasher output, or a server computation over these
     (``hmac(user.password)``, ``channel.make_token()``); ``_CONST`` for a
     literal; None otherwise (request data, parameters, anything unknown)."""
-    if depth > 8:
+    if depth > 16:
         return None
     t = type(node)
     if t is ast.Constant:
@@ -197,8 +199,8 @@ def _held(ctx, node, st, depth: int = 0) -> str | None:
         if q in auth.SESSION_OBJECTS or q in auth.CONFIG_OBJECTS or _request_session(ctx, node):
             return _SOURCE
         key = _dotted(node)
-        if st is not None and key in st.held:
-            return st.held[key]
+        if st is not None and key in st.binds:
+            return _held_binding(ctx, st, key, depth)
         if ctx.value(node).is_const:
             return _CONST  # a module constant, a setting bound to a literal
         if t is ast.Name:
@@ -265,48 +267,85 @@ def _project_verifier(ctx, call: ast.Call) -> bool:
         any("." in n and n.rpartition(".")[2] in auth.SIGNER_LOADS for n in names)
 
 
-def _bind_held(ctx, st: _Held, target, value, aug: bool = False) -> None:
-    """Record what ``target = value`` (or ``target += value``) binds."""
+def _held_binding(ctx, st: _Held, key: str, depth: int) -> str | None:
+    """What the bindings of ``key`` give: a kind only when every binding
+    gives it (bound on two paths to different kinds: the client may have
+    chosen it)."""
+    binds = st.binds[key]
+    memo_key = (key, len(binds))
+    if memo_key in st.memo:
+        return st.memo[memo_key]
+    st.memo[memo_key] = None  # a cycle gives nothing
+    st.memo[memo_key] = result = _judge_bindings(ctx, st, key, binds, depth)
+    return result
+
+
+def _judge_bindings(ctx, st: _Held, key: str, binds: list, depth: int) -> str | None:
+    result: str | None = None
+    for i, b in enumerate(binds):
+        if b is None:
+            return None
+        value, aug = b
+        st.binds[key] = binds[:i]  # x = x.encode(): the x before this binding
+        try:
+            h = _held(ctx, value, st, depth + 1)
+        finally:
+            st.binds[key] = binds
+        if aug:
+            result = _SOURCE if result == _SOURCE and h in (_SOURCE, _CONST) else None
+        elif i == 0:
+            result = h
+        elif result != h:
+            result = None
+        if result is None:
+            return None
+    return result
+
+
+def _bind_held(st: _Held, target, value, aug: bool = False) -> None:
+    """Record ``target = value`` (or ``target += value``)."""
     if isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
         for n in ast.walk(target):
             key = _dotted(n) if isinstance(n, (ast.Name, ast.Attribute)) else None
             if key is not None:
-                st.held[key] = None  # unpacked: nothing known of each part
-                st.looked_up.pop(key, None)
+                st.binds.setdefault(key, []).append(None)  # unpacked: nothing known
         return
     key = _dotted(target)
-    if key is None:
-        return
-    if isinstance(value, ast.Call) and _signer(ctx, value, st) and not aug:
-        st.signers.add(key)
-    h = _held(ctx, value, st)
-    if aug:
-        old = st.held.get(key)
-        h = _SOURCE if old == _SOURCE and h in (_SOURCE, _CONST) else None
-    elif key in st.held and st.held[key] != h:
-        h = None  # bound twice to different kinds: the client may have chosen it
-    st.held[key] = h
-    if isinstance(value, ast.Call) and not aug and _orm_lookup(ctx, value):
-        st.looked_up[key] = {_dotted(a) for a in list(value.args) +
-                             [k.value for k in value.keywords]} - {None}
-    elif isinstance(value, (ast.Name, ast.Attribute)) and _dotted(value) in st.looked_up:
-        st.looked_up[key] = st.looked_up[_dotted(value)]  # request.project = project
-    else:
-        st.looked_up.pop(key, None)
+    if key is not None:
+        st.binds.setdefault(key, []).append((value, aug))
 
 
-def _looked_up_by(side, other, st) -> bool:
+def _lookup_keys(ctx, st: _Held, key: str | None, depth: int = 0) -> set:
+    """What the record bound to ``key`` was looked up by: the arguments of
+    its lookup (``project = Project.objects.for_api_key(api_key)``), also
+    through a copy (``request.project = project``)."""
+    binds = st.binds.get(key) if key else None
+    if not binds or depth > 4 or binds[-1] is None or binds[-1][1]:
+        return set()
+    value = binds[-1][0]
+    if isinstance(value, ast.Call) and _orm_lookup(ctx, value):
+        return {_dotted(a) for a in list(value.args) + [k.value for k in value.keywords]} - {None}
+    if isinstance(value, (ast.Name, ast.Attribute)):
+        return _lookup_keys(ctx, st, _dotted(value), depth + 1)
+    return set()
+
+
+def _looked_up_by(ctx, side, other, st) -> bool:
     """``api_key == project.api_key_readonly`` where ``project`` was found by
     ``api_key``: the value already matched a record; nothing is left to guess."""
     if st is None or not isinstance(other, ast.Attribute):
         return False
     key = _dotted(side)
+    if key is None:
+        return False
     base = other.value
-    while isinstance(base, ast.Attribute):
-        if key in st.looked_up.get(_dotted(base), ()):
+    while isinstance(base, (ast.Attribute, ast.Name)):
+        if key in _lookup_keys(ctx, st, _dotted(base)):
             return True
+        if isinstance(base, ast.Name):
+            return False
         base = base.value
-    return isinstance(base, ast.Name) and key in st.looked_up.get(base.id, ())
+    return False
 
 
 def _sql_operands(nodes, out: set) -> None:
@@ -412,7 +451,7 @@ class TimingUnsafeCompare(Rule):
                 st = ctx.fn_state(self)
                 targets = node.targets if t is ast.Assign else [node.target]
                 for target in targets:
-                    _bind_held(ctx, st, target, node.value, aug=t is ast.AugAssign)
+                    _bind_held(st, target, node.value, aug=t is ast.AugAssign)
             return None
         return self._compare(node, ctx)
 
@@ -448,10 +487,12 @@ class TimingUnsafeCompare(Rule):
         st = ctx.fn_state(self) if fn is not None else None
         if fn is not None and (_field_confirmation(fn) or _test_double(fn)):
             return
+        if st is not None:
+            st.memo.clear()
         held = [_held(ctx, side, st) for side in (left, right)]
         if None not in held:
             return  # neither side can be chosen by the client
-        if _looked_up_by(left, right, st) or _looked_up_by(right, left, st):
+        if _looked_up_by(ctx, left, right, st) or _looked_up_by(ctx, right, left, st):
             return  # the record was found by this very value
         client = any(h is None and ctx.value(side).taint
                      for h, side in zip(held, (left, right)))
