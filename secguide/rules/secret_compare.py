@@ -116,10 +116,13 @@ class _Held:
     to, in order: ``(value node, augmented?)``, or None for a part of an
     unpacking. Judged only when a compare needs it (cheap per assignment)."""
 
-    __slots__ = ("binds", "memo")
+    __slots__ = ("binds", "memo", "entries")
 
     def __init__(self):
         self.binds: dict = {}
+        #: every binding of the function: (line, target, value node, augmented?),
+        #: read from its body the first time a compare needs them
+        self.entries: list | None = None
         #: (key, number of bindings) -> verdict, for the compare being judged
         self.memo: dict = {}
 
@@ -302,6 +305,45 @@ def _judge_bindings(ctx, st: _Held, key: str, binds: list, depth: int) -> str | 
     return result
 
 
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _bindings_before(fn, st: _Held, line: int) -> None:
+    """Fill ``st.binds`` with the bindings of the function's body written
+    before ``line``, in source order (nested functions and classes are their
+    own scopes; loop, ``with``, ``except`` and ``:=`` targets bind what
+    nothing here says)."""
+    if st.entries is None:
+        entries = []
+        stack = list(getattr(fn.node, "body", ()))
+        while stack:
+            n = stack.pop()
+            t = type(n)
+            if t in _SCOPES:
+                continue
+            if t is ast.Assign:
+                for target in n.targets:
+                    entries.append((n.lineno, n.col_offset, target, n.value, False))
+            elif t is ast.AnnAssign and n.value is not None or t is ast.AugAssign:
+                entries.append((n.lineno, n.col_offset, n.target, n.value, t is ast.AugAssign))
+            elif t in (ast.For, ast.AsyncFor, ast.comprehension, ast.NamedExpr):
+                entries.append((n.target.lineno, n.target.col_offset,
+                                ast.Tuple(elts=[n.target]), None, False))
+            elif t is ast.withitem and n.optional_vars is not None:
+                v = n.optional_vars
+                entries.append((v.lineno, v.col_offset, ast.Tuple(elts=[v]), None, False))
+            elif t is ast.ExceptHandler and n.name:
+                entries.append((n.lineno, n.col_offset, ast.Tuple(elts=[ast.Name(id=n.name)]),
+                                None, False))
+            stack.extend(ast.iter_child_nodes(n))
+        entries.sort(key=lambda e: (e[0], e[1]))
+        st.entries = entries
+    st.binds = {}
+    for lineno, _, target, value, aug in st.entries:
+        if lineno < line:
+            _bind_held(st, target, value, aug)
+
+
 def _bind_held(st: _Held, target, value, aug: bool = False) -> None:
     """Record ``target = value`` (or ``target += value``)."""
     if isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
@@ -432,7 +474,7 @@ class TimingUnsafeCompare(Rule):
         "rests on names alone (a parameter or value of unknown origin compared "
         "with something named like a secret)."
     )
-    node_types = (ast.Compare, ast.Call, ast.Assign, ast.AnnAssign, ast.AugAssign)
+    node_types = (ast.Compare, ast.Call)
     calls = auth.SQL_EXPRESSION_CALLS
     report_types = (ast.Compare,)
     reads_options = ("password-names", "secret-names")
@@ -445,13 +487,6 @@ class TimingUnsafeCompare(Rule):
         t = type(node)
         if t is ast.Call:
             _sql_operands(node.args, ctx.file_state_of(self).sql)
-            return None
-        if t is not ast.Compare:
-            if ctx.fn is not None and node.value is not None:
-                st = ctx.fn_state(self)
-                targets = node.targets if t is ast.Assign else [node.target]
-                for target in targets:
-                    _bind_held(st, target, node.value, aug=t is ast.AugAssign)
             return None
         return self._compare(node, ctx)
 
@@ -489,6 +524,7 @@ class TimingUnsafeCompare(Rule):
             return
         if st is not None:
             st.memo.clear()
+            _bindings_before(fn, st, node.lineno)
         held = [_held(ctx, side, st) for side in (left, right)]
         if None not in held:
             return  # neither side can be chosen by the client
