@@ -177,6 +177,13 @@ GENERIC_SECRET_TARGETS = frozenset({"code", "pin", "otp", "value", "result", "ou
 ROLE_TAILS = frozenset({"handler", "handlers", "validator", "validators", "factory",
                         "backend", "backends", "manager", "class", "cls", "callback",
                         "func", "function", "serializer", "provider", "store", "storage"})
+#: class name starts of test doubles shipped in application code (``FakeHasher``):
+#: by name only, the last resort
+TEST_DOUBLE_PREFIXES = ("Fake", "Dummy", "Stub", "Mock")
+#: last words of an item key that names who, not a secret: ``credentials["username"]``
+#: is a user name even though the container is named like a secret
+ITEM_IDENTIFIER_WORDS = frozenset({"username", "user", "login", "email", "name", "id",
+                                   "uid", "userid"})
 #: literal texts shaped like identifiers, not secrets: UPPER_SNAKE and dotted names
 UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 DOTTED_NAME = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+")

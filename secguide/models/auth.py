@@ -44,6 +44,38 @@ CASE_FOLDS = frozenset({"upper", "lower", "casefold"})
 DIGEST_METHODS = frozenset({"hexdigest", "digest"})
 #: methods that compare two objects field by field
 EQUALITY_METHODS = frozenset({"__eq__", "__ne__", "__hash__", "__lt__"})
+#: calls whose positional arguments are SQL expressions: ``Model.token == token``
+#: in ``select(...).where(...)``, ``query.filter(...)``, ``and_(...)`` builds a
+#: query (SQLAlchemy, Peewee); nothing is compared in Python
+SQL_EXPRESSION_CALLS = frozenset({"where", "filter", "having", "join", "outerjoin", "on",
+                                  "exclude", "and_", "or_", "not_", "case"})
+#: calls whose result is a payload whose signature was just checked: the
+#: client cannot choose what comes out (only replay what the server signed)
+VERIFIED_CALLS = frozenset({"django.core.signing.loads", "itsdangerous.loads"})
+#: methods that return the payload after checking its signature, whatever
+#: the receiver (the Signer API of Django and itsdangerous)
+VERIFIED_METHODS = frozenset({"unsign", "unsign_object"})
+#: methods of a signer or serializer object that check the signature
+SIGNER_LOADS = frozenset({"loads", "unsign", "unsign_object"})
+#: modules whose classes sign and verify (``TimestampSigner``, ``URLSafeTimedSerializer``)
+SIGNER_MODULES = ("django.core.signing.", "itsdangerous.")
+#: the session store: what the server keeps between requests (``session["otp"]``)
+SESSION_OBJECTS = frozenset({"flask.session", "quart.session"})
+#: the session attribute of a request (Django ``request.session``)
+REQUEST_SESSION_ATTRS = frozenset({"session"})
+#: the application's configuration: set by the operator, never by the client
+#: (``current_app.config["SECRET_KEY"]``, ``settings.API_TOKEN``, ``os.environ[...]``)
+CONFIG_OBJECTS = frozenset({"flask.current_app.config", "flask.current_app",
+                            "django.conf.settings", "os.environ", "os.getenv"})
+#: attributes of an ORM model class that start a database lookup
+#: (``User.objects.get(...)``, ``User.query.filter_by(...).first()``): what
+#: comes back is a stored record
+ORM_MANAGERS = frozenset({"objects", "query"})
+#: calls that return a stored record
+RECORD_LOOKUPS = frozenset({"django.shortcuts.get_object_or_404",
+                            "django.shortcuts.get_list_or_404"})
+#: decorators of a validator of one form field (``@field_validator("password_confirm")``)
+FIELD_VALIDATORS = frozenset({"field_validator", "validator", "validates"})
 
 # -- CSRF (SCG503) ------------------------------------------------------------------
 #: calls whose names say they run a CSRF check (``_enforce_csrf``, ``check_csrf``)

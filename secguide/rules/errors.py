@@ -7,7 +7,7 @@ from secguide import labels
 from secguide.models import errors, logs, web
 from secguide.rule import Rule
 from secguide.rules._common import last_name
-from secguide.vocab import REQUEST_PARAM_NAMES, ROLE_TAILS, words
+from secguide.vocab import ITEM_IDENTIFIER_WORDS, REQUEST_PARAM_NAMES, ROLE_TAILS, words
 
 #: what a handled exception's text is, when the handler catches only ...
 _CLIENT = "client"      # ... the project's own or validation errors: written for the client
@@ -301,15 +301,31 @@ class SecretLogged(Rule):
     not_flagged = (
         "Identifiers (token_id, key_name), lengths, slices and masked values "
         "(`token[-4:]`, `mask(token)`), values of names that are about a "
-        "secret (`password_field`, `token_type`)."
+        "secret (`password_field`, `token_type`); items of a credentials "
+        "container whose key names who (`credentials.get('username')`, "
+        "`creds['email']`), also once bound to a local name. "
+        "Confidence: MEDIUM when the logged secret is request data (a form "
+        "field or header named as a credential); LOW when the verdict rests on "
+        "names alone (a variable, parameter or attribute named like a secret)."
     )
     calls = logs.LOG_METHODS | {"print"}
-    node_types = (ast.Call,)
+    node_types = (ast.Call, ast.Assign)
     skip_test_files = True  # test output shows test credentials
     report_types = (ast.Call,)
     reads_labels = frozenset({labels.SECRET, labels.HASHED})
+    function_state = set  # local names bound to an identifier item of a container
 
     def check(self, node, ctx):
+        if type(node) is ast.Assign:
+            if ctx.fn is not None:
+                cleared = ctx.fn_state(self)
+                for t in node.targets:
+                    if isinstance(t, ast.Name):
+                        if _identifier_item(ctx, node.value):
+                            cleared.add(t.id)  # username = credentials.get("username")
+                        else:
+                            cleared.discard(t.id)
+            return None
         func = node.func
         if isinstance(func, ast.Name):
             if func.id != "print" or ctx.call_name(node) != "builtins.print":
@@ -323,12 +339,64 @@ class SecretLogged(Rule):
             sink = "the log"
         else:
             return
+        cleared = ctx.fn_state(self) if ctx.fn is not None else set()
         for arg in list(node.args) + [k.value for k in node.keywords
                                       if k.arg not in logs.LOG_CONTROL_KEYWORDS]:
             v = ctx.value(arg)
             if labels.SECRET in v.labels and labels.HASHED not in v.labels and not _object_role(arg):
-                return [self.found(node, what=_describe(ctx, arg), sink=sink)]
+                part = _secret_part(ctx, arg, cleared)
+                if part is None:
+                    continue  # only user names and ids carried the container's label
+                client = bool(ctx.value(part).taint)
+                return [self.found(node, what=_describe(ctx, arg), sink=sink,
+                                   confidence=None if client else "LOW")]
         return None
+
+
+def _identifier_item(ctx, node) -> bool:
+    """``credentials.get("username")``, ``creds["email"]``: an item whose
+    constant key names who or which, whatever the container is called."""
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr == "get" and node.args:
+        key = node.args[0]
+    else:
+        return False
+    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+        return False
+    ws = words(key.value)
+    return bool(ws) and ws[-1] in ITEM_IDENTIFIER_WORDS
+
+
+def _secret_part(ctx, node, cleared: set, depth: int = 0):
+    """The part of a logged expression that carries the secret label, or
+    None when every labelled part is an identifier item (``f"{username}"``
+    where ``username = credentials.get("username")``)."""
+    if depth > 8:
+        return node
+    t = type(node)
+    if t is ast.Name and node.id in cleared or _identifier_item(ctx, node):
+        return None
+    parts = None
+    if t is ast.JoinedStr:
+        parts = [p.value for p in node.values if isinstance(p, ast.FormattedValue)]
+    elif t is ast.BinOp:
+        parts = [node.left, node.right]
+    elif t in (ast.Tuple, ast.List):
+        parts = node.elts
+    elif t is ast.Call and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        parts = [node.func.value] + list(node.args) + [k.value for k in node.keywords]
+    if parts is None:
+        return node
+    labelled = False
+    for p in parts:
+        if labels.SECRET in ctx.value(p).labels:
+            labelled = True
+            found = _secret_part(ctx, p, cleared, depth + 1)
+            if found is not None:
+                return found
+    return None if labelled else node
 
 
 def _object_role(node) -> bool:

@@ -12,7 +12,8 @@ from secguide.vocab import (CODE_SIGNATURE_QUALIFIERS, CONFIRM_WORDS, GENERIC_SE
                             HASH_TAILS, IDENTIFIER_TAILS, MAKER_HEADS, MAKER_PREFIXES,
                             NOT_SECRET_MAKERS, RANDOM_SECRET_KINDS, SECRET_CONSTANT_TAILS,
                             SESSION_ID_NOT_TAILS, SESSION_ID_PARTS, SIGNATURE_WORDS,
-                            TIMING_SECRET_KINDS, is_password_name, secret_kind, words)
+                            TEST_DOUBLE_PREFIXES, TIMING_SECRET_KINDS, is_password_name,
+                            secret_kind, words)
 
 
 def _operand_name(ctx, node) -> str | None:
@@ -104,6 +105,323 @@ def _comparable(ctx, node) -> bool:
     return not isinstance(node, (ast.List, ast.Tuple, ast.Dict, ast.Set, ast.JoinedStr))
 
 
+# -- who can choose an operand -------------------------------------------------
+#: what ``_held`` says of an expression: a server-held source, a constant, or
+#: None (the client may have chosen it, or nothing is known)
+_SOURCE, _CONST = "source", "const"
+
+
+class _Held:
+    """Per function: what each local name (or ``obj.attr`` target) was bound
+    to, in order: ``(value node, augmented?)``, or None for a part of an
+    unpacking. Judged only when a compare needs it (cheap per assignment)."""
+
+    __slots__ = ("binds", "memo", "entries")
+
+    def __init__(self):
+        self.binds: dict = {}
+        #: every binding of the function: (line, target, value node, augmented?),
+        #: read from its body the first time a compare needs them
+        self.entries: list | None = None
+        #: (key, number of bindings) -> verdict, for the compare being judged
+        self.memo: dict = {}
+
+
+class _CompareState:
+    """Per file: the ``==`` nodes that build SQL, not compare (F2)."""
+
+    __slots__ = ("sql",)
+
+    def __init__(self):
+        self.sql: set = set()
+
+
+def _dotted(node) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _orm_lookup(ctx, call: ast.Call) -> bool:
+    """``User.objects.get(...)``, ``User.query.filter_by(...).first()``,
+    ``get_object_or_404(Channel, ...)``: a stored record comes back."""
+    if ctx.call_name(call) in auth.RECORD_LOOKUPS:
+        return True
+    node = call.func
+    while True:
+        if isinstance(node, ast.Attribute):
+            if node.attr in auth.ORM_MANAGERS and node is not call.func:
+                return True
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        else:
+            return False
+
+
+def _signer(ctx, node, st) -> bool:
+    """A Django/itsdangerous signer or serializer object."""
+    if isinstance(node, ast.Name) and st is not None and node.id in st.binds:
+        return any(b is not None and not b[1] and isinstance(b[0], ast.Call) and
+                   (ctx.call_name(b[0]) or "").startswith(auth.SIGNER_MODULES)
+                   for b in st.binds[node.id])
+    if isinstance(node, ast.Call):
+        q = ctx.call_name(node) or ""
+        return q.startswith(auth.SIGNER_MODULES)
+    return False
+
+
+def _request_session(ctx, node) -> bool:
+    """``request.session`` / ``self.request.session``."""
+    if not (isinstance(node, ast.Attribute) and node.attr in auth.REQUEST_SESSION_ATTRS):
+        return False
+    base = node.value
+    name = base.id if isinstance(base, ast.Name) else (
+        base.attr if isinstance(base, ast.Attribute) else "")
+    return name == "request"
+
+
+def _held(ctx, node, st, depth: int = 0) -> str | None:
+    """``_SOURCE`` when the client cannot choose the value of ``node``: a
+    payload whose signature was checked, the session store, a stored record
+    or its fields, password-hasher output, or a server computation over these
+    (``hmac(user.password)``, ``channel.make_token()``); ``_CONST`` for a
+    literal; None otherwise (request data, parameters, anything unknown)."""
+    if depth > 16:
+        return None
+    t = type(node)
+    if t is ast.Constant:
+        return _CONST
+    if t is ast.Name or t is ast.Attribute:
+        q = ctx.qualname(node)
+        if q in auth.SESSION_OBJECTS or q in auth.CONFIG_OBJECTS or _request_session(ctx, node):
+            return _SOURCE
+        key = _dotted(node)
+        if st is not None and key in st.binds:
+            return _held_binding(ctx, st, key, depth)
+        if ctx.value(node).is_const:
+            return _CONST  # a module constant, a setting bound to a literal
+        if t is ast.Name:
+            return None
+        return _SOURCE if _held(ctx, node.value, st, depth + 1) == _SOURCE else None
+    if labels.HASHED in ctx.value(node).labels:
+        return _SOURCE
+    if t is ast.Subscript:
+        return _SOURCE if _held(ctx, node.value, st, depth + 1) == _SOURCE else None
+    if t is ast.BinOp:
+        parts = [_held(ctx, node.left, st, depth + 1), _held(ctx, node.right, st, depth + 1)]
+        return _SOURCE if None not in parts and _SOURCE in parts else (
+            _CONST if parts == [_CONST, _CONST] else None)
+    if t is not ast.Call:
+        return None
+    q = ctx.call_name(node)
+    if q in auth.VERIFIED_CALLS or q in auth.CONFIG_OBJECTS or _orm_lookup(ctx, node) or \
+            _project_verifier(ctx, node):
+        return _SOURCE
+    func = node.func
+    args = list(node.args) + [k.value for k in node.keywords]
+    if isinstance(func, ast.Attribute):
+        if func.attr in auth.VERIFIED_METHODS or (
+                func.attr in auth.SIGNER_LOADS and _signer(ctx, func.value, st)):
+            return _SOURCE
+        if _held(ctx, func.value, st, depth + 1) != _SOURCE:
+            return None  # a method of something the client may have made
+        found = [_SOURCE]
+    else:
+        found = []
+    for a in args:
+        h = _held(ctx, a, st, depth + 1)
+        if h is None:
+            return None
+        found.append(h)
+    # a function of server-held values (hmac(user.password)); a call of
+    # constants only may still read the request (get_header("X-Token"))
+    return _SOURCE if _SOURCE in found else None
+
+
+def _project_verifier(ctx, call: ast.Call) -> bool:
+    """A project function that checks a signature with a Django or
+    itsdangerous signer (``unserialize(code)`` wrapping
+    ``URLSafeTimedSerializer(secret).loads(data)``), read from the project
+    facts of the module that defines it."""
+    project = ctx.project
+    if project is None:
+        return False
+    q = ctx.call_name(call)
+    facts = project.function(q) if q else None
+    if facts is None:
+        return False
+    where = project.module((project.absolute(q) or "").rpartition(".")[0])
+    imports = where.imports if where is not None else {}
+
+    def resolved(name: str) -> str:
+        head, _, rest = name.partition(".")
+        return imports[head] + ("." + rest if rest else "") if head in imports else name
+
+    names = [resolved(c) for c in facts.calls]
+    if any(n in auth.VERIFIED_CALLS for n in names):
+        return True
+    return any(n.startswith(auth.SIGNER_MODULES) for n in names) and \
+        any("." in n and n.rpartition(".")[2] in auth.SIGNER_LOADS for n in names)
+
+
+def _held_binding(ctx, st: _Held, key: str, depth: int) -> str | None:
+    """What the bindings of ``key`` give: a kind only when every binding
+    gives it (bound on two paths to different kinds: the client may have
+    chosen it)."""
+    binds = st.binds[key]
+    memo_key = (key, len(binds))
+    if memo_key in st.memo:
+        return st.memo[memo_key]
+    st.memo[memo_key] = None  # a cycle gives nothing
+    st.memo[memo_key] = result = _judge_bindings(ctx, st, key, binds, depth)
+    return result
+
+
+def _judge_bindings(ctx, st: _Held, key: str, binds: list, depth: int) -> str | None:
+    result: str | None = None
+    for i, b in enumerate(binds):
+        if b is None:
+            return None
+        value, aug = b
+        st.binds[key] = binds[:i]  # x = x.encode(): the x before this binding
+        try:
+            h = _held(ctx, value, st, depth + 1)
+        finally:
+            st.binds[key] = binds
+        if aug:
+            result = _SOURCE if result == _SOURCE and h in (_SOURCE, _CONST) else None
+        elif i == 0:
+            result = h
+        elif result != h:
+            result = None
+        if result is None:
+            return None
+    return result
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _bindings_before(fn, st: _Held, line: int) -> None:
+    """Fill ``st.binds`` with the bindings of the function's body written
+    before ``line``, in source order (nested functions and classes are their
+    own scopes; loop, ``with``, ``except`` and ``:=`` targets bind what
+    nothing here says)."""
+    if st.entries is None:
+        entries = []
+        stack = list(getattr(fn.node, "body", ()))
+        while stack:
+            n = stack.pop()
+            t = type(n)
+            if t in _SCOPES:
+                continue
+            if t is ast.Assign:
+                for target in n.targets:
+                    entries.append((n.lineno, n.col_offset, target, n.value, False))
+            elif t is ast.AnnAssign and n.value is not None or t is ast.AugAssign:
+                entries.append((n.lineno, n.col_offset, n.target, n.value, t is ast.AugAssign))
+            elif t in (ast.For, ast.AsyncFor, ast.comprehension, ast.NamedExpr):
+                entries.append((n.target.lineno, n.target.col_offset,
+                                ast.Tuple(elts=[n.target]), None, False))
+            elif t is ast.withitem and n.optional_vars is not None:
+                v = n.optional_vars
+                entries.append((v.lineno, v.col_offset, ast.Tuple(elts=[v]), None, False))
+            elif t is ast.ExceptHandler and n.name:
+                entries.append((n.lineno, n.col_offset, ast.Tuple(elts=[ast.Name(id=n.name)]),
+                                None, False))
+            stack.extend(ast.iter_child_nodes(n))
+        entries.sort(key=lambda e: (e[0], e[1]))
+        st.entries = entries
+    st.binds = {}
+    for lineno, _, target, value, aug in st.entries:
+        if lineno < line:
+            _bind_held(st, target, value, aug)
+
+
+def _bind_held(st: _Held, target, value, aug: bool = False) -> None:
+    """Record ``target = value`` (or ``target += value``)."""
+    if isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
+        for n in ast.walk(target):
+            key = _dotted(n) if isinstance(n, (ast.Name, ast.Attribute)) else None
+            if key is not None:
+                st.binds.setdefault(key, []).append(None)  # unpacked: nothing known
+        return
+    key = _dotted(target)
+    if key is not None:
+        st.binds.setdefault(key, []).append((value, aug))
+
+
+def _lookup_keys(ctx, st: _Held, key: str | None, depth: int = 0) -> set:
+    """What the record bound to ``key`` was looked up by: the arguments of
+    its lookup (``project = Project.objects.for_api_key(api_key)``), also
+    through a copy (``request.project = project``)."""
+    binds = st.binds.get(key) if key else None
+    if not binds or depth > 4 or binds[-1] is None or binds[-1][1]:
+        return set()
+    value = binds[-1][0]
+    if isinstance(value, ast.Call) and _orm_lookup(ctx, value):
+        return {_dotted(a) for a in list(value.args) + [k.value for k in value.keywords]} - {None}
+    if isinstance(value, (ast.Name, ast.Attribute)):
+        return _lookup_keys(ctx, st, _dotted(value), depth + 1)
+    return set()
+
+
+def _looked_up_by(ctx, side, other, st) -> bool:
+    """``api_key == project.api_key_readonly`` where ``project`` was found by
+    ``api_key``: the value already matched a record; nothing is left to guess."""
+    if st is None or not isinstance(other, ast.Attribute):
+        return False
+    key = _dotted(side)
+    if key is None:
+        return False
+    base = other.value
+    while isinstance(base, (ast.Attribute, ast.Name)):
+        if key in _lookup_keys(ctx, st, _dotted(base)):
+            return True
+        if isinstance(base, ast.Name):
+            return False
+        base = base.value
+    return False
+
+
+def _sql_operands(nodes, out: set) -> None:
+    """Record the ``==`` nodes among the arguments of a query builder call
+    (nested ``and_``/``or_``/``not_`` and ``case`` tuples included; never a
+    ``lambda``, whose body compares in Python)."""
+    for a in nodes:
+        if isinstance(a, ast.Compare):
+            out.add(id(a))
+        elif isinstance(a, ast.Call) and last_name(a.func) in auth.SQL_EXPRESSION_CALLS:
+            _sql_operands(a.args, out)
+        elif isinstance(a, (ast.Tuple, ast.List)):
+            _sql_operands(a.elts, out)
+
+
+def _field_confirmation(fn) -> bool:
+    """``@field_validator("password_confirm")``: the value and the other field
+    come from the same form."""
+    for d in getattr(fn.node, "decorator_list", ()):
+        if isinstance(d, ast.Call) and last_name(d.func) in auth.FIELD_VALIDATORS:
+            for a in d.args:
+                if isinstance(a, ast.Constant) and isinstance(a.value, str) and \
+                        CONFIRM_WORDS.intersection(words(a.value)):
+                    return True
+    return False
+
+
+def _test_double(fn) -> bool:
+    """A method of ``FakeHasher``/``DummySigner``: a test double shipped with
+    the application (by name: the last resort)."""
+    ci = fn.class_info
+    return ci is not None and ci.name.startswith(TEST_DOUBLE_PREFIXES)
+
+
 class TimingUnsafeCompare(Rule):
     """A secret is compared with == (time depends on the common prefix)."""
 
@@ -138,14 +456,41 @@ class TimingUnsafeCompare(Rule):
         "\"\", booleans, numbers or short literal keywords (`token_type == "
         "\"Bearer\"`); identifiers such as token_id, token_type; lengths; "
         "parser, path and pagination tokens (`next_token`, `c_token`); "
-        "signatures of code or data (`inspect.signature`, `test_db_signature()`)."
+        "signatures of code or data (`inspect.signature`, `test_db_signature()`); "
+        "SQL expressions (`select(Key).where(Key.token == token)`, "
+        "`query.filter(...)`, `and_`/`or_`); comparisons where neither side can "
+        "be chosen by the client: a payload whose signature was checked "
+        "(`signer.unsign()`, `signing.loads()`, itsdangerous `loads()`, or a "
+        "project helper that calls them, read from the project facts), the "
+        "session store, the configuration, a record loaded from the database "
+        "and its fields, password-hasher output, and server computations over these "
+        "(`session['hash'] != hmac(user.password)`); a key compared with a field "
+        "of the record it was just looked up by (`project = "
+        "Project.objects.for_api_key(key)`, then `key == project.api_key_ro`); "
+        "field validators of a confirmation field (`@field_validator("
+        "\"password_confirm\")`); methods of test doubles (`FakeHasher`, by name). "
+        "Confidence: MEDIUM when data flow shows one side comes from the request "
+        "(a header, form field, query or route parameter); LOW when the verdict "
+        "rests on names alone (a parameter or value of unknown origin compared "
+        "with something named like a secret)."
     )
-    node_types = (ast.Compare,)
+    node_types = (ast.Compare, ast.Call)
+    calls = auth.SQL_EXPRESSION_CALLS
     report_types = (ast.Compare,)
     reads_options = ("password-names", "secret-names")
+    reads_labels = frozenset({labels.HASHED})
     skip_test_files = True  # tests compare fixtures; nothing there faces an attacker
+    function_state = _Held
+    file_state = _CompareState
 
     def check(self, node, ctx):
+        t = type(node)
+        if t is ast.Call:
+            _sql_operands(node.args, ctx.file_state_of(self).sql)
+            return None
+        return self._compare(node, ctx)
+
+    def _compare(self, node, ctx):
         if len(node.ops) != 1 or type(node.ops[0]) not in (ast.Eq, ast.NotEq):
             return None
         left, right = node.left, node.comparators[0]
@@ -172,9 +517,25 @@ class TimingUnsafeCompare(Rule):
             if name and _secretish(ctx, side) is None and words(name) and \
                     words(name)[-1] in IDENTIFIER_TAILS:
                 return  # name != digest: the other side is a name or type
+        if id(node) in ctx.file_state_of(self).sql:
+            return  # select(Key).where(Key.token == token): builds SQL
+        st = ctx.fn_state(self) if fn is not None else None
+        if fn is not None and (_field_confirmation(fn) or _test_double(fn)):
+            return
+        if st is not None:
+            st.memo.clear()
+            _bindings_before(fn, st, node.lineno)
+        held = [_held(ctx, side, st) for side in (left, right)]
+        if None not in held:
+            return  # neither side can be chosen by the client
+        if _looked_up_by(ctx, left, right, st) or _looked_up_by(ctx, right, left, st):
+            return  # the record was found by this very value
+        client = any(h is None and ctx.value(side).taint
+                     for h, side in zip(held, (left, right)))
         what = ctx.source_text(left if _secretish(ctx, left) else right)
         return [self.found(node, what=_the(kind, what),
-                           op="==" if isinstance(node.ops[0], ast.Eq) else "!=")]
+                           op="==" if isinstance(node.ops[0], ast.Eq) else "!=",
+                           confidence=None if client else "LOW")]
 
 
 class InsecureRandomSecret(Rule):
