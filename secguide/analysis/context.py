@@ -80,6 +80,9 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
         self._auth_index: AuthIndex | None = None
         #: a call on the request was checked as a whole (see GuardsMixin)
         self._checked_exprs = False
+        #: comprehension variables in scope: they take the labels of the
+        #: collection they iterate, not of their own name (``pin in pins``)
+        self._loop_names: frozenset = frozenset()
 
     # ------------------------------------------------------------------ API
     def value(self, node: ast.AST | None) -> Value:
@@ -96,7 +99,7 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
                 elif t is ast.Name:
                     v = self._lookup(node.id)
                     lab = self.name_labels(node.id)
-                    if lab:
+                    if lab and node.id not in self._loop_names:
                         v = v.with_labels(lab)
                 else:
                     fn = EVALUATORS.get(t)

@@ -34,7 +34,7 @@ class EvaluatorMixin(CallsMixin):
         if t is ast.Name:
             v = self._lookup(node.id)
             lab = self.name_labels(node.id)
-            return v.with_labels(lab) if lab else v
+            return v.with_labels(lab) if lab and node.id not in self._loop_names else v
         fn = EVALUATORS.get(t)
         if fn is None:
             return UNKNOWN

@@ -285,16 +285,20 @@ class Interpreter(DefinitionsMixin):
         ``if k in ALLOWED``) for the duration of the block, then restore."""
         env = self.scope.env
         saved = dict(env)
+        saved_loop = self._loop_names
         try:
             for gen in node.generators:
                 self._walk(gen.iter)
                 self._bind(gen.target, element(self.value(gen.iter)))
+                self._loop_names = self._loop_names | {
+                    n.id for n in ast.walk(gen.target) if isinstance(n, ast.Name)}
                 for cond in gen.ifs:
                     self._narrow(cond, True)
             yield
         finally:
             env.clear()
             env.update(saved)
+            self._loop_names = saved_loop
 
     def _walk_target(self, target: ast.AST) -> None:
         if not isinstance(target, ast.Name):
