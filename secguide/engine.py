@@ -536,12 +536,12 @@ class SummaryContext(FileContext):
             return
         super()._function(node, info, parent)
 
-    def _param_origin(self, node, index: int):
+    def _param_origins(self, node, index: int) -> tuple:
         fid = self._fids.get(id(node))
         if fid is None:
             fid = self._fids[id(node)] = len(self._fnodes)
             self._fnodes.append(node)
-        return S.param_origin(fid, index, node.lineno)
+        return S.param_origins(fid, index, node.lineno)
 
     def report(self, rule, node, *, severity=None, confidence=None, at=None, **fields):
         parsed = S.parse_fields(fields)

@@ -26,10 +26,10 @@ class ParamsMixin:
     """``_bind_params``: the environment a function body starts from."""
 
     #: summary mode (``analysis.summaries``): a plain function's parameters
-    #: carry a symbolic origin from ``_param_origin(def node, index)``
+    #: carry symbolic origins from ``_param_origins(def node, index)``
     _symbolic = False
 
-    def _param_origin(self, node, index: int) -> Origin:  # pragma: no cover - summary mode
+    def _param_origins(self, node, index: int) -> tuple:  # pragma: no cover - summary mode
         raise NotImplementedError
 
     def _bind_params(self, node, info: FunctionInfo) -> None:
@@ -69,7 +69,7 @@ class ParamsMixin:
                 lab = labels | arg_labels(i) if labels else arg_labels(i)
                 if self._symbolic and not info.is_route and p not in var:
                     # summary mode: it stands for whatever a caller passes
-                    env[p] = Value(taint=(self._param_origin(node, i),), labels=lab)
+                    env[p] = Value(taint=self._param_origins(node, i), labels=lab)
                 else:
                     env[p] = Value(labels=lab)
                 continue

@@ -27,19 +27,28 @@ from secguide.analysis.values import EMPTY, SymOrigin, Value
 _OPEN, _CLOSE = "\x02", "\x03"
 #: an origin that is not a parameter, next to parameter tokens (a mixed flow)
 REAL = f"{_OPEN}r{_CLOSE}"
-_TOKEN = re.compile("\x02(?:(\\d+)\\.(\\d+)(?::([^\x03]*))?|r)\x03")
+_TOKEN = re.compile("\x02(?:(\\d+)\\.(\\d+)\\.(\\w+)(?::([^\x03]*))?|r)\x03")
 _GROUP = re.compile("(?:\x02[^\x03]*\x03)+")
 #: a parameter chain longer than this is not followed (message text bound)
 MAX_CHAIN = 6
 
 
-def param_token(fid: int, index: int) -> str:
-    return f"{_OPEN}{fid}.{index}{_CLOSE}"
+#: the shapes of untrusted data (``values.Origin.shape``).  A parameter
+#: carries one symbolic origin of each: a rule may decide by shape (the
+#: fields of a validated model, the request's own URL, JSON objects), so an
+#: entry says which shapes reach its sink, and a call counts only the
+#: arguments' origins of those shapes
+SHAPES = ("str", "map", "obj", "list", "file", "files", "url", "model")
 
 
-def param_origin(fid: int, index: int, line: int) -> SymOrigin:
-    """The symbolic origin of parameter ``index`` of function ``fid``."""
-    return SymOrigin(param_token(fid, index), line, "str", EMPTY, False)
+def param_token(fid: int, index: int, shape: str) -> str:
+    return f"{_OPEN}{fid}.{index}.{shape}{_CLOSE}"
+
+
+def param_origins(fid: int, index: int, line: int) -> tuple:
+    """The symbolic origins of parameter ``index`` of function ``fid``."""
+    return tuple(SymOrigin(param_token(fid, index, shape), line, shape, EMPTY, False)
+                 for shape in SHAPES)
 
 
 def has_symbolic(origins: tuple) -> bool:
@@ -67,7 +76,8 @@ def symbolic_text(origins: tuple) -> str:
 class SinkEntry:
     """A parameter-to-sink flow inside a function: rule ``code`` reported on
     line ``line`` with ``fields`` (tokens where the parameters' origins go),
-    for the parameters ``params`` ((index, sink kind or "") pairs)."""
+    for the parameters ``params``: ``((index, sink kind or ""), shapes)``
+    pairs, the shapes of data that reach the sink from that parameter."""
 
     code: str
     severity: str
@@ -91,10 +101,11 @@ class FunctionSummary:
 
 
 def parse_fields(fields: dict) -> tuple[int, dict] | None:
-    """``(fid, {param index: kind})`` when the message fields carry tokens
-    of a single function's parameters and no real origin; else None."""
+    """``(fid, {(param index, kind): shapes})`` when the message fields
+    carry tokens of a single function's parameters and no real origin;
+    else None."""
     fid = None
-    params: dict[int, str] = {}
+    params: dict[tuple, set] = {}
     for v in fields.values():
         if type(v) is not str or _OPEN not in v:
             continue
@@ -106,13 +117,11 @@ def parse_fields(fields: dict) -> tuple[int, dict] | None:
                 fid = f
             elif f != fid:
                 return None  # parameters of an enclosing function (a closure)
-            i = int(m.group(2))
-            kind = m.group(3) or ""
-            if i not in params or not params[i]:
-                params[i] = kind
+            key = (int(m.group(2)), m.group(4) or "")
+            params.setdefault(key, set()).add(m.group(3))
     if fid is None:
         return None
-    return fid, params
+    return fid, {k: tuple(sorted(v)) for k, v in params.items()}
 
 
 def call_arguments(call, summary: FunctionSummary, keyword) -> dict[int, object]:
@@ -139,14 +148,16 @@ def call_arguments(call, summary: FunctionSummary, keyword) -> dict[int, object]
 def tainted_arguments(entry: SinkEntry, values: dict[int, Value]) -> dict[int, tuple]:
     """Per parameter of ``entry``, the origins of the caller's argument that
     reach the entry's sink unsanitized for its kind."""
-    out = {}
-    for i, kind in entry.params:
+    out: dict[int, tuple] = {}
+    for (i, kind), shapes in entry.params:
         v = values.get(i)
         if v is None or not v.taint:
             continue
-        origins = v.tainted_for(kind) if kind else v.taint
+        origins = tuple(o for o in (v.tainted_for(kind) if kind else v.taint)
+                        if (o.shape if o.shape in SHAPES else "str") in shapes)
         if origins:
-            out[i] = origins
+            out[i] = out[i] + tuple(o for o in origins if o not in out[i]) if i in out \
+                else origins
     return out
 
 
