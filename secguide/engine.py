@@ -123,8 +123,8 @@ class _SummaryQuery:
     __slots__ = ("stack", "partial", "memo")
 
     def __init__(self) -> None:
-        self.stack: list[str] = []
-        self.partial: set[str] = set()
+        self.stack: list[tuple] = []
+        self.partial: set[tuple] = set()
         self.memo: dict[tuple, dict | None] = {}
 
 
@@ -168,8 +168,8 @@ class FileContext(FileAnalysis):
         self._active = self._dispatch_plain
         self._active_calls = self._calls_plain
         self._codes = tables.codes
-        #: this file in summary mode (same-file helpers), made on first use
-        self._local: SummaryContext | None = None
+        #: summaries of this file's functions (same-file helpers), on first use
+        self._local: dict | None = None
         self._query: _SummaryQuery | None = None
 
     def run(self) -> list[Finding]:
@@ -413,21 +413,23 @@ class FileContext(FileAnalysis):
         return self._query
 
     def _local_summary(self, fnode) -> S.FunctionSummary | None:
-        """The summary of a function of this file (this file in summary
-        mode, analysed once, on the first call that needs it)."""
+        """The summary of a function of this file: the file in summary mode,
+        that function alone (and what it calls), once per function."""
         local = self._local
         if local is None:
+            local = self._local = {}
+        key = id(fnode)
+        if key not in local:
             query = self._summary_query()
-            local = self._local = SummaryContext(
-                self.tree, self.filename, _tables(_ALL_CODES, self.is_test_file),
-                self.options, query)
             path = os.path.abspath(self.filename)
-            query.stack.append(path)
+            query.stack.append((path, fnode.name))
             try:
-                local.run_all()
+                local[key] = SummaryContext(
+                    self.tree, self.filename, _tables(_ALL_CODES, self.is_test_file),
+                    self.options, query).summarise(fnode.name, fnode)
             finally:
                 query.stack.pop()
-        return local.summary_of(fnode)
+        return local[key]
 
     def _project_summary(self, qual: str) -> tuple[S.FunctionSummary | None, str]:
         """The summary of the project function ``qual`` names (through the
@@ -441,63 +443,63 @@ class FileContext(FileAnalysis):
         mf, name = hit
         if not mf.path or os.path.abspath(mf.path) == os.path.abspath(self.filename):
             return None, ""
-        functions = self._module_summaries(os.path.abspath(mf.path))
-        summary = functions.get(name) if functions else None
+        summary = self._function_summary(os.path.abspath(mf.path), name)
         rel = mf.name.replace(".", "/") + (
             "/__init__.py" if os.path.basename(mf.path) == "__init__.py" else ".py")
         return summary, f" through {name}() in {rel}"
 
-    def _module_summaries(self, path: str) -> dict | None:
-        """Summaries of the project module at ``path`` by function name:
-        stored per process while its files are unchanged; computed in
-        summary mode otherwise (depth-bounded; an import cycle is cut).
+    def _function_summary(self, path: str, name: str) -> S.FunctionSummary | None:
+        """The summary of function ``name`` of the project module at ``path``:
+        stored per process while the files it was computed from are
+        unchanged; computed otherwise, only for functions a call passes
+        untrusted data to (depth-bounded; a cycle of calls is cut).
 
         A computation cut short (a cycle, the depth bound) depends on where
-        it started: it is kept for this file and that starting module only,
-        never stored, so a stored summary depends on the files alone."""
+        it started: it is kept for this file and that starting function
+        only, never stored, so a stored summary depends on the files alone."""
         query = self._summary_query()
         stack = query.stack
         if not stack:
             query.partial = set()
-        mkey = (stack[0] if stack else path, path)
+        me = (path, name)
+        mkey = (stack[0] if stack else me, me)
         if mkey in query.memo:
             query.partial.update(stack)
             return query.memo[mkey]
-        key = (path, self.options)
+        key = (path, name, self.options)
         got = _SUMMARIES.get(key)
         if got is not None:
             self._uses(got[1])
             return got[0]
-        if path in stack or len(stack) >= MAX_SUMMARY_DEPTH:
+        if me in stack or len(stack) >= MAX_SUMMARY_DEPTH:
             query.partial.update(stack)
             return None
         dep = stat_key(path)
-        functions: dict | None = None
+        summary: S.FunctionSummary | None = None
         deps: set = {dep} if dep is not None else set()
-        stack.append(path)
+        stack.append(me)
         try:
             tree = _parse_module(path, dep)
             if tree is not None:
                 sc = SummaryContext(tree, path, _tables(_ALL_CODES, self._test_file(path)),
                                     self.options, query)
-                sc.run_all()
-                functions = sc.module_summaries()
+                summary = sc.summarise(name)
                 deps |= sc.deps
         except (RecursionError, MemoryError):
-            query.partial.add(path)
+            query.partial.add(me)
         except Exception:  # noqa: BLE001 - a module that cannot be summarised
             if _STRICT:
                 raise
-            query.partial.add(path)
+            query.partial.add(me)
         finally:
             stack.pop()
-        if dep is None or path in query.partial:
-            query.memo[mkey] = functions
+        if dep is None or me in query.partial:
+            query.memo[mkey] = summary
             query.partial.update(stack)
         else:
-            _SUMMARIES.put(key, frozenset(deps), functions)
+            _SUMMARIES.put(key, frozenset(deps), summary)
         self._uses(deps)
-        return functions
+        return summary
 
     def _uses(self, deps) -> None:
         """The files the summaries used here were computed from."""
@@ -507,8 +509,10 @@ class SummaryContext(FileContext):
     """A module in summary mode: each plain function's parameters carry a
     symbolic origin, every rule runs, and a finding whose flow starts at
     parameters only becomes a parameter-to-sink entry of that function
-    (``analysis.summaries``); nothing is reported.  Routes and methods are
-    not summarised (nothing in the project calls them by name)."""
+    (``analysis.summaries``); nothing is reported.  Lazy: the module body
+    is walked without rules, then only the function a call passes untrusted
+    data to runs, with the functions it calls.  Routes and methods are not
+    summarised (nothing in the project calls them by name)."""
 
     _symbolic = True
 
@@ -525,8 +529,19 @@ class SummaryContext(FileContext):
         #: the files these summaries were computed from (other modules')
         self.deps: set = set()
 
-    def run_all(self) -> None:
-        self._analyse()
+    def summarise(self, name: str, fnode=None) -> S.FunctionSummary | None:
+        """Walk the module body (no rule runs there), then run function
+        ``name`` (the def ``fnode``, or the one the name is bound to) and
+        what it calls: its summary."""
+        self._block(self.tree.body)
+        self._finish_module()
+        if fnode is None:
+            bound = self._module_scope.env.get(name)
+            entry = bound.ref if bound is not None else None
+            if entry is None:
+                return None
+            fnode = entry[0]
+        return self._local_summary(fnode)
 
     def _uses(self, deps) -> None:
         self.deps.update(deps)
@@ -581,29 +596,32 @@ class SummaryContext(FileContext):
         return S.FunctionSummary(fnode.name, tuple(param_names(a)),
                                  len(a.posonlyargs) + len(a.args), tuple(entries))
 
-    def module_summaries(self) -> dict:
-        """Summaries of the module-level functions that have entries, by name."""
-        out = {}
-        for st in self.tree.body:
-            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                fs = self.summary_of(st)
-                if fs is not None and fs.entries:
-                    out[st.name] = fs
-        return out
+
+#: parsed project modules, by (path, size, mtime): summaries are computed
+#: per function, several of one module in a row (the analysis never
+#: changes a tree)
+_TREES: dict[tuple, ast.Module | None] = {}
 
 
 def _parse_module(path: str, dep: tuple | None) -> ast.Module | None:
     """The syntax tree of a project module (None: unreadable, too big)."""
     if dep is None or dep[1] > MAX_BYTES:
         return None
+    if dep in _TREES:
+        return _TREES[dep]
+    tree = None
     try:
         with open(path, "rb") as fh:
             data = fh.read()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return ast.parse(data, filename=path)
+            tree = ast.parse(data, filename=path)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-        return None
+        tree = None
+    if len(_TREES) >= 16:
+        _TREES.clear()
+    _TREES[dep] = tree
+    return tree
 
 
 def selected_rules(select: Iterable[str] | None = None) -> list[Rule]:

@@ -144,9 +144,12 @@ def test_import_cycles_terminate_and_answers_do_not_depend_on_order(project):
     assert results[0] == results[1] == results[2]
     got = results[0]
     assert got[src_b] == {(5, "SCG102")}   # pong -> ping_a.run: os.system
-    assert got[both] == {(9, "SCG102")}
-    # ping_a.ping -> ping_b.pong -> ping_a: cut at the cycle (module level)
-    assert got[src_a] == set()
+    # ping -> pong -> ping is cut where it comes back; pong -> run is found
+    assert got[src_a] == {(5, "SCG102")}
+    assert got[both] == {(5, "SCG102"), (9, "SCG102")}
+    msg = [f.message for f in findings(path, src_a)][0]
+    assert "through ping() in app/ping_a.py through pong() in app/ping_b.py " \
+           "through run() in app/ping_a.py" in msg
 
 
 def test_summaries_are_stored_and_a_changed_helper_invalidates_them(project):
@@ -171,17 +174,19 @@ def test_summaries_are_stored_and_a_changed_helper_invalidates_them(project):
 
 
 def test_cross_module_summary_entries():
-    """What the store keeps for a module: per function, which parameter
-    reaches which rule's sink, for which kind and shapes."""
+    """What the store keeps for a function (only those a call passed
+    untrusted data to): which parameter reaches which rule's sink, for
+    which kind and shapes."""
     fresh_store()
     findings(VIEWS)
-    value, deps = engine._SUMMARIES.get((str(PROJECT / "app" / "db.py"), Options()))
-    assert sorted(value) == ["archive", "find_user"]
-    (entry,) = value["find_user"].entries
+    db = str(PROJECT / "app" / "db.py")
+    assert engine._SUMMARIES.get((db, "get_db", Options())) is None  # never asked for
+    summary, deps = engine._SUMMARIES.get((db, "find_user", Options()))
+    (entry,) = summary.entries
     assert entry.code == "SCG101" and entry.line == 12
     ((index, kind), shapes), = entry.params
     assert (index, kind) == (0, "sql") and "str" in shapes
-    assert value["find_user"].params == ("name",)
+    assert summary.params == ("name",)
     assert any(d[0].endswith("db.py") for d in deps)
 
 
