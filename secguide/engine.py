@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import functools
 import os
+import sys
 import warnings
 from typing import Iterable
 
@@ -110,6 +111,8 @@ def facts_cache(disk_dir: str = "") -> FactsCache:
 
 #: parameter-to-sink summaries of project modules, per process
 _SUMMARIES = SummaryStore()
+#: top-level names that are never a project module: the standard library
+_NOT_PROJECT = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 #: how deep a chain of modules' summaries is followed
 MAX_SUMMARY_DEPTH = 6
 
@@ -364,7 +367,6 @@ class FileContext(FileAnalysis):
                             self._emit(r, res)
                 done += rules
 
-
     # ------------------------------------------- calls through summaries
     def _summary_call(self, call: ast.Call) -> None:
         """A call of a plain function of this file or of a project module
@@ -372,8 +374,10 @@ class FileContext(FileAnalysis):
         callee that the data reaches are reported at the call."""
         fv = self.value(call.func)
         ref = fv.ref
-        if ref is None and (fv.qual is None or fv.qual.startswith("builtins.")):
-            return
+        if ref is None:
+            q = fv.qual
+            if q is None or q.partition(".")[0] in _NOT_PROJECT:
+                return
         value = self.value
         for a in call.args:
             if value(a).taint:
@@ -384,14 +388,22 @@ class FileContext(FileAnalysis):
                     break
             else:
                 return
-        if ref is not None:
-            fnode, info, _ = ref
-            if info.is_route or info.class_info is not None:
-                return
-            summary = self._local_summary(fnode)
-            through = f" through {fnode.name}()"
-        else:
-            summary, through = self._project_summary(fv.qual)
+        try:
+            if ref is not None:
+                fnode, info, _ = ref
+                if info.is_route or info.class_info is not None:
+                    return
+                summary = self._local_summary(fnode)
+                through = f" through {fnode.name}()"
+            else:
+                summary, through = self._project_summary(fv.qual)
+        except RecursionError:
+            self._truncated(call)
+            return
+        except Exception:  # noqa: BLE001 - no summary: the file's own findings stay
+            if _STRICT:
+                raise
+            return
         if summary is None or not summary.entries:
             return
         args = S.call_arguments(call, summary, self.keyword)
