@@ -18,7 +18,7 @@ from secguide.analysis.names import (ARG_INDEX, ARG_LABELS, EXCEPTION, HASHED, M
 from secguide.analysis.scope import element, element_typ
 from secguide.analysis.strings import BRACE_FIELD, build, format_string
 from secguide.analysis.values import (ANYCONST, EMPTY, NUMBER, SAFE, SAFE_LABELS, UNKNOWN, Origin,
-                                      Value, merge_taint, sanitize)
+                                      SymOrigin, Value, merge_taint, sanitize)
 from secguide.models import crypto, sinks, web
 from secguide.models import frameworks as fw
 from secguide.models import types as ty
@@ -297,6 +297,11 @@ class CallsMixin:
         summary = self._summaries.get(key)
         if summary is None:
             return UNKNOWN
+        if self._symbolic and summary.taint:
+            # summary mode: the callee's own parameters are not the caller's
+            # data (its arguments are substituted below, through the labels)
+            summary = summary.copy(taint=tuple(o for o in summary.taint
+                                               if type(o) is not SymOrigin))
         used = [lab for lab in summary.labels if lab in ARG_INDEX]
         if not used:
             return summary

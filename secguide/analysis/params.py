@@ -25,10 +25,18 @@ from secguide.vocab import REQUEST_PARAM_NAMES, SELF_NAMES
 class ParamsMixin:
     """``_bind_params``: the environment a function body starts from."""
 
+    #: summary mode (``analysis.summaries``): a plain function's parameters
+    #: carry symbolic origins from ``_param_origins(def node, index)``
+    _symbolic = False
+
+    def _param_origins(self, node, index: int) -> tuple:  # pragma: no cover - summary mode
+        raise NotImplementedError
+
     def _bind_params(self, node, info: FunctionInfo) -> None:
         env = self.scope.env
         ann = {}
         args = node.args
+        var = (args.vararg.arg if args.vararg else None, args.kwarg.arg if args.kwarg else None)
         for a in args.posonlyargs + args.args + args.kwonlyargs:
             if a.annotation is not None:
                 ann[a.arg] = self.qualname(a.annotation) or dotted(a.annotation) or ""
@@ -58,7 +66,12 @@ class ParamsMixin:
             if not info.is_route or p in info.depends_params:
                 # a helper's parameter: labelled so its summary says which
                 # arguments reach the return value
-                env[p] = Value(labels=labels | arg_labels(i) if labels else arg_labels(i))
+                lab = labels | arg_labels(i) if labels else arg_labels(i)
+                if self._symbolic and not info.is_route and p not in var:
+                    # summary mode: it stands for whatever a caller passes
+                    env[p] = Value(taint=self._param_origins(node, i), labels=lab)
+                else:
+                    env[p] = Value(labels=lab)
                 continue
             conv = info.path_params.get(p)
             if conv is not None and conv in NUMERIC_CONVERTERS:

@@ -45,6 +45,23 @@ class Origin(NamedTuple):
     refinable: bool = True
 
 
+class SymOrigin(Origin):
+    """A parameter of a function being summarised (summary mode only): it
+    stands for whatever a caller passes.  Its ``desc`` is a token
+    (``analysis.summaries``) that the summary turns back into the caller's
+    real origins at each call; it never appears in a reported finding."""
+
+    __slots__ = ()
+
+    def for_kind(self, kind: str) -> "SymOrigin":
+        """This origin as it reaches a sink of ``kind`` (the kind goes into
+        the token, so the call site checks the argument for that kind)."""
+        d = self.desc
+        if ":" in d:
+            return self
+        return self._replace(desc=f"{d[:-1]}:{kind}{d[-1]}")
+
+
 class Value:
     __slots__ = ("cval", "taint", "built", "text", "raw", "labels", "qual",
                  "items", "typ", "ref")
@@ -78,7 +95,11 @@ class Value:
         """Origins that reach a sink of ``kind`` unsanitized."""
         if not self.taint:
             return ()
-        return tuple(o for o in self.taint if kind not in o.san)
+        out = tuple(o for o in self.taint if kind not in o.san)
+        for o in out:
+            if type(o) is SymOrigin:  # summary mode: say which kind it reaches
+                return tuple(x.for_kind(kind) if type(x) is SymOrigin else x for x in out)
+        return out
 
     def with_labels(self, labels: frozenset) -> "Value":
         if not labels or labels <= self.labels:

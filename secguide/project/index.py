@@ -187,6 +187,17 @@ class ProjectFacts:
         hit = self._lookup(self.absolute(qual) or "")
         return hit[0].functions.get(hit[1]) if hit else None
 
+    def function_def(self, qual: str | None) -> tuple[ModuleFacts, str] | None:
+        """``(module facts, name)`` of the module-level function of another
+        project module that ``qual`` names (re-exports followed), or None."""
+        q = self.absolute(qual)
+        if not q or "." not in q:
+            return None
+        hit = self._lookup(q)
+        if hit is None or hit[0] is self._own or hit[1] not in hit[0].functions:
+            return None
+        return hit
+
     def klass(self, qual: str | None) -> ClassFacts | None:
         hit = self._lookup(self.absolute(qual) or "")
         return hit[0].classes.get(hit[1]) if hit else None

@@ -1,13 +1,20 @@
 """Small helpers shared by rules: message pieces, argument lookups, value
 predicates and the two taint verdicts most sink rules share.  They return
 ``Report``s (a list, empty when there is nothing to report); none of them
-walks the tree."""
+walks the tree.
+
+``flow_text`` and ``origin_text`` are how every taint rule names origins in
+its message: in summary mode (``analysis.summaries``) they render the
+symbolic parameter origins as tokens, which the engine turns into a
+parameter-to-sink summary entry instead of a finding; rules need nothing
+else for their sinks to be followed through helper calls."""
 from __future__ import annotations
 
 import ast
 import re
 
 from secguide import labels
+from secguide.analysis.summaries import has_symbolic, symbolic_text
 from secguide.analysis.values import Value
 from secguide.models import sinks
 from secguide.rule import Report
@@ -18,12 +25,16 @@ def flow_text(origins: tuple) -> str:
     the message stays the same when code above it moves)."""
     if not origins:
         return ""
+    if has_symbolic(origins):  # summary mode: every origin, as tokens
+        return " with " + symbolic_text(origins)
     more = f" (and {len(origins) - 1} more)" if len(origins) > 1 else ""
     return f" with {origins[0].desc}{more}"
 
 
 def origin_text(origins: tuple) -> str:
     """``request.args['q']``: where the first untrusted value came from."""
+    if has_symbolic(origins):  # summary mode: every origin, as tokens
+        return symbolic_text(origins)
     return origins[0].desc
 
 

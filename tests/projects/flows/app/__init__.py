@@ -1,0 +1,1 @@
+"""A Flask app whose views call helpers that run SQL and shell commands."""
