@@ -9,7 +9,7 @@ def get_db():
 
 def find_user(name):
     cur = get_db().cursor()
-    cur.execute(f"SELECT * FROM users WHERE name = '{name}'")
+    cur.execute(f"SELECT * FROM users WHERE name = '{name}'")  # expect: SCG101
     return cur.fetchone()
 
 
@@ -20,4 +20,4 @@ def find_by_id(user_id):
 
 
 def archive(folder):
-    subprocess.run(f"tar czf /tmp/backup.tgz {folder}", shell=True)
+    subprocess.run(f"tar czf /tmp/backup.tgz {folder}", shell=True)  # expect: SCG102
