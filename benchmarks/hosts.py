@@ -1,11 +1,17 @@
 """Cost of the pack inside its host tools, as ratios from one interleaved run.
 
 usage: python benchmarks/hosts.py CORPUS_DIR [--repeat 3] [--tools flake8,bandit]
+                                 [--without PYTHON]
 
 Prints, medians of CPU time (user+sys of the child processes) over
 ``--repeat`` interleaved rounds, and each tool's peak RSS:
   flake8 --select E,W,F,C90,SCG  vs  flake8 --select E,W,F,C90   (-j1)
   bandit with the SCG tests      vs  bandit -s <every SCG code>
+With ``--without PYTHON`` (the interpreter of a virtualenv where flake8 and
+Bandit are installed *without* the pack: what a user compares) the plain
+runs use that interpreter, with every one of the host's own tests:
+  flake8 --select E,W,F,C90,SCG  vs  (no pack) flake8 --select E,W,F,C90,SCG
+  bandit (all tests, pack)       vs  (no pack) bandit (all tests)
 and the engine alone (parse excluded) in thousands of lines per second.
 Ratios carry over between machines; absolute times do not.
 """
@@ -59,6 +65,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--tools", default="flake8,bandit",
                     help="comma-separated hosts to measure (default: both)")
+    ap.add_argument("--without", metavar="PYTHON",
+                    help="python of a virtualenv with the hosts but without the pack")
     args = ap.parse_args()
     py = sys.executable
     from secguide.registry import ALL_RULES
@@ -72,6 +80,12 @@ def main() -> int:
         "bandit+scg": [py, "-m", "bandit", "-q", "-r", "-f", "json", "-o", os.devnull,
                        args.corpus],
     }
+    if args.without:
+        plain = args.without
+        runs["flake8"] = [plain, "-m", "flake8", "-j1", "--select", "E,W,F,C90,SCG",
+                          args.corpus]
+        runs["bandit"] = [plain, "-m", "bandit", "-q", "-r", "-f", "json", "-o", os.devnull,
+                          args.corpus]
     tools = args.tools.split(",")
     runs = {k: v for k, v in runs.items() if k.split("+")[0] in tools}
     times: dict[str, list[float]] = {k: [] for k in runs}
