@@ -45,12 +45,14 @@ class GuardsMixin:
             q = self.call_name(test)
             name = dotted(test.func) or ""
             kind = sinks.VALIDATORS.get(q or "") or sinks.VALIDATORS.get(name) or \
-                sinks.VALIDATORS.get(name.rsplit(".", 1)[-1]) or \
-                self._project_validator(q or name)
-            if kind is not None:
-                subject = test.args[0] if test.args else self.keyword(test, "url")
-                if subject is not None:
-                    self._mark_checked(subject, frozenset({kind}), clean=False)
+                sinks.VALIDATORS.get(name.rsplit(".", 1)[-1])
+            subject = test.args[0] if test.args else self.keyword(test, "url")
+            if kind is None and subject is not None and self.value(subject).taint:
+                # a guard of the project matters only for untrusted data:
+                # other modules are read only then
+                kind = self._project_validator(q or name)
+            if kind is not None and subject is not None:
+                self._mark_checked(subject, frozenset({kind}), clean=False)
 
     def _rechecked(self, node: ast.Call, v: Value) -> Value:
         """``v``, the value of a call on the request, with the kinds it was

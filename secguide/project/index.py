@@ -116,6 +116,10 @@ class ProjectFacts:
         self.imports = import_table(tree, self.layout)
         self._tree = tree
         self._own: ModuleFacts | None = None
+        #: names of this file's top-level functions and classes
+        self._own_names = frozenset(
+            st.name for st in tree.body
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
         self._modules: dict[str, ModuleFacts | None] = {}
         self._app: ModuleFacts | None = None
 
@@ -165,6 +169,8 @@ class ProjectFacts:
             return None
         mod, _, attr = qual.rpartition(".")
         if not mod:
+            if attr not in self._own_names:
+                return None  # not defined here: no need for this file's facts
             if attr in self.own.functions or attr in self.own.classes:
                 return self.own, attr
             return None
@@ -295,7 +301,7 @@ class ProjectFacts:
             return self._app
         agg = ModuleFacts("(app)", "")
         top = (self.layout.module or "").split(".", 1)[0]
-        names = [self.own.name]
+        names = [self.layout.module]
         for base in ([top] if top else []) + [""]:
             for n in _SETUP_NAMES:
                 name = f"{base}.{n}" if base and n != "__init__" else (base if n == "__init__" else n)
@@ -305,7 +311,7 @@ class ProjectFacts:
         if top_mf is not None:
             names.extend(sorted(set(top_mf.imports.values()))[:16])
         for name in names:
-            mf = self.own if name == self.own.name else self.module(name)
+            mf = self.own if name == self.layout.module else self.module(name)
             if mf is None:
                 # an imported attribute: its module
                 mod = name.rpartition(".")[0]
