@@ -12,13 +12,14 @@ SETTING_UPDATERS = frozenset({"update", "from_mapping", "setdefault"})
 SETTING_HOLDERS = frozenset({"config", "settings"})
 
 
-def _last_name(node: ast.AST) -> str:
+def last_name(node: ast.AST) -> str:
+    """The last name of a name, attribute or call target (``execute``)."""
     if isinstance(node, ast.Attribute):
         return node.attr
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Call):
-        return _last_name(node.func)
+        return last_name(node.func)
     return ""
 
 
@@ -33,13 +34,13 @@ def setting_assignments(node: ast.AST, ctx):
                 if ctx.fn is None:
                     yield target.id, node.value, node
             elif isinstance(target, ast.Subscript) and \
-                    _last_name(target.value) in SETTING_HOLDERS:
+                    last_name(target.value) in SETTING_HOLDERS:
                 key = ctx.value(target.slice)
                 if key.known and isinstance(key.cval, str):
                     yield key.cval, node.value, node
     elif type(node) is ast.Call and isinstance(node.func, ast.Attribute) and \
             node.func.attr in SETTING_UPDATERS and \
-            _last_name(node.func.value) in SETTING_HOLDERS:
+            last_name(node.func.value) in SETTING_HOLDERS:
         for kw in node.keywords:
             if kw.arg:
                 yield kw.arg, kw.value, node

@@ -14,6 +14,7 @@ import ast
 import re
 
 from secguide import labels
+from secguide.analysis.settings import last_name  # noqa: F401 (re-exported for the rules)
 from secguide.analysis.summaries import has_symbolic, symbolic_text
 from secguide.analysis.values import Value
 from secguide.models import sinks
@@ -36,16 +37,6 @@ def origin_text(origins: tuple) -> str:
     if has_symbolic(origins):  # summary mode: every origin, as tokens
         return symbolic_text(origins)
     return origins[0].desc
-
-
-def last_name(node: ast.AST) -> str:
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Call):
-        return last_name(node.func)
-    return ""
 
 
 def known_int(v: Value) -> int | None:

@@ -6,6 +6,7 @@ import ast
 
 from secguide import labels
 from secguide.models import auth
+from secguide.analysis.functions import dotted as _dotted
 from secguide.rule import Rule
 from secguide.rules._common import last_name
 from secguide.vocab import (CODE_SIGNATURE_QUALIFIERS, CONFIRM_WORDS, GENERIC_SECRET_TARGETS,
@@ -134,17 +135,6 @@ class _CompareState:
 
     def __init__(self):
         self.sql: set = set()
-
-
-def _dotted(node) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
 
 
 def _orm_lookup(ctx, call: ast.Call) -> bool:
