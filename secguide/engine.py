@@ -20,7 +20,6 @@ from secguide.analysis.functions import param_names
 from secguide.analysis.interpreter import CHILDREN, COMPREHENSIONS, STMT_HANDLERS, STMT_OTHER
 from secguide.options import DEFAULT_OPTIONS, Options
 from secguide.project import FactsCache, ProjectFacts
-from secguide.project.index import MAX_BYTES
 from secguide.project.summaries import SummaryStore, stat_key
 from secguide.registry import ALL_RULES
 from secguide.rule import Finding, Rule
@@ -491,7 +490,7 @@ class FileContext(FileAnalysis):
         deps: set = {dep} if dep is not None else set()
         stack.append(me)
         try:
-            tree = _parse_module(path, dep)
+            tree = facts_cache(self.options.project_cache_dir).tree(path, dep) if dep else None
             if tree is not None:
                 sc = SummaryContext(tree, path, _tables(_ALL_CODES, self._test_file(path)),
                                     self.options, query)
@@ -607,33 +606,6 @@ class SummaryContext(FileContext):
         a = fnode.args
         return S.FunctionSummary(fnode.name, tuple(param_names(a)),
                                  len(a.posonlyargs) + len(a.args), tuple(entries))
-
-
-#: parsed project modules, by (path, size, mtime): summaries are computed
-#: per function, several of one module in a row (the analysis never
-#: changes a tree)
-_TREES: dict[tuple, ast.Module | None] = {}
-
-
-def _parse_module(path: str, dep: tuple | None) -> ast.Module | None:
-    """The syntax tree of a project module (None: unreadable, too big)."""
-    if dep is None or dep[1] > MAX_BYTES:
-        return None
-    if dep in _TREES:
-        return _TREES[dep]
-    tree = None
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(data, filename=path)
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-        tree = None
-    if len(_TREES) >= 16:
-        _TREES.clear()
-    _TREES[dep] = tree
-    return tree
 
 
 def selected_rules(select: Iterable[str] | None = None) -> list[Rule]:

@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 import warnings
+from collections import OrderedDict
 
 from secguide.project.facts import ClassFacts, FunctionFacts, ModuleFacts, module_facts
 from secguide.project.modules import ModuleFile, ProjectLayout, import_table, star_imports
@@ -21,6 +22,8 @@ from secguide.project.modules import ModuleFile, ProjectLayout, import_table, st
 MAX_MODULES = 64
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 6
+#: parsed trees kept per process (the most recently used)
+MAX_TREES = 16
 #: bump when the facts' shape or meaning changes (invalidates disk caches)
 FACTS_VERSION = "2"
 #: names of modules that set up the app, read for app-wide facts
@@ -37,6 +40,10 @@ class FactsCache:
         self.disk_dir = disk_dir
         self._mem: dict[tuple, ModuleFacts] = {}
         self.reads = 0  # modules parsed (for tests and the benchmark)
+        #: the last parsed modules' trees, by path: ``(stat key, tree)``, most
+        #: recent last (facts and summaries of a module share one parse)
+        self._trees: OrderedDict[str, tuple] = OrderedDict()
+        self.parses = 0  # files parsed (for tests and the benchmark)
 
     def facts(self, mfile: ModuleFile, layout: ProjectLayout) -> ModuleFacts:
         try:
@@ -47,13 +54,14 @@ class FactsCache:
         got = self._mem.get(key)
         if got is not None:
             return got
-        got = self._load(mfile, layout, st.st_size)
+        got = self._load(mfile, layout, st.st_size, (mfile.path, st.st_size, st.st_mtime_ns))
         if len(self._mem) > 4096:
             self._mem.clear()
         self._mem[key] = got
         return got
 
-    def _load(self, mfile: ModuleFile, layout: ProjectLayout, size: int) -> ModuleFacts:
+    def _load(self, mfile: ModuleFile, layout: ProjectLayout, size: int,
+              key: tuple) -> ModuleFacts:
         if size > MAX_BYTES:
             return ModuleFacts(mfile.name, mfile.path, broken=True)
         try:
@@ -72,9 +80,9 @@ class FactsCache:
                 return cached
         self.reads += 1
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = ast.parse(data)
+            tree = self._tree_of(mfile.path, key, data)
+            if tree is None:
+                raise ValueError(mfile.path)
             imports = import_table(tree, layout, mfile.name, mfile.is_package)
             facts = module_facts(tree, mfile.name, mfile.path, imports)
             facts.star_imports = star_imports(tree, layout, mfile.name, mfile.is_package)
@@ -83,6 +91,60 @@ class FactsCache:
         if digest is not None:
             self._disk_put(digest, facts)
         return facts
+
+    # ---------------------------------------------------------------- trees
+    def tree(self, path: str, key: tuple | None = None) -> ast.Module | None:
+        """The syntax tree of the project module at ``path`` (None: unreadable,
+        too big, not Python), parsed once while the file is unchanged: the
+        module's facts and its summaries share it.  ``key``: the file's
+        ``(path, size, mtime_ns)`` when the caller has it.  Only the last
+        ``MAX_TREES`` trees are kept (the analysis never changes a tree)."""
+        if key is None:
+            try:
+                st = os.stat(path)
+            except OSError:
+                return None
+            key = (path, st.st_size, st.st_mtime_ns)
+        if key[1] > MAX_BYTES:
+            return None
+        return self._tree_of(path, key, None)
+
+    def _tree_of(self, path: str, key: tuple, data: bytes | None) -> ast.Module | None:
+        hit = self._trees.get(path)
+        if hit is not None and hit[0] == key:
+            self._trees.move_to_end(path)
+            return hit[1]
+        tree = None
+        try:
+            if data is None:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            self.parses += 1
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(data, filename=path)
+        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+            tree = None
+        self._trees[path] = (key, tree)
+        self._trees.move_to_end(path)
+        if len(self._trees) > MAX_TREES:
+            self._trees.popitem(last=False)
+        return tree
+
+    def facts_of_tree(self, tree: ast.Module, layout: ProjectLayout) -> ModuleFacts | None:
+        """The cached facts of the analysed file when ``tree`` is this cache's
+        parse of it (a project module in summary mode), else None."""
+        hit = self._trees.get(layout.filename)
+        if hit is None or hit[1] is not tree:
+            return None
+        try:
+            st = os.stat(layout.filename)
+        except OSError:
+            return None
+        if (layout.filename, st.st_size, st.st_mtime_ns) != hit[0]:
+            return None
+        facts = self.facts(ModuleFile(layout.module, layout.filename, layout.is_package), layout)
+        return None if facts.broken else facts
 
     def _disk_path(self, digest: str) -> str:
         return os.path.join(self.disk_dir, digest[:2], digest + ".json")
@@ -127,9 +189,12 @@ class ProjectFacts:
     def own(self) -> ModuleFacts:
         """Facts of the analysed file itself (computed on first use)."""
         if self._own is None:
-            self._own = module_facts(self._tree, self.layout.module,
-                                     self.layout.filename, self.imports)
-            self._own.star_imports = star_imports(self._tree, self.layout)
+            own = self.cache.facts_of_tree(self._tree, self.layout)
+            if own is None:
+                own = module_facts(self._tree, self.layout.module,
+                                   self.layout.filename, self.imports)
+                own.star_imports = star_imports(self._tree, self.layout)
+            self._own = own
         return self._own
 
     # -------------------------------------------------------------- modules
