@@ -496,6 +496,8 @@ class FileContext(FileAnalysis):
                                     self.options, query)
                 summary = sc.summarise(name)
                 deps |= sc.deps
+                if isinstance(sc._project, ProjectFacts):  # the facts it read
+                    deps |= sc._project.files_read()
         except (RecursionError, MemoryError):
             query.partial.add(me)
         except Exception:  # noqa: BLE001 - a module that cannot be summarised

@@ -3,6 +3,7 @@ parameter reaches a sink is reported at the call, in the same file and
 across the project's modules (tests/projects/flows)."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -171,6 +172,52 @@ def test_summaries_are_stored_and_a_changed_helper_invalidates_them(project):
     # summary was computed from db.py) are gone
     assert after == first - {(17, "SCG101"), (33, "SCG101")}
     assert engine._SUMMARIES.computed > computed
+
+
+def _new_process():
+    """What another process starts with: empty stores in memory."""
+    engine._SUMMARIES.clear()
+    engine._FACTS_CACHES.clear()
+
+
+def test_summaries_are_cached_on_disk_and_invalidated_by_content(project, tmp_path):
+    """project-cache-dir: a second process reads the summaries from disk
+    (nothing computed again, the same findings); a changed helper
+    invalidates its own record and that of the module whose flow goes
+    through it."""
+    views = project / "app" / "views.py"
+    disk = tmp_path / "cache"
+    opts = {"project_cache_dir": str(disk)}
+    _new_process()
+    cold = findings(views, **opts)
+    assert positions(cold) == Expectations(VIEWS).expected
+    assert list(disk.rglob("*.json")) and not list(disk.rglob("*.tmp"))
+    _new_process()
+    computed, hits = engine._SUMMARIES.computed, engine._SUMMARIES.disk_hits
+    warm = findings(views, **opts)
+    assert [(f.line, f.col, f.code, f.message) for f in warm] == \
+        [(f.line, f.col, f.code, f.message) for f in cold]
+    assert engine._SUMMARIES.computed == computed and engine._SUMMARIES.disk_hits > hits
+    db = project / "app" / "db.py"
+    db.write_text(db.read_text().replace(
+        "cur.execute(f\"SELECT * FROM users WHERE name = '{name}'\")",
+        "cur.execute(\"SELECT * FROM users WHERE name = ?\", (name,))"))
+    _new_process()
+    after = positions(findings(views, **opts))
+    assert after == positions(cold) - {(17, "SCG101"), (33, "SCG101")}
+    _new_process()  # and without the disk cache: the same
+    assert positions(findings(views)) == after
+
+
+def test_summary_disk_form_round_trips():
+    fresh_store()
+    findings(VIEWS)
+    db = str(PROJECT / "app" / "db.py")
+    summary, _ = engine._SUMMARIES.get((db, "find_user", Options()))
+    assert S.summary_from_json(json.loads(json.dumps(S.summary_to_json(summary)))) == summary
+    assert S.summary_from_json(None) is None
+    with pytest.raises(ValueError):
+        S.summary_from_json({"name": "f"})
 
 
 def test_cross_module_summary_entries():

@@ -9,15 +9,14 @@ depend only on the files' contents, never on the order files are analysed.
 from __future__ import annotations
 
 import ast
-import hashlib
-import json
 import os
-import tempfile
 import warnings
 from collections import OrderedDict
 
+from secguide.project import diskcache
 from secguide.project.facts import ClassFacts, FunctionFacts, ModuleFacts, module_facts
 from secguide.project.modules import ModuleFile, ProjectLayout, import_table, star_imports
+from secguide.project.summaries import stat_key
 
 MAX_MODULES = 64
 MAX_BYTES = 2_000_000
@@ -71,9 +70,7 @@ class FactsCache:
             return ModuleFacts(mfile.name, mfile.path, broken=True)
         digest = None
         if self.disk_dir:
-            h = hashlib.sha256(FACTS_VERSION.encode() + b"\0" + mfile.name.encode() + b"\0")
-            h.update(data)
-            digest = h.hexdigest()
+            digest = diskcache.digest("facts", FACTS_VERSION, mfile.name, data)
             cached = self._disk_get(digest)
             if cached is not None:
                 cached.path = mfile.path
@@ -146,26 +143,17 @@ class FactsCache:
         facts = self.facts(ModuleFile(layout.module, layout.filename, layout.is_package), layout)
         return None if facts.broken else facts
 
-    def _disk_path(self, digest: str) -> str:
-        return os.path.join(self.disk_dir, digest[:2], digest + ".json")
-
     def _disk_get(self, digest: str) -> ModuleFacts | None:
+        data = diskcache.read_record(self.disk_dir, digest)
+        if data is None:
+            return None
         try:
-            with open(self._disk_path(digest), encoding="utf-8") as fh:
-                return ModuleFacts.from_json(json.load(fh))
-        except (OSError, ValueError, TypeError, KeyError):
+            return ModuleFacts.from_json(data)
+        except (TypeError, ValueError, KeyError, AttributeError):
             return None
 
     def _disk_put(self, digest: str, facts: ModuleFacts) -> None:
-        path = self._disk_path(digest)
-        try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(facts.to_json(), fh, sort_keys=True)
-            os.replace(tmp, path)
-        except OSError:
-            pass
+        diskcache.write_record(self.disk_dir, digest, facts.to_json())
 
 
 class ProjectFacts:
@@ -211,6 +199,18 @@ class ProjectFacts:
                 found = self.cache.facts(mfile, self.layout)
         self._modules[name] = found
         return found
+
+    def files_read(self) -> set:
+        """``(path, size, mtime_ns)`` of every project module whose facts
+        were read here (what a summary computed here depends on besides the
+        modules whose summaries it used)."""
+        out = set()
+        for mf in self._modules.values():
+            if mf is not None and mf.path:
+                key = stat_key(mf.path)
+                if key is not None:
+                    out.add(key)
+        return out
 
     def absolute(self, qual: str | None) -> str | None:
         """An interpreter qualified name (``.decorators.admin_required``,
