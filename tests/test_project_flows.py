@@ -294,6 +294,20 @@ def test_flake8_command_line_agrees(jobs):
 
 
 @pytest.mark.hosts
+def test_flake8_parallel_runs_share_the_disk_cache(tmp_path):
+    """flake8 -j2 with project-cache-dir: cold and warm runs (workers that
+    write and read the same records) give the engine's findings; no
+    half-written record is left."""
+    want = _engine_positions()
+    disk = tmp_path / "cache"
+    for _ in ("cold", "warm"):
+        run = flake8(["app"], "--select=SCG", "-j2", f"--secguide-project-cache-dir={disk}",
+                     cwd=PROJECT)
+        assert _by_file(run.hits, 1) == want, run.output
+    assert list(disk.rglob("*.json")) and not list(disk.rglob("*.tmp"))
+
+
+@pytest.mark.hosts
 def test_flake8_stdin_reads_the_sibling_modules():
     want = _engine_positions()["app/views.py"]
     run = flake8(["--stdin-display-name", "app/views.py", "-"], "--select=SCG",

@@ -25,7 +25,7 @@ from secguide.project.scan import MAX_NODES_PER_FUNCTION, function_facts
 MAX_DEFS = 2_000
 
 __all__ = ["MAX_DEFS", "MAX_NODES_PER_FUNCTION", "ClassFacts", "FunctionFacts", "ModuleFacts",
-           "dotted", "module_facts"]
+           "dotted", "module_facts", "module_outline", "outline_from_json"]
 
 
 def module_facts(tree: ast.Module, name: str, path: str, imports: dict) -> ModuleFacts:
@@ -48,4 +48,29 @@ def module_facts(tree: ast.Module, name: str, path: str, imports: dict) -> Modul
             mf.classes[st.name] = class_facts(st, imports, name, local_classes)
         else:
             app_setup(st, mf, imports)
+    return mf
+
+
+def module_outline(tree: ast.Module, name: str, path: str, imports: dict) -> ModuleFacts:
+    """What resolving a name through a module needs, without reading any
+    body: its top-level functions and classes (the names ``module_facts``
+    lists, each mapped to None) and its imports."""
+    mf = ModuleFacts(name=name, path=path, imports=dict(imports))
+    defs = 0
+    for st in tree.body:
+        defs += 1
+        if defs > MAX_DEFS:
+            break
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            mf.functions[st.name] = None
+        elif isinstance(st, ast.ClassDef):
+            mf.classes[st.name] = None
+    return mf
+
+
+def outline_from_json(data: dict) -> ModuleFacts:
+    """The outline ``ModuleFacts.to_json`` wrote (names mapped to None)."""
+    mf = ModuleFacts(**{k: v for k, v in data.items() if k not in ("functions", "classes")})
+    mf.functions = dict.fromkeys(str(k) for k in data.get("functions", {}))
+    mf.classes = dict.fromkeys(str(k) for k in data.get("classes", {}))
     return mf

@@ -2,158 +2,24 @@
 modules, their facts (cached), and the questions rules ask of them.
 
 Bounded: at most ``MAX_MODULES`` modules are read per analysed file, files
-over ``MAX_BYTES`` are skipped, chains (re-exports, base classes, calls
+over ``MAX_BYTES`` are skipped (``secguide.project.cache``), chains (re-exports, base classes, calls
 between decorators) stop at ``MAX_DEPTH``; cycles terminate.  The answers
 depend only on the files' contents, never on the order files are analysed.
 """
 from __future__ import annotations
 
 import ast
-import os
-import warnings
-from collections import OrderedDict
 
-from secguide.project import diskcache
+from secguide.project.cache import FactsCache
 from secguide.project.facts import ClassFacts, FunctionFacts, ModuleFacts, module_facts
 from secguide.project.modules import ModuleFile, ProjectLayout, import_table, star_imports
 from secguide.project.summaries import stat_key
 
 MAX_MODULES = 64
-MAX_BYTES = 2_000_000
 MAX_DEPTH = 6
-#: parsed trees kept per process (the most recently used)
-MAX_TREES = 16
-#: bump when the facts' shape or meaning changes (invalidates disk caches)
-FACTS_VERSION = "2"
 #: names of modules that set up the app, read for app-wide facts
 _SETUP_NAMES = ("__init__", "app", "application", "extensions", "ext", "factory",
                 "create_app", "main", "server", "wsgi", "asgi", "core", "settings")
-
-
-class FactsCache:
-    """Module facts, per process (keyed by path, size and mtime) and
-    optionally on disk (keyed by a hash of the content and module name,
-    written atomically so parallel workers can share the folder)."""
-
-    def __init__(self, disk_dir: str | None = None):
-        self.disk_dir = disk_dir
-        self._mem: dict[tuple, ModuleFacts] = {}
-        self.reads = 0  # modules parsed (for tests and the benchmark)
-        #: the last parsed modules' trees, by path: ``(stat key, tree)``, most
-        #: recent last (facts and summaries of a module share one parse)
-        self._trees: OrderedDict[str, tuple] = OrderedDict()
-        self.parses = 0  # files parsed (for tests and the benchmark)
-
-    def facts(self, mfile: ModuleFile, layout: ProjectLayout) -> ModuleFacts:
-        try:
-            st = os.stat(mfile.path)
-        except OSError:
-            return ModuleFacts(mfile.name, mfile.path, broken=True)
-        key = (mfile.path, mfile.name, st.st_size, st.st_mtime_ns)
-        got = self._mem.get(key)
-        if got is not None:
-            return got
-        got = self._load(mfile, layout, st.st_size, (mfile.path, st.st_size, st.st_mtime_ns))
-        if len(self._mem) > 4096:
-            self._mem.clear()
-        self._mem[key] = got
-        return got
-
-    def _load(self, mfile: ModuleFile, layout: ProjectLayout, size: int,
-              key: tuple) -> ModuleFacts:
-        if size > MAX_BYTES:
-            return ModuleFacts(mfile.name, mfile.path, broken=True)
-        try:
-            with open(mfile.path, "rb") as fh:
-                data = fh.read()
-        except OSError:
-            return ModuleFacts(mfile.name, mfile.path, broken=True)
-        digest = None
-        if self.disk_dir:
-            digest = diskcache.digest("facts", FACTS_VERSION, mfile.name, data)
-            cached = self._disk_get(digest)
-            if cached is not None:
-                cached.path = mfile.path
-                return cached
-        self.reads += 1
-        try:
-            tree = self._tree_of(mfile.path, key, data)
-            if tree is None:
-                raise ValueError(mfile.path)
-            imports = import_table(tree, layout, mfile.name, mfile.is_package)
-            facts = module_facts(tree, mfile.name, mfile.path, imports)
-            facts.star_imports = star_imports(tree, layout, mfile.name, mfile.is_package)
-        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-            facts = ModuleFacts(mfile.name, mfile.path, broken=True)
-        if digest is not None:
-            self._disk_put(digest, facts)
-        return facts
-
-    # ---------------------------------------------------------------- trees
-    def tree(self, path: str, key: tuple | None = None) -> ast.Module | None:
-        """The syntax tree of the project module at ``path`` (None: unreadable,
-        too big, not Python), parsed once while the file is unchanged: the
-        module's facts and its summaries share it.  ``key``: the file's
-        ``(path, size, mtime_ns)`` when the caller has it.  Only the last
-        ``MAX_TREES`` trees are kept (the analysis never changes a tree)."""
-        if key is None:
-            try:
-                st = os.stat(path)
-            except OSError:
-                return None
-            key = (path, st.st_size, st.st_mtime_ns)
-        if key[1] > MAX_BYTES:
-            return None
-        return self._tree_of(path, key, None)
-
-    def _tree_of(self, path: str, key: tuple, data: bytes | None) -> ast.Module | None:
-        hit = self._trees.get(path)
-        if hit is not None and hit[0] == key:
-            self._trees.move_to_end(path)
-            return hit[1]
-        tree = None
-        try:
-            if data is None:
-                with open(path, "rb") as fh:
-                    data = fh.read()
-            self.parses += 1
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = ast.parse(data, filename=path)
-        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-            tree = None
-        self._trees[path] = (key, tree)
-        self._trees.move_to_end(path)
-        if len(self._trees) > MAX_TREES:
-            self._trees.popitem(last=False)
-        return tree
-
-    def facts_of_tree(self, tree: ast.Module, layout: ProjectLayout) -> ModuleFacts | None:
-        """The cached facts of the analysed file when ``tree`` is this cache's
-        parse of it (a project module in summary mode), else None."""
-        hit = self._trees.get(layout.filename)
-        if hit is None or hit[1] is not tree:
-            return None
-        try:
-            st = os.stat(layout.filename)
-        except OSError:
-            return None
-        if (layout.filename, st.st_size, st.st_mtime_ns) != hit[0]:
-            return None
-        facts = self.facts(ModuleFile(layout.module, layout.filename, layout.is_package), layout)
-        return None if facts.broken else facts
-
-    def _disk_get(self, digest: str) -> ModuleFacts | None:
-        data = diskcache.read_record(self.disk_dir, digest)
-        if data is None:
-            return None
-        try:
-            return ModuleFacts.from_json(data)
-        except (TypeError, ValueError, KeyError, AttributeError):
-            return None
-
-    def _disk_put(self, digest: str, facts: ModuleFacts) -> None:
-        diskcache.write_record(self.disk_dir, digest, facts.to_json())
 
 
 class ProjectFacts:
@@ -171,6 +37,8 @@ class ProjectFacts:
             st.name for st in tree.body
             if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
         self._modules: dict[str, ModuleFacts | None] = {}
+        #: modules of ``_modules`` read as an outline only, and their files
+        self._outlined: dict[str, ModuleFile] = {}
         self._app: ModuleFacts | None = None
 
     @property
@@ -186,17 +54,29 @@ class ProjectFacts:
         return self._own
 
     # -------------------------------------------------------------- modules
-    def module(self, name: str) -> ModuleFacts | None:
-        """Facts of project module ``name`` (None: not a project module)."""
+    def module(self, name: str, full: bool = True) -> ModuleFacts | None:
+        """Facts of project module ``name`` (None: not a project module);
+        ``full=False``: its outline will do (names, imports: resolving a
+        name), read without walking the module when its facts are not at
+        hand."""
         if name in self._modules:
-            return self._modules[name]
+            found = self._modules[name]
+            if full and name in self._outlined:  # its facts are needed now
+                found = self._modules[name] = self.cache.facts(
+                    self._outlined.pop(name), self.layout)
+            return found
         if name == self.layout.module:
             return self.own
         found = None
         if len(self._modules) < MAX_MODULES:
             mfile = self.layout.find(name)
             if mfile is not None and mfile.path != self.layout.filename:
-                found = self.cache.facts(mfile, self.layout)
+                if full:
+                    found = self.cache.facts(mfile, self.layout)
+                else:
+                    found, partial = self.cache.outline(mfile, self.layout)
+                    if partial:
+                        self._outlined[name] = mfile
         self._modules[name] = found
         return found
 
@@ -227,9 +107,10 @@ class ProjectFacts:
             return self.imports[head] + ("." + rest if rest else "")
         return qual
 
-    def _lookup(self, qual: str, depth: int = 0):
+    def _lookup(self, qual: str, depth: int = 0, full: bool = True):
         """``(module facts, attribute)`` that define ``qual``, following
-        re-exports (``from .x import f`` in a package ``__init__``)."""
+        re-exports (``from .x import f`` in a package ``__init__``);
+        ``full=False``: the module's outline will do."""
         if depth > MAX_DEPTH or not qual:
             return None
         mod, _, attr = qual.rpartition(".")
@@ -239,17 +120,17 @@ class ProjectFacts:
             if attr in self.own.functions or attr in self.own.classes:
                 return self.own, attr
             return None
-        mf = self.module(mod)
+        mf = self.module(mod, full)
         if mf is None or mf.broken:
             return None
         if attr in mf.functions or attr in mf.classes:
             return mf, attr
         target = mf.imports.get(attr)
         if target and target != qual:
-            return self._lookup(target, depth + 1)
+            return self._lookup(target, depth + 1, full)
         for star in mf.star_imports:  # from .object_views import *
             if star != mod:
-                hit = self._lookup(f"{star}.{attr}", depth + 1)
+                hit = self._lookup(f"{star}.{attr}", depth + 1, full)
                 if hit:
                     return hit
         return None
@@ -264,7 +145,7 @@ class ProjectFacts:
         q = self.absolute(qual)
         if not q or "." not in q:
             return None
-        hit = self._lookup(q)
+        hit = self._lookup(q, full=False)
         if hit is None or hit[0] is self._own or hit[1] not in hit[0].functions:
             return None
         return hit
