@@ -32,22 +32,21 @@ def class_facts(cls: ast.ClassDef, imports: dict, module: str, local_classes: se
                 facts.checks_role = True
         if not isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
-        ff = FunctionFacts(name=st.name, line=st.lineno)
-        scan = scan_function(st, ff)
-        if scan.exceeded:  # the walk stopped: these two read the whole method
-            scopes = st.name in M.QUERYSET_METHODS and _users_in(st) or _rescopes_queryset(st)
-        else:
-            scopes = st.name in M.QUERYSET_METHODS and scan.users or any(
-                _restricted_to_user(a.value) for a in scan.queryset_assigns)
-        if scopes:
+        name = st.name
+        if name in M.QUERYSET_METHODS and _users_in(st) or _rescopes_queryset(st):
             facts.scopes_queryset = True
-        if st.name in M.PERMISSION_METHODS and (ff.denies or ff.checks_principal):
+        writer = _is_password_writer(st)
+        if name not in M.PERMISSION_METHODS and not writer:
+            continue  # nothing below reads its body
+        ff = FunctionFacts(name=name, line=st.lineno)
+        scan_function(st, ff)
+        if name in M.PERMISSION_METHODS and (ff.denies or ff.checks_principal):
             facts.checks_permission = True
-        if st.name in M.PERMISSION_METHODS and ff.checks_role:
+        if name in M.PERMISSION_METHODS and ff.checks_role:
             facts.checks_role = True
-        if ff.hashes and _is_password_writer(st):
+        if ff.hashes and writer:
             facts.hashes_password = True
-            hashing_methods.add(st.name)
+            hashing_methods.add(name)
             if _is_assign_hook(st):
                 facts.hashes_on_assign = True
     if hashing_methods and not facts.hashes_on_assign:
@@ -68,13 +67,25 @@ def _users_in(fn) -> bool:
 def _rescopes_queryset(fn) -> bool:
     """A method that assigns ``self.queryset`` (or another attribute in
     ``M.QUERYSET_ATTRS``) a value restricted by the requesting user:
-    ``self.queryset = self.queryset.restrict(request.user, action)``."""
-    for n in ast.walk(fn):
-        if isinstance(n, ast.Assign) and any(
-                isinstance(t, ast.Attribute) and t.attr in M.QUERYSET_ATTRS
-                and isinstance(t.value, ast.Name) and t.value.id == "self" for t in n.targets) \
-                and _restricted_to_user(n.value):
-            return True
+    ``self.queryset = self.queryset.restrict(request.user, action)``.
+    Only statements are read (an assignment is never inside an expression)."""
+    stack = list(fn.body)
+    while stack:
+        n = stack.pop()
+        if type(n) is ast.Assign:
+            if any(isinstance(t, ast.Attribute) and t.attr in M.QUERYSET_ATTRS
+                   and isinstance(t.value, ast.Name) and t.value.id == "self"
+                   for t in n.targets) and _restricted_to_user(n.value):
+                return True
+            continue
+        for field in n._fields:
+            v = getattr(n, field, None)
+            if type(v) is list:
+                for item in v:
+                    if isinstance(item, ast.stmt):
+                        stack.append(item)
+                    elif isinstance(item, (ast.excepthandler, ast.match_case)):
+                        stack.extend(item.body)
     return False
 
 

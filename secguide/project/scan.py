@@ -1,8 +1,7 @@
 """One walk per function: the facts of a function (does it deny, test the
 principal, hash, rate-limit, authenticate by token, validate its first
-parameter), the app-wide switches it states, and what the class facts ask
-of a method (does it mention the user, reassign ``self.queryset``), all
-read in a single bounded breadth-first walk of its tree.
+parameter) and the app-wide switches it states, all read in a single
+bounded breadth-first walk of its tree.
 """
 from __future__ import annotations
 
@@ -20,14 +19,13 @@ MAX_NODES_PER_FUNCTION = 5_000
 _AST = ast.AST
 _Call, _Raise, _Return, _Attribute = ast.Call, ast.Raise, ast.Return, ast.Attribute
 _Compare, _Subscript, _Assign = ast.Compare, ast.Subscript, ast.Assign
-_If, _keyword = ast.If, ast.keyword
+_If = ast.If
 
 
 class FunctionScan:
     """What the walk of one function found besides its ``FunctionFacts``."""
 
-    __slots__ = ("exceeded", "returns", "parsed", "netloc_ifs", "validator_call",
-                 "users", "queryset_assigns")
+    __slots__ = ("exceeded", "returns", "parsed", "netloc_ifs", "validator_call")
 
     def __init__(self) -> None:
         #: the function has more nodes than the bound (the walk stopped)
@@ -40,10 +38,6 @@ class FunctionScan:
         self.netloc_ifs: list = []
         #: a known validator is called on the first parameter somewhere
         self.validator_call = False
-        #: an attribute ``.user`` or a keyword naming the user or owner
-        self.users = False
-        #: ``self.queryset = ...`` (an attribute of ``M.QUERYSET_ATTRS``)
-        self.queryset_assigns: list = []
 
 
 def scan_function(fn, facts: FunctionFacts, p0: str | None = None,
@@ -129,8 +123,6 @@ def scan_function(fn, facts: FunctionFacts, p0: str | None = None,
                         facts.denies = True
         elif t is _Attribute:
             attr = n.attr
-            if attr == "user":
-                scan.users = True
             if attr in M.PRINCIPAL_ATTRS and _is_principal(n.value):
                 facts.checks_principal = True
                 if attr not in M.AUTHN_ATTRS:
@@ -152,19 +144,12 @@ def scan_function(fn, facts: FunctionFacts, p0: str | None = None,
                     and last_name(dotted(value.func)) in M.URL_PARSE_CALLS and value.args \
                     and type(value.args[0]) is ast.Name and value.args[0].id == p0:
                 scan.parsed.update(x.id for x in n.targets if type(x) is ast.Name)
-            if any(type(x) is _Attribute and x.attr in M.QUERYSET_ATTRS
-                   and type(x.value) is ast.Name and x.value.id == "self" for x in n.targets):
-                scan.queryset_assigns.append(n)
             if setup is not None:
                 setup_store(n, setup[0])
         elif t is _If:
             test = n.test
             if p0 is not None and type(test) is _Attribute and test.attr == "netloc":
                 scan.netloc_ifs.append(n)
-        elif t is _keyword:
-            arg = n.arg
-            if arg and ("user" in arg or "owner" in arg):
-                scan.users = True
     return scan
 
 
