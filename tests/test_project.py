@@ -220,3 +220,22 @@ def test_a_module_and_its_summaries_share_one_parse():
     own = ProjectFacts(deco, tree, cache).own
     assert own is pf.module("shop.decorators")  # not computed again
     assert ProjectFacts(deco, ast.parse(Path(deco).read_text()), cache).own is not own
+
+
+@pytest.mark.parametrize("body, scoped", [
+    ("self.queryset = self.queryset.restrict(request.user, 'view')", True),
+    ("if x:\n            pass\n        else:\n            self.queryset = Q.filter(owner=user)", True),
+    ("try:\n            pass\n        except E:\n            self.queryset = Q.for_user(current_user)", True),
+    ("with lock:\n            for i in x:\n                self.object_list = Q.filter(user=u)", True),
+    ("match x:\n            case 1:\n                self.queryset = Q.restrict(user)", True),
+    ("def inner():\n            self.queryset = Q.restrict(request.user)", True),
+    ("self.queryset = Q.all()", False),
+    ("queryset = Q.filter(owner=request.user)", False),   # not self.queryset
+    ("f(lambda: Q.filter(user=request.user))", False),
+])
+def test_queryset_reassignments_are_found_in_any_statement(body, scoped):
+    from secguide.project.facts import module_facts
+
+    src = f"class V(View):\n    def setup(self, request):\n        {body}\n"
+    cf = module_facts(ast.parse(src), "m", "m.py", {}).classes["V"]
+    assert cf.scopes_queryset is scoped
