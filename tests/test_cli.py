@@ -384,6 +384,9 @@ def test_wheel_metadata_and_package_data(sdist, tmp_path):
     assert any(line.startswith("Requires-Dist: pre-commit") and "python_version >= \"3.11\"" in line
                and 'extra == "test"' in line for line in requires), requires
     assert "secguide-sarif = bandit_ext.sarif:report" in points
+    urls = dict(line[len("Project-URL: "):].split(", ", 1)
+                for line in meta.splitlines() if line.startswith("Project-URL: "))
+    assert urls == project_urls(), meta
 
     # the installed wheel alone explains rules and prints the profile
     site = tmp_path / "site"
@@ -401,6 +404,38 @@ def test_wheel_metadata_and_package_data(sdist, tmp_path):
         assert Path(proc.stderr.decode().strip()).is_relative_to(site)
     assert runs[0].stdout.decode().startswith("# SCG601 password-fast-hash")
     assert runs[1].stdout.decode() == (REPO / "secguide" / "bandit-recommended.yaml").read_text(encoding="utf-8")
+
+
+def project_urls() -> dict[str, str]:
+    """``[project.urls]`` of pyproject.toml (label -> URL)."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        tomllib = pytest.importorskip("tomli")
+    with open(REPO / "pyproject.toml", "rb") as fh:
+        return tomllib.load(fh)["project"]["urls"]
+
+
+def test_project_urls_point_at_the_repository_the_docs_name():
+    urls = project_urls()
+    assert {"Homepage", "Documentation", "Source", "Issues"} <= urls.keys()
+    repo = urls["Source"]
+    assert re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", repo)
+    assert all(url.startswith(repo) for url in urls.values()), urls
+    assert urls["Issues"] == repo + "/issues"
+    # a finding's rule link and the metadata name the same repository
+    assert secguide.DOCS_BASE_URL.startswith(repo + "/")
+    assert secguide.DOCS_BASE_URL in urls.values()
+
+
+def test_installed_metadata_carries_the_project_urls():
+    # what pip show / the index page read (an editable install carries them
+    # once reinstalled after a pyproject.toml change)
+    from importlib.metadata import metadata
+
+    meta = metadata("secguide")
+    installed = dict(entry.split(", ", 1) for entry in meta.get_all("Project-URL") or [])
+    assert installed == project_urls()
 
 
 def relative_links(markdown: str) -> list[str]:
