@@ -189,3 +189,70 @@ def test_statement_start_is_the_innermost_statement():
         ''') + "# noqa: SCG101\n"
     sup = Suppressions(src, ast.parse(src), NAMES)
     assert [sup.statement_start(n) for n in (1, 2, 3, 4, 5, 6, 8)] == [1, 2, 2, 2, 5, 5, 8]
+
+
+# -- where a finding is reported: the first line of its statement (fast) -----
+
+PLACES = textwrap.dedent('''\
+    @app.route(
+        "/a",
+        methods=["POST"],
+    )
+    def view(
+        a=f(1),
+    ):
+        x = (
+            g(2)
+        )
+        if h(3):
+            pass
+        elif (
+            h(4)
+        ):
+            pass
+        try:
+            pass
+        except (
+            E5
+        ):
+            pass
+        y = 1; z = (
+            g(6)
+        )
+        match x:
+            case [
+                7
+            ] if k(
+                8
+            ):
+                pass
+    ''')
+
+
+@pytest.mark.parametrize("node_line, node_col, place", [
+    (3, 4, (1, 0)),      # inside a decorator: its first line, the def's column
+    (6, 6, (5, 0)),      # a default in the def's header: the def line
+    (9, 8, (8, 4)),      # a multi-line assignment: its first line and column
+    (8, 8, (8, 8)),      # already on the first line: unchanged
+    (11, 7, (11, 7)),
+    (14, 8, (13, 4)),    # an elif header: the elif line
+    (20, 8, (19, 4)),    # an except clause: its own line, not the try's
+    (24, 8, (23, 11)),   # the second statement of a line: its own column
+    (28, 12, (27, 13)),  # a case pattern: the pattern's first line
+    (31, 12, (27, 13)),  # its guard
+])
+def test_statement_place(node_line, node_col, place):
+    from secguide.position import statement_place
+
+    assert statement_place(ast.parse(PLACES), node_line, node_col) == place
+
+
+def test_statement_lines_reports_a_repeat_once():
+    from secguide.position import statement_lines
+    from secguide.rule import Finding
+
+    src = "x = [\n    secret('a'),\n    secret('a'),\n]\n"
+    same = [Finding("SCG701", line, 4, "m", "HIGH", "HIGH", 798) for line in (2, 3)]
+    other = Finding("SCG701", 3, 4, "other", "HIGH", "HIGH", 798)
+    placed = statement_lines(ast.parse(src), [*same, other])
+    assert [(f.line, f.col, f.message) for f in placed] == [(1, 0, "m"), (1, 0, "other")]
