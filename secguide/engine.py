@@ -19,6 +19,7 @@ from secguide.analysis.context import FileAnalysis
 from secguide.analysis.functions import param_names
 from secguide.analysis.interpreter import CHILDREN, COMPREHENSIONS, STMT_HANDLERS, STMT_OTHER
 from secguide.options import DEFAULT_OPTIONS, Options
+from secguide.position import statement_lines
 from secguide.project import FactsCache, ProjectFacts
 from secguide.project.index import MAX_BYTES
 from secguide.project.summaries import SummaryStore, stat_key
@@ -181,7 +182,8 @@ class FileContext(FileAnalysis):
             res = r.finish_file(self)
             if res:
                 self._emit(r, res)
-        return sorted(self.findings.values(), key=lambda f: (f.line, f.col, f.code))
+        return sorted(statement_lines(self.tree, self.findings.values()),
+                      key=lambda f: (f.line, f.col, f.code))
 
     # ------------------------------------------------------------ findings
     def report(self, rule: Rule | type[Rule], node: ast.AST, *,
