@@ -7,7 +7,8 @@ from secguide import labels
 from secguide.models import errors, logs, web
 from secguide.rule import Rule
 from secguide.rules._common import last_name
-from secguide.vocab import ITEM_IDENTIFIER_WORDS, REQUEST_PARAM_NAMES, ROLE_TAILS, words
+from secguide.rules._secret_parts import _describe, _identifier_item, _object_role, _secret_part
+from secguide.vocab import REQUEST_PARAM_NAMES
 
 #: what a handled exception's text is, when the handler catches only ...
 _CLIENT = "client"      # ... the project's own or validation errors: written for the client
@@ -351,63 +352,3 @@ class SecretLogged(Rule):
                 return [self.found(node, what=_describe(ctx, arg), sink=sink,
                                    confidence=None if client else "LOW")]
         return None
-
-
-def _identifier_item(ctx, node) -> bool:
-    """``credentials.get("username")``, ``creds["email"]``: an item whose
-    constant key names who or which, whatever the container is called."""
-    if isinstance(node, ast.Subscript):
-        key = node.slice
-    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-            node.func.attr == "get" and node.args:
-        key = node.args[0]
-    else:
-        return False
-    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-        return False
-    ws = words(key.value)
-    return bool(ws) and ws[-1] in ITEM_IDENTIFIER_WORDS
-
-
-def _secret_part(ctx, node, cleared: set, depth: int = 0):
-    """The part of a logged expression that carries the secret label, or
-    None when every labelled part is an identifier item (``f"{username}"``
-    where ``username = credentials.get("username")``)."""
-    if depth > 8:
-        return node
-    t = type(node)
-    if t is ast.Name and node.id in cleared or _identifier_item(ctx, node):
-        return None
-    parts = None
-    if t is ast.JoinedStr:
-        parts = [p.value for p in node.values if isinstance(p, ast.FormattedValue)]
-    elif t is ast.BinOp:
-        parts = [node.left, node.right]
-    elif t in (ast.Tuple, ast.List):
-        parts = node.elts
-    elif t is ast.Call and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
-        parts = [node.func.value] + list(node.args) + [k.value for k in node.keywords]
-    if parts is None:
-        return node
-    labelled = False
-    for p in parts:
-        if labels.SECRET in ctx.value(p).labels:
-            labelled = True
-            found = _secret_part(ctx, p, cleared, depth + 1)
-            if found is not None:
-                return found
-    return None if labelled else node
-
-
-def _object_role(node) -> bool:
-    """``handler = self.tokens.get(kind)``: the name says what it holds."""
-    name = node.id if isinstance(node, ast.Name) else (
-        node.attr if isinstance(node, ast.Attribute) else "")
-    ws = words(name) if name else []
-    return bool(ws) and ws[-1] in ROLE_TAILS
-
-
-def _describe(ctx, node) -> str:
-    if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
-        return f"secret value {ctx.source_text(node)}"
-    return "a secret value"
