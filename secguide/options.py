@@ -255,3 +255,13 @@ class Options:
 
 
 DEFAULT_OPTIONS = Options()
+
+
+def default_mapping() -> dict[str, Any]:
+    """Every option with its default, as a host's config file writes it
+    (lists as lists): what a generated config holds."""
+    out: dict[str, Any] = {}
+    for spec in OPTION_SPECS:
+        value = getattr(DEFAULT_OPTIONS, spec.name.replace("-", "_"))
+        out[spec.name] = list(value) if isinstance(value, tuple) else value
+    return out
