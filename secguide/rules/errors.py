@@ -18,15 +18,16 @@ _RANK = {_CLIENT: 2, _NARROW: 1}
 
 class _Handled:
     """Per function: the names bound to exceptions whose text the project
-    wrote for the client, each with the nodes where the binding holds (an
-    ``except`` body, or the whole function for an error handler's
-    parameter), and the locals derived only from them."""
+    wrote for the client, each with where the binding holds (the span of an
+    ``except`` body: the nodes inside it, or the whole function for an error
+    handler's parameter), and the locals derived only from them."""
 
     __slots__ = ("scopes", "started")
 
     def __init__(self):
-        #: (kind, names, ids of the nodes inside, or None: the whole function)
-        self.scopes: list[tuple[str, set, set | None]] = []
+        #: (kind, names, (first, last) position of the body, or None: the
+        #: whole function)
+        self.scopes: list[tuple[str, set, tuple | None]] = []
         self.started = False
 
 
@@ -188,8 +189,9 @@ class ExceptionExposed(Rule):
             if kind == _NARROW and not self._calls_project(node.body, ctx):
                 kind = None
             if kind is not None:
-                inside = {id(n) for stmt in h.body for n in ast.walk(stmt)}
-                st.scopes.append((kind, {h.name}, inside))
+                span = ((h.body[0].lineno, h.body[0].col_offset),
+                        (h.body[-1].end_lineno, h.body[-1].end_col_offset))
+                st.scopes.append((kind, {h.name}, span))
 
     def _calls_project(self, body, ctx) -> bool:
         """The ``try`` body calls a function of this file or of the project."""
@@ -226,8 +228,11 @@ class ExceptionExposed(Rule):
                 st.scopes.append((_CLIENT, {params[-1].arg}, None))
 
     def _scope_of(self, node, st):
-        key = id(node)
-        return [s for s in st.scopes if s[2] is None or key in s[2]]
+        """The scopes holding ``node``: a node lies in a body exactly when
+        its position does (sibling statements never overlap)."""
+        first = (node.lineno, node.col_offset)
+        last = (node.end_lineno, node.end_col_offset)
+        return [s for s in st.scopes if s[2] is None or s[2][0] <= first and last <= s[2][1]]
 
     def _source_kind(self, expr, at, ctx, st) -> str | None:
         """_CLIENT/_NARROW when every exception text in ``expr`` comes from a
