@@ -74,15 +74,14 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-def _argument(*names: str) -> str | None:
-    """The value of a command-line option of Bandit (``-c FILE``)."""
-    args = sys.argv[1:]
-    for i, arg in enumerate(args):
-        for n in names:
-            if arg == n:
-                return args[i + 1] if i + 1 < len(args) else None
-            if arg.startswith(n + "=") or (len(n) == 2 and arg.startswith(n)):
-                return arg[len(n) + (len(n) > 2):]
+def _config_file() -> str | None:
+    """Bandit's ``-c FILE`` / ``--configfile[=]FILE`` on the command line."""
+    for i, arg in enumerate(sys.argv[1:-1], 1):
+        if arg in ("-c", "--configfile"):
+            return sys.argv[i + 1]
+    for arg in sys.argv[1:]:
+        if arg.startswith(("--configfile=", "-c")) and arg != "-c":
+            return arg.partition("=")[2] if arg.startswith("--") else arg[2:]
     return None
 
 
@@ -92,7 +91,7 @@ def _checked_options(config) -> Options:
     try:
         return results.options_for(config)
     except OptionError as err:
-        path = _argument("-c", "--configfile")
+        path = _config_file()
         block = "[tool.bandit.secguide]" if (path or "").endswith(".toml") else "secguide:"
         where = f"{path}, {block} block" if path else "Bandit config, secguide: block"
         LOG.error("%s", err.located(where))
@@ -115,8 +114,8 @@ def _analyse(raw: dict, node, config, frame) -> results.FileResults:
         data = results.source(raw.get("file_data")) if found.hits else None
         if data is not None:
             suppressions = Suppressions(data, results.module_of(node), _NAMES)
-            ignored = not tester.nosec_lines if tester is not None else \
-                "--ignore-nosec" in sys.argv
+            ignored = not getattr(tester, "nosec_lines", True) if tester is not None \
+                else "--ignore-nosec" in sys.argv
             if suppressions.by_line and not ignored:
                 found.drop_silenced(suppressions, "bandit")
         if tester is not None:

@@ -13,19 +13,10 @@ import ast
 
 from secguide import engine
 from secguide.engine.lookup import FindingLookup
-from secguide.options import Options
+from secguide.options import cached_options
 
-#: the last config checked and its options (Bandit passes every secguide
-#: test the same ``secguide:`` mapping, or equal default ones)
-_CHECKED: list = [None, None]
-
-
-def options_for(config) -> Options:
-    """The options of Bandit's ``secguide:`` config; ``OptionError`` (a
-    ``ValueError``) if secguide cannot use it.  Checked once per config."""
-    if config is not _CHECKED[0] and not (isinstance(config, dict) and config == _CHECKED[0]):
-        _CHECKED[:] = [config, Options.from_mapping(config)]
-    return _CHECKED[1]
+#: the options of Bandit's ``secguide:`` config, checked once per config
+options_for = cached_options
 
 
 class FileResults(FindingLookup):
