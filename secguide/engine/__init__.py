@@ -22,8 +22,8 @@ from secguide.engine.tables import (  # noqa: F401 - the engine's names, as befo
     _ALL_CODES, _INSTANCES, KEYWORD_CALLS, LOCAL_ASSIGN, STR_CONSTANT, DispatchTables,
     _tables, selected_rules)
 from secguide.engine.summary import (  # noqa: F401
-    _SUMMARIES, _TREES, MAX_SUMMARY_DEPTH, SummaryCalls, SummaryMode, _parse_module,
-    _SummaryQuery)
+    _NOT_PROJECT, _SUMMARIES, _TREES, MAX_SUMMARY_DEPTH, SummaryCalls, SummaryMode,
+    _parse_module, _SummaryQuery)
 
 _RANK = {"LOW": 0, "MEDIUM": 1, "HIGH": 2}
 
@@ -199,6 +199,20 @@ class FileContext(SummaryCalls, FileAnalysis):
     def _walk(self, node: ast.AST) -> None:
         """Visit ``node`` and its sub-expressions, calling the rules."""
         active = self._active
+        t = type(node)
+        if t is ast.Name or t is ast.Constant:  # a third of the calls: a leaf
+            if t is ast.Constant:
+                rules = active.get(STR_CONSTANT) if type(node.value) is str else None
+            else:
+                rules = active.get(t)
+            if rules:
+                for r in rules:
+                    res = r.check(node, self)
+                    if res:
+                        self._emit(r, res)
+            return
+        calls_index = self._active_calls
+        in_function = self.fn is not None
         children = CHILDREN
         str_rules = active.get(STR_CONSTANT)
         stack = [node]
@@ -222,10 +236,16 @@ class FileContext(SummaryCalls, FileAnalysis):
                     if res:
                         self._emit(r, res)
             if t is ast.Call:
-                if self._active_calls:
+                if calls_index:
                     self._dispatch_call(n)
-                if self.fn is not None and (n.args or n.keywords):
-                    self._summary_call(n)
+                if in_function and (n.args or n.keywords):
+                    # only a function of this file or of a project module
+                    # can have a summary: nothing more for other callees
+                    fv = self.value(n.func)
+                    q = fv.qual
+                    if fv.ref is not None or q is not None and \
+                            q.partition(".")[0] not in _NOT_PROJECT:
+                        self._summary_call(n, fv)
             elif t is ast.NamedExpr:
                 self._bind(n.target, self.value(n.value))
             elif t in COMPREHENSIONS:

@@ -50,16 +50,13 @@ class SummaryCalls:
 
     __slots__ = ()
 
-    def _summary_call(self, call: ast.Call) -> None:
+    def _summary_call(self, call: ast.Call, fv) -> None:
         """A call of a plain function of this file or of a project module
-        that passes untrusted data: the parameter-to-sink entries of the
-        callee that the data reaches are reported at the call."""
-        fv = self.value(call.func)
+        (``fv``, the callee's value: one with a ``ref`` or a qualified name
+        outside the standard library; the walk checks that) that passes
+        untrusted data: the parameter-to-sink entries of the callee that
+        the data reaches are reported at the call."""
         ref = fv.ref
-        if ref is None:
-            q = fv.qual
-            if q is None or q.partition(".")[0] in _NOT_PROJECT:
-                return
         value = self.value
         for a in call.args:
             if value(a).taint:
