@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import re
 
+from secguide.analysis.handlers import classify
 from secguide.models.frameworks import (URL_ARG_ANNOTATIONS, CBV_HANDLERS, CBV_SUFFIXES, DJANGO_RESPONSES,
                                         DJANGO_VIEW_DECORATORS, ERROR_HANDLER_DECORATORS,
                                         FLASK_VIEW_BASES, FLASK_VIEW_METHODS, METHOD_DECORATORS,
@@ -36,7 +37,7 @@ class FunctionInfo:
     __slots__ = ("node", "name", "params", "framework", "is_route", "path",
                  "path_params", "id_params", "decorators", "class_info",
                  "state", "rule_states", "request_params", "depends_params", "methods",
-                 "is_error_handler")
+                 "is_error_handler", "handler")
 
     def __init__(self, node, name: str, params: list[str]):
         self.node = node
@@ -62,6 +63,8 @@ class FunctionInfo:
         self.methods: frozenset = frozenset()
         #: an @app.errorhandler / exception_handler function
         self.is_error_handler = False
+        #: a handler of a framework of ``models/servers`` (analysis/handlers)
+        self.handler = None
 
     @property
     def has_permission_decorator(self) -> bool:
@@ -135,6 +138,10 @@ def analyse_function(node, resolve, module_has: set, class_info: ClassInfo | Non
     info.methods = _route_methods(node.decorator_list)
     info.is_error_handler = any(d.rsplit(".", 1)[-1] in ERROR_HANDLER_DECORATORS for d in decs)
 
+    handler = classify(node, params, info.decorators, module_has, class_info)
+    if handler is not None:
+        info.handler, info.framework = handler, handler.framework
+        return info
     framework, path = route_from_decorators(node.decorator_list, resolve)
     if framework is None and class_info is not None and "flask" in module_has and \
             node.name in FLASK_VIEW_METHODS and any(

@@ -3,6 +3,7 @@
 Each table maps the qualified name of a call to where its dangerous
 argument is: ``(position, keyword)``; position None means keyword only.
 """
+from secguide.models import servers
 
 #: commands run by a shell (SCG102); subprocess functions only with shell=True
 SHELL_CALLS = {
@@ -103,6 +104,7 @@ REDIRECT_CALLS = {
     "django.http.response.HttpResponseRedirect": (0, "redirect_to"),
     "starlette.responses.RedirectResponse": (0, "url"),
     "fastapi.responses.RedirectResponse": (0, "url"),
+    **servers.REDIRECT_CALLS,
 }
 #: checks whose True result makes their first argument safe for a sink kind
 VALIDATORS = {
