@@ -50,7 +50,7 @@ REQUEST_TYPES = {
     TORNADO_REQUEST: ({"body": "str", "arguments": "map", "query_arguments": "map",
                        "body_arguments": "map", "headers": "map", "cookies": "map",
                        "files": "files", "query": "str", "uri": "str", "path": "url",
-                       "host": "url", "full_url": "url"}, {"full_url": "url"}),
+                       "host": "url"}, {"full_url": "url"}),
     AIOHTTP_REQUEST: ({"query": "map", "rel_url": "obj", "match_info": "map",
                        "headers": "map", "cookies": "map", "content": "str",
                        "query_string": "str", "raw_path": "str", "path_qs": "str",
@@ -224,36 +224,40 @@ HEADER_REDIRECTS = {
 LOCATION_HEADER = "location"
 CONTENT_TYPE_HEADER = "content-type"
 
-# -- README: what the models cover per framework (tools/gen_docs.py) ---------------
-#: framework -> (how its handlers are recognised, the rule families that see it)
-COVERAGE = {
-    "Flask / Quart": ("`@app.route` views, `flask.request`/`quart.request`",
-                      "sources, HTML responses (returns), redirects, cookies, CSRF, "
-                      "sessions, access (routes)"),
-    "Django / DRF": ("views (decorators, views modules, urlpatterns), class-based views",
-                     "sources, HTML responses, redirects, cookies, CSRF, settings, access"),
-    "FastAPI / Starlette": ("router decorators, `Request` and typed parameters",
-                            "sources, HTML responses, redirects, cookies, access"),
-    "http.server": ("`BaseHTTPRequestHandler` subclasses (`self.path`, `self.headers`, "
-                    "`self.rfile`)", "sources, HTML responses (`wfile.write` after "
-                    "`Content-Type: text/html`), redirects (`Location` header)"),
-    "Tornado": ("`RequestHandler` subclasses (`get_argument`, `self.request`, URL "
-                "arguments), `WebSocketHandler.on_message`",
-                "sources, HTML responses (`write`/`finish`), redirects, cookies"),
-    "aiohttp": ("`request: web.Request`, `@routes.get` handlers, `async def h(request)`, "
-                "`web.View`", "sources, HTML responses (`content_type=\"text/html\"`), "
-                "redirects (`HTTPFound`), cookies"),
-    "Pyramid": ("`@view_config` views, `request: Request`", "sources, HTML responses "
-                "(`Response`), redirects (`HTTPFound`), cookies"),
-    "Sanic": ("route decorators in a module importing sanic, `request: Request`",
-              "sources, HTML responses (`html()`), redirects, cookies"),
-    "Falcon": ("`on_<method>(self, req, resp)` responders", "sources, redirects"),
-    "Bottle": ("`bottle.request`", "sources, redirects, HTML responses (`@app.route` returns)"),
-    "Litestar": ("`request: Request`", "sources, redirects"),
-    "GraphQL (Graphene, Strawberry, Ariadne)": (
-        "`resolve_*`/`mutate` of `ObjectType`/`Mutation`, `@strawberry.field`, "
-        "`@query.field(...)`: arguments after `info`", "sources"),
-    "AWS Lambda": ("module-level `handler(event, context)` (`lambda_handler`, `handler`, "
-                   "...)", "sources (`event`)"),
-    "Google Cloud Functions": ("`@functions_framework.http` (a Flask request)", "sources"),
+# -- README: the frameworks table (tools/gen_docs.py) -----------------------------
+#: framework -> (how its handlers are recognised, its request types (their
+#: attributes and methods are the sources), the prefixes of its rows in the
+#: response and redirect tables)
+FRAMEWORKS = {
+    "Flask, Quart": ("`@app.route` views; `MethodView` handlers",
+                     ("flask.request",), ("flask.", "werkzeug.", "quart.")),
+    "Django, DRF": ("function views (decorators, views modules, `urlpatterns`), "
+                    "class-based views", ("django.http.HttpRequest",),
+                    ("django.", "rest_framework.")),
+    "FastAPI, Starlette": ("router decorators; `Request` and typed parameters",
+                           ("starlette.requests.Request",), ("fastapi.", "starlette.")),
+    "http.server": ("methods of `BaseHTTPRequestHandler` subclasses (`self`)",
+                    (HTTP_SERVER,), ("http.server.",)),
+    "Tornado": ("methods of `RequestHandler`/`WebSocketHandler` subclasses (`self`, "
+                "`self.request`); URL arguments of `get`/`post`/...; `on_message`",
+                (TORNADO_HANDLER, TORNADO_REQUEST), ("tornado.",)),
+    "aiohttp": ("`request: web.Request`; `@routes.get(...)` handlers and "
+                "`async def handler(request)` in a module importing aiohttp; `web.View`",
+                (AIOHTTP_REQUEST,), ("aiohttp.",)),
+    "Pyramid": ("`@view_config` views (`request`, `self.request`); `request: Request`",
+                (PYRAMID_REQUEST,), ("pyramid.",)),
+    "Sanic": ("route decorators in a module importing sanic; `request: Request`",
+              (SANIC_REQUEST,), ("sanic.",)),
+    "Falcon": ("`on_<method>(self, req, resp, ...)` responders in a module importing "
+               "falcon", (FALCON_REQUEST,), ("falcon.",)),
+    "Bottle": ("`bottle.request` anywhere; `@app.route` returns", (BOTTLE_REQUEST,),
+               ("bottle.",)),
+    "Litestar": ("`request: Request`", (STARLETTE_REQUEST,), ("litestar.",)),
+    "GraphQL: Graphene, Strawberry, Ariadne": (
+        "resolvers (`resolve_*`/`mutate` of `ObjectType`/`Mutation` subclasses, "
+        "`@strawberry.field`/`mutation`, `@query.field(...)`): the arguments "
+        "(not `info`, not numbers)", (), ()),
+    "AWS Lambda": ("module-level `lambda_handler`/`handler`/... `(event, context)`: "
+                   "`event`", (), ()),
+    "Google Cloud Functions": ("`@functions_framework.http`: a Flask request", (), ()),
 }
