@@ -18,7 +18,6 @@ from secguide.models import servers as S
 from secguide.models.frameworks import NUMERIC_ANNOTATIONS, VIEW_REQUEST_PARAMS
 
 _SELF = ("self", "cls")
-_ROOT = ("self", "cls", "root", "parent", "obj", "_", "source", "info")
 
 
 class Handler(NamedTuple):
@@ -37,7 +36,9 @@ class Handler(NamedTuple):
 
 def classify(node, params: list, decs: tuple, module_has: set, class_info) -> Handler | None:
     """The handler ``node`` is, or None (Flask/Django/FastAPI are decided in
-    ``analysis/functions``)."""
+    ``analysis/functions``).  Parameters are told apart by position where
+    the framework passes them by position (a resolver's ``root, info``, a
+    responder's ``req, resp``, a Lambda's ``event, context``)."""
     if class_info is not None:
         h = _method(node, params, class_info, decs, module_has)
         if h is not None:
@@ -47,17 +48,18 @@ def classify(node, params: list, decs: tuple, module_has: set, class_info) -> Ha
         if spec is not None:
             return _request_handler(spec[0], spec[1], node, params, class_info)
         if d in S.RESOLVER_DECORATORS:
-            return _resolver(node, params, after_info=False)
-    if S.RESOLVER_MODULE in module_has and S.RESOLVER_INFO_PARAM in params and any(
+            return _strawberry(node, params)
+    if S.RESOLVER_MODULE in module_has and any(
             type(d) is ast.Call and type(d.func) is ast.Attribute and
             d.func.attr in S.RESOLVER_BINDABLE_METHODS for d in node.decorator_list):
-        return _resolver(node, params, after_info=True)
+        return _resolver(node, params[S.RESOLVER_ARGS_AT:])
     if class_info is None and params and params[0] in VIEW_REQUEST_PARAMS:
         h = _routed(node, params, module_has)
         if h is not None:
             return h
-    if class_info is None and tuple(params) == S.LAMBDA_PARAMS and \
-            node.name in S.LAMBDA_HANDLER_NAMES:
+    if class_info is None and node.name in S.LAMBDA_HANDLER_NAMES and len(params) == 2 and \
+            not node.args.defaults and not node.args.vararg and not node.args.kwarg and \
+            module_has.isdisjoint(S.NOT_LAMBDA_MODULES):
         return Handler("aws lambda", sources={params[0]: (None, "obj")})
     return None
 
@@ -77,12 +79,16 @@ def _method(node, params, class_info, decs, module_has) -> Handler | None:
             return Handler(framework, self_type, attrs, {}, sources)
         prefix = S.RESOLVER_BASES.get(base)
         if prefix is not None:
-            if node.name.startswith(prefix) and S.RESOLVER_INFO_PARAM in params:
-                return _resolver(node, params, after_info=True)
+            if node.name.startswith(prefix):
+                # (root, info, **args); a classmethod's cls comes first
+                at = S.RESOLVER_ARGS_AT + (1 if "classmethod" in decs else 0)
+                return _resolver(node, params[at:])
             return None
     if "falcon" in module_has and node.name.startswith(S.FALCON_RESPONDER_PREFIX) and \
-            tuple(params[1:3]) == S.FALCON_PARAMS:
-        return Handler("falcon", requests={params[1]: S.FALCON_REQUEST},
+            node.name[3:].split("_", 1)[0] in S.FALCON_METHODS and len(params) >= 3:
+        # on_get(self, req, resp, **url_args)
+        return Handler("falcon", requests={params[1]: S.FALCON_REQUEST,
+                                           params[2]: S.FALCON_RESPONSE},
                        sources={p: ("route parameter", "str") for p in params[3:]})
     for d in decs:
         spec = S.HANDLER_DECORATORS.get(d)
@@ -103,8 +109,9 @@ def _request_handler(framework, req_type, node, params, class_info) -> Handler |
 def _routed(node, params, module_has) -> Handler | None:
     """Sanic/aiohttp: ``@app.get("/x/<id>")``/``@routes.get("/x/{id}")`` or
     (aiohttp) a plain ``async def h(request)``, in a module that imports the
-    framework and not Flask/FastAPI/Starlette."""
-    if "flask" in module_has or "fastapi" in module_has or "starlette" in module_has:
+    framework and not another one (a Django view module may use aiohttp as
+    a client)."""
+    if not module_has.isdisjoint(S.OTHER_FRAMEWORK_MODULES):
         return None
     a0 = (node.args.posonlyargs + node.args.args)[0]
     for mod, (framework, req_type, methods) in S.ROUTE_MODULES.items():
@@ -123,22 +130,23 @@ def _routed(node, params, module_has) -> Handler | None:
     return None
 
 
-def _resolver(node, params, after_info: bool) -> Handler | None:
-    """GraphQL: the arguments after ``info`` (Graphene, Ariadne) or all but
-    ``self``/``root``/``info`` (Strawberry) are the client's."""
-    if after_info:
-        i = params.index(S.RESOLVER_INFO_PARAM)
-        names = params[i + 1:]
-    else:
-        names = [p for p in params if p not in _ROOT]
-    sources = {}
+def _resolver(node, names: list) -> Handler | None:
+    """Graphene, Ariadne: the arguments after ``root, info`` are the client's."""
     kwarg = node.args.kwarg.arg if node.args.kwarg else None
+    sources = {}
     for p in names:
         ann = _annotation(node, p)
-        if _numeric(ann) or ann.endswith("Info"):
-            continue
-        sources[p] = ("GraphQL argument", "obj" if p == kwarg else "str")
+        if not _numeric(ann):
+            sources[p] = ("GraphQL argument", "obj" if p == kwarg else "str")
     return Handler("graphql", sources=sources) if sources else None
+
+
+def _strawberry(node, params: list) -> Handler | None:
+    """Strawberry binds ``self``/``root``/``info`` by name (or ``Info`` by
+    annotation); the other arguments are the client's."""
+    names = [p for p in params
+             if p not in S.STRAWBERRY_RESERVED and not _annotation(node, p).endswith("Info")]
+    return _resolver(node, names)
 
 
 def _annotation(node, name: str) -> str:

@@ -29,6 +29,7 @@ AIOHTTP_REQUEST = "aiohttp.web.Request"
 PYRAMID_REQUEST = "pyramid.request.Request"
 SANIC_REQUEST = "sanic.request.Request"
 FALCON_REQUEST = "falcon.Request"
+FALCON_RESPONSE = "falcon.Response"
 BOTTLE_REQUEST = "bottle.request"
 FLASK_REQUEST = "werkzeug.wrappers.Request"
 STARLETTE_REQUEST = "starlette.requests.Request"
@@ -141,16 +142,23 @@ ROUTE_MODULES = {
     "aiohttp": ("aiohttp", AIOHTTP_REQUEST, frozenset({"get", "post", "put", "patch",
                                                       "delete", "head", "route", "view"})),
 }
+#: modules whose import means the module's request-taking functions belong to
+#: that framework, not to the ones of ROUTE_MODULES
+OTHER_FRAMEWORK_MODULES = frozenset({"flask", "fastapi", "starlette", "django",
+                                     "rest_framework", "quart", "litestar"})
 #: aiohttp handlers registered with ``app.router.add_get(path, handler)``: an
 #: ``async def`` whose only parameter is ``request`` in a module importing aiohttp
 AIOHTTP_PLAIN_HANDLERS = ("aiohttp", AIOHTTP_REQUEST)
 #: Falcon resources: ``on_<method>(self, req, resp, **url_args)``
 FALCON_RESPONDER_PREFIX = "on_"
-FALCON_PARAMS = ("req", "resp")
+FALCON_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 
 # -- GraphQL resolvers: their arguments (not ``info``) are client data ------------
-#: the resolver's GraphQL context parameter (not client data)
-RESOLVER_INFO_PARAM = "info"
+#: Graphene and Ariadne call a resolver with ``(root, info, **arguments)``:
+#: the arguments start at this position
+RESOLVER_ARGS_AT = 2
+#: Strawberry: parameters it binds by name (not GraphQL arguments)
+STRAWBERRY_RESERVED = frozenset({"self", "cls", "root", "info"})
 #: Graphene: class bases -> the methods that are resolvers (a prefix ends with "_")
 RESOLVER_BASES = {
     "graphene.ObjectType": "resolve_", "graphene.types.ObjectType": "resolve_",
@@ -168,11 +176,12 @@ RESOLVER_MODULE = "ariadne"
 RESOLVER_BINDABLE_METHODS = frozenset({"field", "source"})
 
 # -- serverless --------------------------------------------------------------------
-#: AWS Lambda: a module-level ``def <name>(event, context)``: ``event`` is the
-#: request (API Gateway: query, body, headers)
-LAMBDA_HANDLER_NAMES = frozenset({"lambda_handler", "handler", "lambda_function",
-                                  "main_handler", "handle"})
-LAMBDA_PARAMS = ("event", "context")
+#: AWS Lambda: a module-level ``def <name>(event, context)``, called with two
+#: positional arguments: the first is the request (API Gateway: query, body,
+#: headers)
+LAMBDA_HANDLER_NAMES = frozenset({"lambda_handler", "handler", "main_handler"})
+#: modules whose ``handler(signum, frame)`` is a signal handler, not a Lambda's
+NOT_LAMBDA_MODULES = frozenset({"signal"})
 
 # -- responses -----------------------------------------------------------------
 #: response constructors whose body is served as text/html by default (as
@@ -223,6 +232,22 @@ HEADER_REDIRECTS = {
 }
 LOCATION_HEADER = "location"
 CONTENT_TYPE_HEADER = "content-type"
+
+# -- cookies (SCG cookie flags) -------------------------------------------------------
+#: ``set_cookie`` methods whose flags have other keyword names or secure
+#: defaults: call -> {flag: (keyword, on by default)}
+COOKIE_SETTERS = {
+    "falcon.Response.set_cookie": {"secure": ("secure", True), "httponly": ("http_only", True)},
+}
+COOKIE_FLAGS = {"secure": ("secure", False), "httponly": ("httponly", False)}
+
+# -- settings ----------------------------------------------------------------------
+#: application constructors whose keyword turns debug mode on (SCG703, as
+#: ``models/config.DEBUG_CALLS``)
+DEBUG_CALLS = {
+    "tornado.web.Application": "debug",
+    "litestar.Litestar": "debug",
+}
 
 # -- README: the frameworks table (tools/gen_docs.py) -----------------------------
 #: framework -> (how its handlers are recognised, its request types (their

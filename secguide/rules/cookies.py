@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 
 from secguide.analysis.settings import SETTING_UPDATERS, setting_assignments
-from secguide.models import config
+from secguide.models import config, servers
 from secguide.rule import Rule
 from secguide.rules._common import is_false
 from secguide.vocab import words
@@ -56,14 +56,18 @@ class InsecureCookie(Rule):
                     return [self.found(at, what=f"{name} = None")]
         if type(node) is ast.Call and isinstance(node.func, ast.Attribute) and \
                 node.func.attr == "set_cookie":
-            secure, httponly = ctx.keyword(node, "secure"), ctx.keyword(node, "httponly")
+            # the flags' keywords and defaults (models/servers.COOKIE_SETTERS)
+            flags = servers.COOKIE_SETTERS.get(ctx.call_name(node)) or servers.COOKIE_FLAGS
+            secure = ctx.keyword(node, flags["secure"][0])
+            httponly = ctx.keyword(node, flags["httponly"][0])
             for flag, kw in (("secure", secure), ("httponly", httponly)):
                 if kw is not None and is_false(ctx, kw):
-                    return [self.found(node, what=f"set_cookie(..., {flag}=False)")]
+                    return [self.found(node, what=f"set_cookie(..., {flags[flag][0]}=False)")]
             name = ctx.value(ctx.arg(node, 0, "key"))
             if name.known and isinstance(name.cval, str) and \
                     config.SENSITIVE_COOKIE_WORDS.intersection(words(name.cval)):
-                missing = [f for f, kw in (("secure", secure), ("httponly", httponly)) if kw is None]
+                missing = [f for f, kw in (("secure", secure), ("httponly", httponly))
+                           if kw is None and not flags[f][1]]
                 if missing:
                     return [self.found(node, what=f"cookie '{name.cval}' is set without "
                                                   f"{' and '.join(missing)}")]
