@@ -174,11 +174,14 @@ def render_frameworks_table() -> str:
     """The README frameworks table (without the markers): per framework, how
     its handlers are recognised, the request attributes and methods that are
     sources, and its rows in the HTML-response and redirect tables."""
-    from secguide.models import servers, sinks, web
+    from secguide.models import config, servers, sinks, web
 
     html_rows = sorted(set(web.HTML_RESPONSES) | set(web.MEDIA_TYPE_RESPONSES)
                        | set(servers.HEADER_TYPED_RESPONSES))
     redirect_rows = sorted(set(sinks.REDIRECT_CALLS) | set(servers.HEADER_REDIRECTS))
+    other_rows = sorted(set(sinks.TEMPLATE_CALLS) | {f"{q}({kw}=True)" for q, kw in
+                                                      config.DEBUG_CALLS.items()}
+                        | set(servers.COOKIE_SETTERS))
 
     def names(rows, prefixes):
         out = []
@@ -193,8 +196,8 @@ def render_frameworks_table() -> str:
 
     rows = [
         "| Framework | Handlers recognised | Sources (request attributes, methods()) "
-        "| HTML responses | Redirects |",
-        "|---|---|---|---|---|",
+        "| HTML responses | Redirects | Templates (SCG104), debug (SCG703), cookies (SCG502) |",
+        "|---|---|---|---|---|---|",
     ]
     for name, (handlers, request_types, prefixes) in servers.FRAMEWORKS.items():
         sources = []
@@ -203,7 +206,8 @@ def render_frameworks_table() -> str:
             sources += [f"`{a}`" for a in attrs] + [f"`{m}()`" for m in methods]
         rows.append(f"| {name} | {_cell(handlers)} | {', '.join(sources) or '(see handlers)'} "
                     f"| {names(html_rows, prefixes) if prefixes else '-'} "
-                    f"| {names(redirect_rows, prefixes) if prefixes else '-'} |")
+                    f"| {names(redirect_rows, prefixes) if prefixes else '-'} "
+                    f"| {names(other_rows, prefixes) if prefixes else '-'} |")
     return "\n".join(rows)
 
 

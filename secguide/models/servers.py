@@ -233,6 +233,14 @@ HEADER_REDIRECTS = {
 LOCATION_HEADER = "location"
 CONTENT_TYPE_HEADER = "content-type"
 
+# -- templates (SCG104) ----------------------------------------------------------------
+#: templates compiled from a string (as ``models/sinks.TEMPLATE_CALLS``, which
+#: has Mako's and Tornado's)
+TEMPLATE_CALLS = {
+    "chameleon.PageTemplate": (0, "body"),
+    "chameleon.zpt.template.PageTemplate": (0, "body"),
+}
+
 # -- cookies (SCG cookie flags) -------------------------------------------------------
 #: ``set_cookie`` methods whose flags have other keyword names or secure
 #: defaults: call -> {flag: (keyword, on by default)}

@@ -32,6 +32,7 @@ TEMPLATE_CALLS = {
     "django.template.base.Template": (0, "template_string"),
     "mako.template.Template": (0, "text"),
     "tornado.template.Template": (0, "template_string"),
+    **servers.TEMPLATE_CALLS,
 }
 #: methods that compile a template from a string, on any environment/engine
 TEMPLATE_METHODS = frozenset({"from_string"})
