@@ -164,6 +164,8 @@ RESOLVER_BASES = {
     "graphene.ObjectType": "resolve_", "graphene.types.ObjectType": "resolve_",
     "graphene_django.DjangoObjectType": "resolve_",
     "graphene_django.types.DjangoObjectType": "resolve_",
+    "graphene_sqlalchemy.SQLAlchemyObjectType": "resolve_",
+    "graphene_mongo.MongoengineObjectType": "resolve_",
     "graphene.Mutation": "mutate", "graphene.relay.ClientIDMutation": "mutate_and_get_payload",
 }
 #: Strawberry: decorators that make a function a resolver
