@@ -179,9 +179,9 @@ def render_frameworks_table() -> str:
     html_rows = sorted(set(web.HTML_RESPONSES) | set(web.MEDIA_TYPE_RESPONSES)
                        | set(servers.HEADER_TYPED_RESPONSES))
     redirect_rows = sorted(set(sinks.REDIRECT_CALLS) | set(servers.HEADER_REDIRECTS))
-    other_rows = sorted(set(sinks.TEMPLATE_CALLS) | {f"{q}({kw}=True)" for q, kw in
-                                                      config.DEBUG_CALLS.items()}
-                        | set(servers.COOKIE_SETTERS))
+    debug_rows = {f"{q}({kw}=True)" for q, kw in config.DEBUG_CALLS.items()}
+    other_rows = sorted(set(sinks.TEMPLATE_CALLS) | debug_rows | set(servers.COOKIE_SETTERS)
+                        | set(servers.COOKIE_POLICIES))
 
     def names(rows, prefixes):
         out = []

@@ -71,12 +71,16 @@ def _method(node, params, class_info, decs, module_has) -> Handler | None:
             framework, self_type, attrs, url_methods = spec
             if not params or params[0] not in _SELF:
                 return None
-            sources = {}
-            if node.name in url_methods:
+            sources, requests = {}, {}
+            req_type = S.HANDLER_REQUEST_PARAM.get(base)
+            if node.name in url_methods and req_type is not None and len(params) > 1:
+                requests = {params[1]: req_type}
+                sources = {p: ("route parameter", "str") for p in params[2:]}
+            elif node.name in url_methods:
                 sources = {p: ("route parameter", "str") for p in params[1:]}
             elif node.name in S.MESSAGE_METHODS:
                 sources = {p: ("websocket message", "str") for p in params[1:]}
-            return Handler(framework, self_type, attrs, {}, sources)
+            return Handler(framework, self_type, attrs, requests, sources)
         prefix = S.RESOLVER_BASES.get(base)
         if prefix is not None:
             if node.name.startswith(prefix):

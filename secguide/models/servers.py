@@ -105,6 +105,11 @@ ALIASES = {
     "sanic.html": "sanic.response.html",
     "sanic.redirect": "sanic.response.redirect",
     "BaseHTTPServer.BaseHTTPRequestHandler": HTTP_SERVER,
+    "sanic.views.HTTPMethodView": "sanic.views.HTTPMethodView",
+    "sanic.HTTPMethodView": "sanic.views.HTTPMethodView",
+    "aiohttp_session.EncryptedCookieStorage": "aiohttp_session.cookie_storage.EncryptedCookieStorage",
+    "aiohttp_session.SimpleCookieStorage": "aiohttp_session.cookie_storage.SimpleCookieStorage",
+    "pyramid.session.SignedCookieSessionFactory": "pyramid.session.SignedCookieSessionFactory",
 }
 
 # -- handlers: how the analysis recognises them (analysis/handlers.py) -----------
@@ -121,7 +126,12 @@ HANDLER_BASES = {
     "tornado.websocket.WebSocketHandler": ("tornado", TORNADO_HANDLER,
                                            {"request": TORNADO_REQUEST}, _TORNADO_METHODS),
     "aiohttp.web.View": ("aiohttp", None, {"request": AIOHTTP_REQUEST}, frozenset()),
+    # Sanic's class-based views: handler(self, request, **url_args)
+    "sanic.views.HTTPMethodView": ("sanic", None, {}, _TORNADO_METHODS),
 }
+#: handler classes whose URL-method handlers take the request after ``self``
+#: (the URL arguments follow it): base -> request type
+HANDLER_REQUEST_PARAM = {"sanic.views.HTTPMethodView": SANIC_REQUEST}
 #: methods of handler classes whose parameters after ``self`` are messages
 #: from the client (a websocket's ``on_message``)
 MESSAGE_METHODS = frozenset({"on_message"})
@@ -250,6 +260,20 @@ COOKIE_SETTERS = {
     "falcon.Response.set_cookie": {"secure": ("secure", True), "httponly": ("http_only", True)},
 }
 COOKIE_FLAGS = {"secure": ("secure", False), "httponly": ("httponly", False)}
+#: session and authentication cookie factories: their cookie is a session's,
+#: whatever its name: call -> {flag: (keyword, on by default)}
+COOKIE_POLICIES = {
+    "pyramid.authentication.AuthTktAuthenticationPolicy": {
+        "secure": ("secure", False), "httponly": ("http_only", False)},
+    "pyramid.authentication.AuthTktCookieHelper": {
+        "secure": ("secure", False), "httponly": ("http_only", False)},
+    "pyramid.session.SignedCookieSessionFactory": {
+        "secure": ("secure", False), "httponly": ("httponly", False)},
+    "aiohttp_session.cookie_storage.EncryptedCookieStorage": {
+        "secure": ("secure", False), "httponly": ("httponly", True)},
+    "aiohttp_session.cookie_storage.SimpleCookieStorage": {
+        "secure": ("secure", False), "httponly": ("httponly", True)},
+}
 
 # -- settings ----------------------------------------------------------------------
 #: application constructors whose keyword turns debug mode on (SCG703, as
@@ -278,10 +302,11 @@ FRAMEWORKS = {
                 (TORNADO_HANDLER, TORNADO_REQUEST), ("tornado.",)),
     "aiohttp": ("`request: web.Request`; `@routes.get(...)` handlers and "
                 "`async def handler(request)` in a module importing aiohttp; `web.View`",
-                (AIOHTTP_REQUEST,), ("aiohttp.",)),
+                (AIOHTTP_REQUEST,), ("aiohttp.", "aiohttp_session.")),
     "Pyramid": ("`@view_config` views (`request`, `self.request`); `request: Request`",
-                (PYRAMID_REQUEST,), ("pyramid.",)),
-    "Sanic": ("route decorators in a module importing sanic; `request: Request`",
+                (PYRAMID_REQUEST,), ("pyramid.", "chameleon.")),
+    "Sanic": ("route decorators in a module importing sanic; `HTTPMethodView` "
+              "handlers; `request: Request`",
               (SANIC_REQUEST,), ("sanic.",)),
     "Falcon": ("`on_<method>(self, req, resp, ...)` responders in a module importing "
                "falcon", (FALCON_REQUEST,), ("falcon.",)),

@@ -40,7 +40,7 @@ class InsecureCookie(Rule):
         "Cookies with the flags set; non-sensitive cookies (theme, language) "
         "without flags; flags set from a variable; test settings."
     )
-    calls = SETTING_UPDATERS | {"set_cookie"}
+    calls = SETTING_UPDATERS | {"set_cookie"} | frozenset(servers.COOKIE_POLICIES)
     sees_local_assigns = False  # settings, session keys, attributes only
     node_types = (ast.Assign, ast.Call)
     report_types = (ast.Assign, ast.Call)
@@ -54,6 +54,18 @@ class InsecureCookie(Rule):
                 v = ctx.value(value)
                 if v.known and (v.cval is None or str(v.cval).lower() == "none"):
                     return [self.found(at, what=f"{name} = None")]
+        policy = servers.COOKIE_POLICIES.get(ctx.call_name(node)) if type(node) is ast.Call \
+            else None
+        if policy is not None:
+            # a session/auth cookie factory (Pyramid, aiohttp-session)
+            for flag, (kw_name, on) in policy.items():
+                kw = ctx.keyword(node, kw_name)
+                if kw is not None and is_false(ctx, kw) or kw is None and not on:
+                    what = f"with {kw_name}=False" if kw is not None else \
+                        f"without {kw_name}=True"
+                    return [self.found(node, what=f"{ctx.source_text(node.func)}() sets "
+                                                  f"the session cookie {what}")]
+            return None
         if type(node) is ast.Call and isinstance(node.func, ast.Attribute) and \
                 node.func.attr == "set_cookie":
             # the flags' keywords and defaults (models/servers.COOKIE_SETTERS)
