@@ -141,7 +141,8 @@ MESSAGE_METHODS = frozenset({"on_message"})
 #: request type)
 HANDLER_DECORATORS = {
     "pyramid.view.view_config": ("pyramid", PYRAMID_REQUEST),
-    "functions_framework.http": ("cloud functions", FLASK_REQUEST),
+    # Google Cloud Functions run on Flask: a returned str is text/html
+    "functions_framework.http": ("flask", FLASK_REQUEST),
 }
 #: frameworks whose route decorators (``@app.get("/x")``, ``@routes.post(...)``,
 #: ``@bp.route(...)``) look like Flask's, recognised by the module's imports:
@@ -319,5 +320,6 @@ FRAMEWORKS = {
         "(not `info`, not numbers)", (), ()),
     "AWS Lambda": ("module-level `lambda_handler`/`handler`/... `(event, context)`: "
                    "`event`", (), ()),
-    "Google Cloud Functions": ("`@functions_framework.http`: a Flask request", (), ()),
+    "Google Cloud Functions": ("`@functions_framework.http` functions: a Flask request; "
+                               "a returned str is HTML (as Flask's)", (FLASK_REQUEST,), ()),
 }
