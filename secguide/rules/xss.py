@@ -63,6 +63,21 @@ class _PendingResponses:
 _HEADER_CALLS = frozenset(setter for setter, _ in servers.HEADER_TYPED_RESPONSES.values())
 
 
+class _HeaderTypes:
+    """Per file: the Content-Types each handler class sets (``models/servers.
+    HEADER_TYPED_RESPONSES``), and the writes of methods that set none
+    themselves, judged when the file ends by what their class sets (a
+    ``_set_headers()`` helper)."""
+
+    __slots__ = ("classes", "pending")
+
+    def __init__(self):
+        #: (class, header call) -> the HTML-ness of every Content-Type it sets
+        self.classes: dict[tuple, set] = {}
+        #: (class, header call, HTML by default, finding)
+        self.pending: list = []
+
+
 class UnescapedHtmlResponse(Rule):
     """A response served as HTML contains values that were not escaped."""
 
@@ -116,6 +131,7 @@ class UnescapedHtmlResponse(Rule):
     report_types = (ast.Call, ast.Return)
     reads_labels = frozenset({labels.safe("html"), labels.MARKUP, labels.EXCEPTION})
     function_state = _PendingResponses
+    file_state = _HeaderTypes
 
     def check(self, node, ctx):
         if type(node) is ast.Assign:
@@ -185,7 +201,10 @@ class UnescapedHtmlResponse(Rule):
                 n = ctx.value(name)
                 if n.known and str(n.cval).lower() == servers.CONTENT_TYPE_HEADER:
                     v = ctx.value(value)
-                    st.headers[q] = v.known and "html" in str(v.cval).lower()
+                    st.headers[q] = is_html = v.known and "html" in str(v.cval).lower()
+                    if ctx.fn.class_info is not None:
+                        ctx.file_state_of(self).classes.setdefault(
+                            (ctx.fn.class_info.name, q), set()).add(is_html)
             return None
         setter, default = servers.HEADER_TYPED_RESPONSES[q]
         body = ctx.arg(node, 0, None)
@@ -229,8 +248,26 @@ class UnescapedHtmlResponse(Rule):
 
     def finish_function(self, ctx):
         st = ctx.fn_state(self)
-        return [report for items in st.pending.values() for report in items] + [
-            report for setter, default, report in st.typed if st.headers.get(setter, default)]
+        out = [report for items in st.pending.values() for report in items]
+        ci = ctx.fn.class_info if ctx.fn is not None else None
+        for setter, default, report in st.typed:
+            if setter in st.headers:
+                if st.headers[setter]:
+                    out.append(report)
+            elif ci is not None:  # the class may set it in another method
+                ctx.file_state_of(self).pending.append((ci.name, setter, default, report))
+            elif default:
+                out.append(report)
+        return out
+
+    def finish_file(self, ctx):
+        st = ctx.file_state_of(self)
+        out = []
+        for cls, setter, default, report in st.pending:
+            seen = st.classes.get((cls, setter))
+            if (next(iter(seen)) if seen and len(seen) == 1 else default):
+                out.append(report)
+        return out
 
 
 _RESPONSE_CALLS = frozenset(web.HTML_RESPONSES) | frozenset(web.MEDIA_TYPE_RESPONSES) \
