@@ -38,7 +38,8 @@ class InsecureCookie(Rule):
     )
     not_flagged = (
         "Cookies with the flags set; non-sensitive cookies (theme, language) "
-        "without flags; flags set from a variable; test settings."
+        "without flags; flags set from a variable; test settings; Falcon's "
+        "set_cookie(), Secure and HttpOnly by default."
     )
     calls = SETTING_UPDATERS | {"set_cookie"} | frozenset(servers.COOKIE_POLICIES)
     sees_local_assigns = False  # settings, session keys, attributes only

@@ -123,7 +123,10 @@ class UnescapedHtmlResponse(Rule):
         "(isoformat(), strftime() with a constant format, naturaltime, "
         "babel's format_date); FastAPI routes that "
         "return a str (served as JSON); values marked safe with Markup()/"
-        "mark_safe() (SCG202 judges those); HTML built in another function."
+        "mark_safe() (SCG202 judges those); HTML built in another function; "
+        "http.server wfile.write() unless the handler (or its class) sends an "
+        "HTML Content-Type; Tornado write() after a non-HTML Content-Type "
+        "(also in set_default_headers())."
     )
     calls = frozenset(web.HTML_RESPONSES) | frozenset(web.MEDIA_TYPE_RESPONSES) | frozenset(
         servers.HEADER_TYPED_RESPONSES) | _HEADER_CALLS
