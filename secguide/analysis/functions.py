@@ -13,6 +13,7 @@ from secguide.models.frameworks import (URL_ARG_ANNOTATIONS, CBV_HANDLERS, CBV_S
                                         DJANGO_VIEW_DECORATORS, ERROR_HANDLER_DECORATORS,
                                         FLASK_VIEW_BASES, FLASK_VIEW_METHODS, METHOD_DECORATORS,
                                         VIEW_MODULE_PREFIXES, VIEW_REQUEST_PARAMS)
+from secguide.models.servers import BARE_ROUTE_DECORATORS
 from secguide.models.web import FASTAPI_ROUTE_METHODS, FLASK_ROUTE_METHODS
 from secguide.vocab import PERMISSION_DECORATORS, is_identifier_param
 
@@ -100,6 +101,13 @@ def route_from_decorators(decorators: list, resolve) -> tuple[str | None, str | 
     ``resolve`` maps an expression to its qualified name (or None).
     """
     for dec in decorators:
+        if isinstance(dec, ast.Call) and isinstance(dec.func, ast.Name):
+            # Litestar's @get("/items/{item_id:int}"), Bottle's @route("/x/<name>")
+            framework = BARE_ROUTE_DECORATORS.get(resolve(dec.func) or "")
+            path = route_path(dec) if framework else None
+            if path is not None:
+                return framework, path
+            continue
         if not isinstance(dec, ast.Call) or not isinstance(dec.func, ast.Attribute):
             continue
         method = dec.func.attr
@@ -120,6 +128,15 @@ def route_from_decorators(decorators: list, resolve) -> tuple[str | None, str | 
             return "fastapi", path
         return "flask", path
     return None, None
+
+
+def route_path(dec: ast.Call) -> str | None:
+    """The path of a route decorator call (first argument or ``path=``)."""
+    args = [dec.args[0]] if dec.args else [k.value for k in dec.keywords if k.arg == "path"]
+    if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str) and \
+            args[0].value.startswith("/"):
+        return args[0].value
+    return None
 
 
 def analyse_function(node, resolve, module_has: set, class_info: ClassInfo | None,

@@ -128,8 +128,14 @@ def _routed(node, params, module_has) -> Handler | None:
         if not routed and not (framework == S.AIOHTTP_PLAIN_HANDLERS[0] and
                                type(node) is ast.AsyncFunctionDef and len(params) == 1):
             continue
+        numeric = set()
+        for d in node.decorator_list:
+            if type(d) is ast.Call and d.args and type(d.args[0]) is ast.Constant and \
+                    isinstance(d.args[0].value, str):
+                numeric.update(S.SANIC_NUMERIC_PARAM.findall(d.args[0].value))
         sources = {p: ("route parameter", "str") for p in params[1:]
-                   if p not in ("args", "kwargs") and not _numeric(_annotation(node, p))}
+                   if p not in ("args", "kwargs") and p not in numeric
+                   and not _numeric(_annotation(node, p))}
         return Handler(framework, requests={params[0]: req_type}, sources=sources)
     return None
 

@@ -21,6 +21,8 @@ Every row is checked against the framework's own request class (aiohttp
 """
 from __future__ import annotations
 
+import re
+
 # -- request types -------------------------------------------------------------
 HTTP_SERVER = "http.server.BaseHTTPRequestHandler"
 TORNADO_HANDLER = "tornado.web.RequestHandler"
@@ -157,6 +159,17 @@ ROUTE_MODULES = {
 #: that framework, not to the ones of ROUTE_MODULES
 OTHER_FRAMEWORK_MODULES = frozenset({"flask", "fastapi", "starlette", "django",
                                      "rest_framework", "quart", "litestar"})
+#: route decorators used bare (``@get("/items/{item_id}")``): qualified name ->
+#: the framework whose parameter rules they follow (Litestar binds query and
+#: path parameters by name like FastAPI; Bottle's ``<name>`` are Flask's)
+BARE_ROUTE_DECORATORS = {
+    **{f"litestar.{m}": "fastapi" for m in ("get", "post", "put", "patch", "delete", "route")},
+    **{f"litestar.handlers.{m}": "fastapi" for m in ("get", "post", "put", "patch", "delete")},
+    **{f"bottle.{m}": "flask" for m in ("route", "get", "post", "put", "delete")},
+}
+#: Sanic's path converters whose values carry no injectable text
+#: (``<item_id:int>``)
+SANIC_NUMERIC_PARAM = re.compile(r"<(\w+):(?:int|float|number|uuid|ymd)>")
 #: aiohttp handlers registered with ``app.router.add_get(path, handler)``: an
 #: ``async def`` whose only parameter is ``request`` in a module importing aiohttp
 AIOHTTP_PLAIN_HANDLERS = ("aiohttp", AIOHTTP_REQUEST)
@@ -306,14 +319,15 @@ FRAMEWORKS = {
                 (AIOHTTP_REQUEST,), ("aiohttp.", "aiohttp_session.")),
     "Pyramid": ("`@view_config` views (`request`, `self.request`); `request: Request`",
                 (PYRAMID_REQUEST,), ("pyramid.", "chameleon.")),
-    "Sanic": ("route decorators in a module importing sanic; `HTTPMethodView` "
-              "handlers; `request: Request`",
+    "Sanic": ("route decorators in a module importing sanic (URL arguments but "
+              "`<id:int>`); `HTTPMethodView` handlers; `request: Request`",
               (SANIC_REQUEST,), ("sanic.",)),
     "Falcon": ("`on_<method>(self, req, resp, ...)` responders in a module importing "
                "falcon", (FALCON_REQUEST,), ("falcon.",)),
-    "Bottle": ("`bottle.request` anywhere; `@app.route` returns", (BOTTLE_REQUEST,),
-               ("bottle.",)),
-    "Litestar": ("`request: Request`", (STARLETTE_REQUEST,), ("litestar.",)),
+    "Bottle": ("`bottle.request` anywhere; `@app.route`/`@route` handlers (their URL "
+               "arguments; a returned str is HTML)", (BOTTLE_REQUEST,), ("bottle.",)),
+    "Litestar": ("`@get`/`@post`/... handlers (path and query parameters as FastAPI's); "
+                 "`request: Request`", (STARLETTE_REQUEST,), ("litestar.",)),
     "GraphQL: Graphene, Strawberry, Ariadne": (
         "resolvers (`resolve_*`/`mutate` of `ObjectType`/`Mutation` subclasses, "
         "`@strawberry.field`/`mutation`, `@query.field(...)`): the arguments "
