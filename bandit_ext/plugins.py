@@ -1,35 +1,19 @@
 """Bandit tests for the secguide rules: one test per rule, generated.
 
-Each rule becomes a test function named after its symbol (``sql-built-query``
--> ``sql_built_query``) with the rule's code as test id, so ``bandit -t``,
-``-s``, profiles and ``# nosec SCG101`` work as for Bandit's own tests.  A
-test looks up the finding of its rule on ``context.node`` in the file's
-results (:mod:`bandit_ext.results`), analysed at the file's first call; it
-never raises (an internal error means no finding).  The message text is the
-one flake8 prints.  :mod:`bandit_ext._trim` keeps Bandit from calling tests
-that have nothing to report in the file (speed only).
-
-Every test reads the config section ``secguide`` (as Bandit's shell
-injection tests share one), so one block configures every rule::
-
-    secguide:                          # bandit -c bandit.yaml
-      password-names: [pin, passphrase]
-      min-bcrypt-rounds: 12
-
-or ``[tool.bandit.secguide]`` in pyproject.toml; the keys are those of
-``secguide.options.OPTION_SPECS``.  The block is checked at the first test
-call: an unknown key, a value of the wrong type or an invalid one is logged
-as an error naming the key, the config file and what is accepted, and Bandit
-exits with status 2 (as for its own config errors), before any finding;
-never a silent run without the rules.
-
-``bandit-config-generator`` writes one ``secguide:`` block with the
-defaults, not one block per test (:func:`__getattr__`).
+A test is named after its rule's symbol (``sql_built_query``) with the code
+as test id, so ``-t``/``-s``, profiles and ``# nosec SCG101`` work as for
+Bandit's own tests.  It looks up its rule's finding on ``context.node`` in
+the file's results (:mod:`bandit_ext.results`, analysed at the file's first
+call) and never raises.  :mod:`bandit_ext._trim` keeps Bandit from calling
+tests with nothing to report in the file (speed only).  Every test reads
+the one config section ``secguide:`` (``[tool.bandit.secguide]``; keys:
+``secguide.options.OPTION_SPECS``), checked at the first call: a bad block
+is logged naming the key and the ``-c`` file, and Bandit exits with 2.
+``bandit-config-generator`` writes that one block (:func:`__getattr__`).
 """
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from typing import Any
 
@@ -37,13 +21,13 @@ from bandit.core import issue as _issue
 from bandit.core import test_properties as _props
 
 from bandit_ext import _trim, results
-from secguide.options import OPTION_SPECS, OptionError, Options
+from secguide.options import OptionError, Options, default_mapping
 from secguide.registry import ALL_RULES
+from secguide.suppression import Suppressions
 
 #: the Bandit config section every secguide test reads
 CONFIG_SECTION = "secguide"
 
-_LEVELS = ("LOW", "MEDIUM", "HIGH")
 _ALL_CODES = frozenset(r.code for r in ALL_RULES)
 
 LOG = logging.getLogger(__name__)
@@ -68,107 +52,72 @@ def bandit_checks(report_types: tuple[type, ...]) -> list[str]:
     return names
 
 
-def _defaults() -> dict[str, Any]:
-    defaults = Options()
-    out: dict[str, Any] = {}
-    for spec in OPTION_SPECS:
-        value = getattr(defaults, spec.name.replace("-", "_"))
-        out[spec.name] = list(value) if isinstance(value, tuple) else value
-    return out
-
-
 def _gen_config(name: str) -> dict[str, Any]:
     """Default configuration (Bandit calls this when ``secguide:`` is absent)."""
-    return _defaults()
-
-
-def _config_generator_settings(frame):
-    """The settings dict being built, when ``frame`` is
-    ``bandit-config-generator``'s ``get_config_settings``, else None."""
-    generator = sys.modules.get("bandit.cli.config_generator")
-    settings = getattr(generator, "get_config_settings", None)
-    if frame is None or settings is None or frame.f_code is not getattr(settings, "__code__", None):
-        return None
-    found = frame.f_locals.get("config")
-    return found if isinstance(found, dict) else None
+    return default_mapping()
 
 
 def __getattr__(name: str):
-    """``gen_config``, looked up by Bandit (``hasattr(module, "gen_config")``).
-
-    Bandit's config generator writes, for every test that takes config, a
-    block named after the test (``sql_built_query:``) that Bandit never
-    reads: every secguide test reads the one ``secguide:`` block.  So for the
-    generator the module has no ``gen_config`` (it then skips the test) and
-    the ``secguide:`` block is put once into the settings it writes; the
-    test set's lookup at run time gets it as usual.
-    """
+    """``gen_config`` (Bandit asks ``hasattr``).  Bandit's config generator
+    (the caller, ``get_config_settings``) would write a block per test that
+    Bandit never reads: for it there is none, and the ``secguide:`` block
+    goes once into the settings it builds."""
     if name != "gen_config":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    settings = _config_generator_settings(sys._getframe(1))
-    if settings is None:
+    frame = sys._getframe(1)
+    generator = sys.modules.get("bandit.cli.config_generator")
+    code = getattr(getattr(generator, "get_config_settings", None), "__code__", None)
+    settings = frame.f_locals.get("config") if frame.f_code is code else None
+    if not isinstance(settings, dict):
         return _gen_config
-    settings.setdefault(CONFIG_SECTION, _defaults())
+    settings.setdefault(CONFIG_SECTION, default_mapping())
     raise AttributeError(name)
 
 
-def _checked_options(config) -> Options:
-    """The options of the ``secguide:`` block, or a logged error and exit 2."""
-    try:
-        return results.options_for(config)
-    except OptionError as err:
-        LOG.error("%s", err.located(_config_place(sys._getframe(2))))
-        raise SystemExit(2) from None
-
-
-def _manager(frame):
-    """The BanditManager up the stack (its scan loop calls every test), or None."""
-    for _ in range(60):
-        if frame is None:
-            break
-        found = frame.f_locals.get("self")
-        if hasattr(found, "b_conf") and hasattr(found, "ignore_nosec"):
-            return found
-        frame = frame.f_back
+def _config_file() -> str | None:
+    """Bandit's ``-c FILE`` / ``--configfile[=]FILE`` on the command line."""
+    for i, arg in enumerate(sys.argv[1:-1], 1):
+        if arg in ("-c", "--configfile"):
+            return sys.argv[i + 1]
+    for arg in sys.argv[1:]:
+        if arg.startswith(("--configfile=", "-c")) and arg != "-c":
+            return arg.partition("=")[2] if arg.startswith("--") else arg[2:]
     return None
 
 
-def _config_place(frame) -> str:
-    """Where the ``secguide:`` block is: the manager's ``-c`` file, if known."""
-    path = getattr(getattr(_manager(frame), "b_conf", None), "config_file", None)
-    if isinstance(path, str):
-        block = "[tool.bandit.secguide]" if path.endswith(".toml") else "secguide:"
-        return f"{path}, {block} block"
-    return "Bandit config, secguide: block"
+def _checked_options(config) -> Options:
+    """The options of the ``secguide:`` block, or a logged error and exit 2
+    (naming the ``-c`` file of the command line, if any)."""
+    try:
+        return results.options_for(config)
+    except OptionError as err:
+        path = _config_file()
+        block = "[tool.bandit.secguide]" if (path or "").endswith(".toml") else "secguide:"
+        where = f"{path}, {block} block" if path else "Bandit config, secguide: block"
+        LOG.error("%s", err.located(where))
+        raise SystemExit(2) from None
 
 
 _NAMES = {r.symbol.replace("-", "_"): r.code for r in ALL_RULES}
 
 
-def _apply_suppressions(found, raw: dict, node, frame) -> None:
-    """``# noqa: SCG101`` here too, and coded comments on the statement's
-    first line (Bandit itself reads ``# nosec`` on the node's lines);
-    none with ``--ignore-nosec``."""
-    if not found.hits or getattr(_manager(frame), "ignore_nosec", False):
-        return
-    data = results.source(raw.get("file_data"))
-    if data is None:
-        return
-    from secguide.suppression import Suppressions
-
-    suppressions = Suppressions(data, results.module_of(node), _NAMES)
-    if suppressions.by_line:
-        found.drop_silenced(suppressions)
-
-
 def _analyse(raw: dict, node, config, frame) -> results.FileResults:
-    """The file's results: cached, or analysed now (and Bandit's lists trimmed)."""
+    """The file's results: cached, or analysed now (and Bandit's lists
+    trimmed), less what coded ``# noqa: SCG101`` comments silence, unless
+    ``--ignore-nosec`` (then Bandit reads no comment: the tester's
+    ``nosec_lines``, a key per comment line otherwise, are empty)."""
     found = results.same_file(raw, config)
     if found is None:
         tester = _trim.tester(frame)
         select = _trim.enabled_codes(tester) if tester is not None else _ALL_CODES
         found = results.analyse(raw, node, config, select)
-        _apply_suppressions(found, raw, node, frame)
+        data = results.source(raw.get("file_data")) if found.hits else None
+        if data is not None:
+            suppressions = Suppressions(data, results.module_of(node), _NAMES)
+            ignored = not getattr(tester, "nosec_lines", True) if tester is not None \
+                else "--ignore-nosec" in sys.argv
+            if suppressions.by_line and not ignored:
+                found.drop_silenced(suppressions, "bandit")
         if tester is not None:
             wanted: dict[str, set[str]] = {}
             for cls, codes in found.kinds.items():
@@ -179,9 +128,10 @@ def _analyse(raw: dict, node, config, frame) -> results.FileResults:
 
 
 def _to_issue(rule, finding, node):
+    levels = ("LOW", "MEDIUM", "HIGH")
     issue = _issue.Issue(
-        severity=finding.severity if finding.severity in _LEVELS else rule.severity,
-        confidence=finding.confidence if finding.confidence in _LEVELS else rule.confidence,
+        severity=finding.severity if finding.severity in levels else rule.severity,
+        confidence=finding.confidence if finding.confidence in levels else rule.confidence,
         cwe=rule.cwe, text=finding.message, lineno=finding.line,
         col_offset=finding.col, test_id=rule.code)
     start = getattr(node, "lineno", finding.line)
@@ -211,19 +161,11 @@ def _make_test(rule):
 
     name = rule.symbol.replace("-", "_")
     test.__name__ = test.__qualname__ = name
-    test.__doc__ = _render_doc(rule)
+    test.__doc__ = rule.help_text()
     test.secguide_code = code   # how bandit_ext._trim tells our tests apart
     test = _props.checks(*bandit_checks(rule.report_types))(test)
     test = _props.test_id(code)(test)
     return name, _props.takes_config(CONFIG_SECTION)(test)
-
-
-def _render_doc(rule) -> str:
-    message = re.sub(r"\{(\w*)[^}]*\}", lambda m: f"<{m.group(1) or '...'}>", rule.message)
-    rationale = " ".join(str(getattr(rule, "rationale", "")).split())
-    return (f"{rule.code}: {rule.symbol}\n\n{message}\n\n{rationale}\n\n"
-            f"Severity {rule.severity}, confidence {rule.confidence}. "
-            f"CWE-{rule.cwe}: {rule.cwe_url()}\nDocumentation: {rule.doc_url()}\n")
 
 
 __all__ = ["CONFIG_SECTION", "bandit_checks"]

@@ -255,3 +255,26 @@ class Options:
 
 
 DEFAULT_OPTIONS = Options()
+
+
+def default_mapping() -> dict[str, Any]:
+    """Every option with its default, as a host's config file writes it
+    (lists as lists): what a generated config holds."""
+    out: dict[str, Any] = {}
+    for spec in OPTION_SPECS:
+        value = getattr(DEFAULT_OPTIONS, spec.name.replace("-", "_"))
+        out[spec.name] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+#: the last host config read and its options (a host passes the same
+#: mapping, or equal ones, for every file)
+_LAST: list = [None, None]
+
+
+def cached_options(config) -> Options:
+    """``Options.from_mapping(config)``, checked once per config (the last
+    one is kept): ``OptionError`` (a ``ValueError``) if it is not usable."""
+    if config is not _LAST[0] and not (isinstance(config, dict) and config == _LAST[0]):
+        _LAST[:] = [config, Options.from_mapping(config)]
+    return _LAST[1]

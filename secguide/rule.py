@@ -7,6 +7,7 @@ the flake8 adapter and the Bandit adapter all read them from here.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping
 
@@ -150,3 +151,13 @@ class Rule:
         from secguide import DOCS_BASE_URL
 
         return f"{DOCS_BASE_URL}/{cls.code}.md"
+
+    @classmethod
+    def help_text(cls) -> str:
+        """The rule in plain text (a host's help for one test: Bandit's
+        docstrings): message outline, rationale, levels and links."""
+        message = re.sub(r"\{(\w*)[^}]*\}", lambda m: f"<{m.group(1) or '...'}>", cls.message)
+        rationale = " ".join(str(getattr(cls, "rationale", "")).split())
+        return (f"{cls.code}: {cls.symbol}\n\n{message}\n\n{rationale}\n\n"
+                f"Severity {cls.severity}, confidence {cls.confidence}. "
+                f"CWE-{cls.cwe}: {cls.cwe_url()}\nDocumentation: {cls.doc_url()}\n")

@@ -196,6 +196,120 @@ def test_check_usage_errors_exit_2(args, tmp_path):
     no_traceback(run)
 
 
+BCRYPT = """\
+import bcrypt
+
+
+def store(password):
+    return bcrypt.hashpw(password, bcrypt.gensalt(rounds=11))
+"""
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A project folder, its code one folder down (the config is found above it)."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "store.py").write_text(BCRYPT, encoding="utf-8")
+    return tmp_path
+
+
+def test_check_reads_the_options_flake8_reads_from_setup_cfg(project):
+    # bcrypt rounds=11 is above the default floor (10): nothing without config
+    run = cli("check", "src", cwd=project)
+    assert (run.rc, run.out, run.err) == (0, "", ""), run
+
+    (project / "setup.cfg").write_text(
+        "[metadata]\nname = shop\n\n[flake8]\nmax-line-length = 100\n"
+        "secguide-min-bcrypt-rounds = 12\n", encoding="utf-8")
+    for cwd in (project, project / "src"):   # found in the folder or above it
+        run = cli("check", ".", cwd=cwd)
+        assert run.rc == 1, run
+        assert "SCG603" in run.out and "minimum (min-bcrypt-rounds) of 12" in run.out, run
+    # flake8, run in the same folder, reads the same file and reports the same line
+    proc = run_python(["-m", "flake8", "--select=SCG", "--format=%(row)d %(code)s",
+                       "src/store.py"], cwd=project)
+    assert proc.stdout.decode().split() == ["5", "SCG603"], proc
+    assert cli("check", "src", cwd=project).out.split(":")[1] == "5"
+
+    run = cli("check", "--isolated", "src", cwd=project)
+    assert (run.rc, run.out) == (0, ""), run
+
+
+def test_check_reads_pyproject_and_config_files(project):
+    (project / "pyproject.toml").write_text(
+        "[tool.bandit]\nskips = ['B101']\n\n[tool.bandit.secguide]\nmin-bcrypt-rounds = 12\n",
+        encoding="utf-8")
+    run = cli("check", "src", cwd=project)
+    assert run.rc == 1 and "of 12" in run.out, run
+    # setup.cfg and pyproject.toml both: pyproject.toml's value
+    (project / "setup.cfg").write_text("[flake8]\nsecguide-min-bcrypt-rounds = 14\n",
+                                       encoding="utf-8")
+    run = cli("check", "src", cwd=project)
+    assert run.rc == 1 and "of 12" in run.out, run
+
+    # --config FILE: only that file, by its kind
+    other = project / "other"
+    other.mkdir()
+    (other / "bandit.yaml").write_text("skips: [B101]\nsecguide:\n  min-bcrypt-rounds: 13\n",
+                                       encoding="utf-8")
+    (other / "lint.ini").write_text("[flake8]\nsecguide-min-bcrypt-rounds = 15\n",
+                                    encoding="utf-8")
+    for config, floor in (("other/bandit.yaml", 13), ("other/lint.ini", 15), ("setup.cfg", 14),
+                          ("pyproject.toml", 12)):
+        run = cli("check", "--config", config, "src", cwd=project)
+        assert run.rc == 1 and f"of {floor};" in run.out, (config, run)
+
+
+@pytest.mark.parametrize("name, text, where, key", [
+    ("setup.cfg", "[flake8]\nsecguide-pasword-names = pin\n",
+     "setup.cfg [flake8]", "secguide-pasword-names"),
+    ("tox.ini", "[flake8]\nsecguide-min-bcrypt-rounds = 12.5\n",
+     "tox.ini [flake8]", "secguide-min-bcrypt-rounds"),
+    (".flake8", "[flake8]\nsecguide-project-facts = maybe\n",
+     ".flake8 [flake8]", "secguide-project-facts"),
+    ("pyproject.toml", "[tool.bandit.secguide]\npassword-names = 5\n",
+     "pyproject.toml [tool.bandit.secguide]", "password-names"),
+    ("pyproject.toml", "[tool.bandit.secguide]\nmin_bcrypt_round = 12\n",
+     "pyproject.toml [tool.bandit.secguide]", "min_bcrypt_round"),
+])
+def test_check_config_mistake_exits_2_naming_key_and_file(project, name, text, where, key):
+    (project / name).write_text(text, encoding="utf-8")
+    run = cli("check", "src", cwd=project)
+    assert run.rc == 2, run
+    assert run.out == "", run
+    assert run.err.startswith(f"python -m secguide check: error: {where}: option {key!r}: "), run
+    assert "expected" in run.err or "did you mean" in run.err, run
+    assert len(run.err.splitlines()) == 1, run
+    no_traceback(run)
+    # the same mistake given with --config, and from a folder below
+    run = cli("check", "--config", str(project / name), "store.py", cwd=project / "src")
+    assert run.rc == 2 and f"option {key!r}" in run.err and name in run.err, run
+    no_traceback(run)
+
+
+@pytest.mark.parametrize("args", [
+    ["--config", "missing.cfg"],
+    ["--config", "bad.yaml"],
+    ["--config", "bad.toml"],
+    ["--config", "setup.cfg", "--isolated"],
+])
+def test_check_unusable_config_file_is_a_usage_error(project, args):
+    (project / "bad.yaml").write_text("secguide: [min-bcrypt-rounds\n", encoding="utf-8")
+    (project / "bad.toml").write_text("[tool.bandit\n", encoding="utf-8")
+    run = cli("check", *args, "src", cwd=project)
+    assert run.rc == 2 and run.out == "", run
+    no_traceback(run)
+
+
+def test_check_help_says_which_configuration_it_reads():
+    run = cli("check", "--help")
+    assert run.rc == 0, run
+    text = " ".join(run.out.split())
+    for what in ("setup.cfg, tox.ini and .flake8", "[tool.bandit.secguide]", "--config FILE",
+                 "--isolated", "secguide: block"):
+        assert what in text, what
+
+
 def test_check_missing_file_is_reported_and_the_rest_checked(app, tmp_path):
     missing = tmp_path / "missing.py"
     run = cli("check", str(missing), str(app))
@@ -384,6 +498,9 @@ def test_wheel_metadata_and_package_data(sdist, tmp_path):
     assert any(line.startswith("Requires-Dist: pre-commit") and "python_version >= \"3.11\"" in line
                and 'extra == "test"' in line for line in requires), requires
     assert "secguide-sarif = bandit_ext.sarif:report" in points
+    urls = dict(line[len("Project-URL: "):].split(", ", 1)
+                for line in meta.splitlines() if line.startswith("Project-URL: "))
+    assert urls == project_urls(), meta
 
     # the installed wheel alone explains rules and prints the profile
     site = tmp_path / "site"
@@ -401,6 +518,38 @@ def test_wheel_metadata_and_package_data(sdist, tmp_path):
         assert Path(proc.stderr.decode().strip()).is_relative_to(site)
     assert runs[0].stdout.decode().startswith("# SCG601 password-fast-hash")
     assert runs[1].stdout.decode() == (REPO / "secguide" / "bandit-recommended.yaml").read_text(encoding="utf-8")
+
+
+def project_urls() -> dict[str, str]:
+    """``[project.urls]`` of pyproject.toml (label -> URL)."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        tomllib = pytest.importorskip("tomli")
+    with open(REPO / "pyproject.toml", "rb") as fh:
+        return tomllib.load(fh)["project"]["urls"]
+
+
+def test_project_urls_point_at_the_repository_the_docs_name():
+    urls = project_urls()
+    assert {"Homepage", "Documentation", "Source", "Issues"} <= urls.keys()
+    repo = urls["Source"]
+    assert re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", repo)
+    assert all(url.startswith(repo) for url in urls.values()), urls
+    assert urls["Issues"] == repo + "/issues"
+    # a finding's rule link and the metadata name the same repository
+    assert secguide.DOCS_BASE_URL.startswith(repo + "/")
+    assert secguide.DOCS_BASE_URL in urls.values()
+
+
+def test_installed_metadata_carries_the_project_urls():
+    # what pip show / the index page read (an editable install carries them
+    # once reinstalled after a pyproject.toml change)
+    from importlib.metadata import metadata
+
+    meta = metadata("secguide")
+    installed = dict(entry.split(", ", 1) for entry in meta.get_all("Project-URL") or [])
+    assert installed == project_urls()
 
 
 def relative_links(markdown: str) -> list[str]:

@@ -185,10 +185,14 @@ def test_bandit_baseline_reports_only_the_new_finding(tmp_path):
     (sql,) = [r for r in baseline["results"] if r["test_id"] == "SCG101"]
     assert sql["more_info"].endswith("/plugins/scg101_sql_built_query.html")
 
-    # a new vulnerable function at the end, and an import at the top that
-    # moves every existing finding down a line: Bandit matches baselines by
-    # message text, which carries no absolute line number
-    app.write_text("import os\n" + app.read_text() + textwrap.dedent('''
+    # a new vulnerable function at the end, an import at the top that moves
+    # every existing finding down a line, and a line between the source
+    # (request.args) and the sink: Bandit matches baselines by message text,
+    # which carries no line number and no distance to the source
+    text = app.read_text().replace('    q = request.args["q"]\n',
+                                   '    q = request.args["q"]\n    q = q.strip()\n')
+    assert text != app.read_text()
+    app.write_text("import os\n" + text + textwrap.dedent('''
 
 
         def store(password):
@@ -199,7 +203,7 @@ def test_bandit_baseline_reports_only_the_new_finding(tmp_path):
         "    return hashlib.sha256(password.encode()).hexdigest()") + 1
 
     full = bandit(["app.py"], cwd=tmp_path)
-    assert {("SCG101", 13), ("SCG601", new_line)} <= {(h.code, h.line) for h in scg(full.hits)}
+    assert {("SCG101", 14), ("SCG601", new_line)} <= {(h.code, h.line) for h in scg(full.hits)}
 
     second = bandit(["app.py"], "-b", "baseline.json", cwd=tmp_path)
     assert second.returncode == 1, second.output
@@ -207,6 +211,95 @@ def test_bandit_baseline_reports_only_the_new_finding(tmp_path):
     assert {(h.code, h.line) for h in scg(second.hits)} == {("SCG601", new_line)}
     # nothing from the baseline comes back, Bandit's own tests included
     assert all(h.line >= new_line - 3 for h in second.hits)
+
+
+# -- messages as the tools print them (issue 16, point 9) ----------------------
+
+MESSAGE_APP = '''
+    import random
+
+
+    def new_token():
+        token = str(random.random())
+        return token
+
+
+    def valid(body, signature, secret):
+        return signature == secret
+'''
+
+MESSAGE_SETTINGS = '''
+    DEBUG = True
+    ALLOWED_HOSTS = ["*"]
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+'''
+
+
+def test_messages_as_both_tools_print_them(tmp_path):
+    _write(tmp_path, "app.py", MESSAGE_APP)
+    _write(tmp_path, "settings.py", MESSAGE_SETTINGS)
+    names = ["app.py", "settings.py"]
+    texts = {
+        "flake8": {(h.path.name, h.code, h.text)
+                   for h in scg(flake8(names, "--select=SCG", cwd=tmp_path).hits)},
+        "bandit": {(h.path.name, h.code, h.text)
+                   for h in scg(bandit(names, "-t", "SCG505,SCG504,SCG703,SCG601",
+                                       cwd=tmp_path).hits)},
+    }
+    for tool, found in texts.items():
+        messages = {(name, code): text for name, code, text in found}
+        assert messages[("app.py", "SCG505")] == (
+            "token is made with the random module, whose output can be predicted; "
+            "use secrets (token_urlsafe, token_hex, choice) instead"), tool
+        assert messages[("app.py", "SCG504")].startswith("signature is compared with =="), tool
+        assert messages[("settings.py", "SCG601")].endswith(
+            "put Django's PBKDF2PasswordHasher, Argon2PasswordHasher or "
+            "BCryptSHA256PasswordHasher first"), tool
+        assert "werkzeug" not in messages[("settings.py", "SCG601")], tool
+        hosts = [text for name, code, text in found if code == "SCG703" and "ALLOWED_HOSTS" in text]
+        assert hosts and all("debug mode" not in text for text in hosts), (tool, found)
+        for _, _, text in found:
+            assert "token token" not in text and "signature signature" not in text, tool
+
+
+# -- Ruff users and a select = that hides the pack (issue 16, point 10) ---------
+
+RUFF_APP = '''
+    import sqlite3
+    from flask import request
+
+
+    def search(db: sqlite3.Connection):
+        q = request.args["q"]
+        return db.execute(f"SELECT * FROM items WHERE name = '{q}'").fetchall()  # a line longer than seventy-nine characters
+'''
+
+
+def test_ruff_users_and_select_as_the_readme_says(tmp_path):
+    from tests.toolrun import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    ruff = readme.split("## Ruff users", 1)[1].split("\n## ", 1)[0]
+    assert "flake8 --select SCG src" in ruff and "ruff check src" in ruff
+    assert "If your configuration sets `select =`, add `SCG` to it" in " ".join(readme.split())
+    _write(tmp_path, "app.py", RUFF_APP)
+
+    def codes(*args: str) -> set[str]:
+        proc = run_python(["-m", "flake8", "--format=%(code)s", *args, "app.py"], cwd=tmp_path)
+        assert proc.returncode in (0, 1), proc.stderr
+        return set(proc.stdout.decode().split())
+
+    # beside Ruff: flake8 --select SCG reports the pack's codes and nothing of flake8's own
+    assert codes() >= {"SCG101", "E501"}
+    assert codes("--select", "SCG") == {"SCG101"}
+    # a select = in the config hides the pack; extend-select = SCG (or SCG in
+    # the select list) brings it back, as the README says
+    _write(tmp_path, "setup.cfg", "[flake8]\nselect = E,W,F\n")
+    assert "SCG101" not in codes()
+    _write(tmp_path, "setup.cfg", "[flake8]\nselect = E,W,F\nextend-select = SCG\n")
+    assert "SCG101" in codes()
+    _write(tmp_path, "setup.cfg", "[flake8]\nselect = E,W,F,SCG\n")
+    assert "SCG101" in codes()
 
 
 # -- 3. flake8 ignore settings ------------------------------------------------

@@ -98,7 +98,9 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
                     v = const(node.value)
                 elif t is ast.Name:
                     v = self._lookup(node.id)
-                    lab = self.name_labels(node.id)
+                    lab = self._label_cache.get(node.id)
+                    if lab is None:
+                        lab = self.name_labels(node.id)
                     if lab and node.id not in self._loop_names:
                         v = v.with_labels(lab)
                 else:

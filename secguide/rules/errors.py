@@ -7,7 +7,8 @@ from secguide import labels
 from secguide.models import errors, logs, web
 from secguide.rule import Rule
 from secguide.rules._common import last_name
-from secguide.vocab import ITEM_IDENTIFIER_WORDS, REQUEST_PARAM_NAMES, ROLE_TAILS, words
+from secguide.rules._secret_parts import _describe, _identifier_item, _object_role, _secret_part
+from secguide.vocab import REQUEST_PARAM_NAMES
 
 #: what a handled exception's text is, when the handler catches only ...
 _CLIENT = "client"      # ... the project's own or validation errors: written for the client
@@ -17,15 +18,16 @@ _RANK = {_CLIENT: 2, _NARROW: 1}
 
 class _Handled:
     """Per function: the names bound to exceptions whose text the project
-    wrote for the client, each with the nodes where the binding holds (an
-    ``except`` body, or the whole function for an error handler's
-    parameter), and the locals derived only from them."""
+    wrote for the client, each with where the binding holds (the span of an
+    ``except`` body: the nodes inside it, or the whole function for an error
+    handler's parameter), and the locals derived only from them."""
 
     __slots__ = ("scopes", "started")
 
     def __init__(self):
-        #: (kind, names, ids of the nodes inside, or None: the whole function)
-        self.scopes: list[tuple[str, set, set | None]] = []
+        #: (kind, names, (first, last) position of the body, or None: the
+        #: whole function)
+        self.scopes: list[tuple[str, set, tuple | None]] = []
         self.started = False
 
 
@@ -187,8 +189,9 @@ class ExceptionExposed(Rule):
             if kind == _NARROW and not self._calls_project(node.body, ctx):
                 kind = None
             if kind is not None:
-                inside = {id(n) for stmt in h.body for n in ast.walk(stmt)}
-                st.scopes.append((kind, {h.name}, inside))
+                span = ((h.body[0].lineno, h.body[0].col_offset),
+                        (h.body[-1].end_lineno, h.body[-1].end_col_offset))
+                st.scopes.append((kind, {h.name}, span))
 
     def _calls_project(self, body, ctx) -> bool:
         """The ``try`` body calls a function of this file or of the project."""
@@ -225,8 +228,11 @@ class ExceptionExposed(Rule):
                 st.scopes.append((_CLIENT, {params[-1].arg}, None))
 
     def _scope_of(self, node, st):
-        key = id(node)
-        return [s for s in st.scopes if s[2] is None or key in s[2]]
+        """The scopes holding ``node``: a node lies in a body exactly when
+        its position does (sibling statements never overlap)."""
+        first = (node.lineno, node.col_offset)
+        last = (node.end_lineno, node.end_col_offset)
+        return [s for s in st.scopes if s[2] is None or s[2][0] <= first and last <= s[2][1]]
 
     def _source_kind(self, expr, at, ctx, st) -> str | None:
         """_CLIENT/_NARROW when every exception text in ``expr`` comes from a
@@ -351,63 +357,3 @@ class SecretLogged(Rule):
                 return [self.found(node, what=_describe(ctx, arg), sink=sink,
                                    confidence=None if client else "LOW")]
         return None
-
-
-def _identifier_item(ctx, node) -> bool:
-    """``credentials.get("username")``, ``creds["email"]``: an item whose
-    constant key names who or which, whatever the container is called."""
-    if isinstance(node, ast.Subscript):
-        key = node.slice
-    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-            node.func.attr == "get" and node.args:
-        key = node.args[0]
-    else:
-        return False
-    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-        return False
-    ws = words(key.value)
-    return bool(ws) and ws[-1] in ITEM_IDENTIFIER_WORDS
-
-
-def _secret_part(ctx, node, cleared: set, depth: int = 0):
-    """The part of a logged expression that carries the secret label, or
-    None when every labelled part is an identifier item (``f"{username}"``
-    where ``username = credentials.get("username")``)."""
-    if depth > 8:
-        return node
-    t = type(node)
-    if t is ast.Name and node.id in cleared or _identifier_item(ctx, node):
-        return None
-    parts = None
-    if t is ast.JoinedStr:
-        parts = [p.value for p in node.values if isinstance(p, ast.FormattedValue)]
-    elif t is ast.BinOp:
-        parts = [node.left, node.right]
-    elif t in (ast.Tuple, ast.List):
-        parts = node.elts
-    elif t is ast.Call and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
-        parts = [node.func.value] + list(node.args) + [k.value for k in node.keywords]
-    if parts is None:
-        return node
-    labelled = False
-    for p in parts:
-        if labels.SECRET in ctx.value(p).labels:
-            labelled = True
-            found = _secret_part(ctx, p, cleared, depth + 1)
-            if found is not None:
-                return found
-    return None if labelled else node
-
-
-def _object_role(node) -> bool:
-    """``handler = self.tokens.get(kind)``: the name says what it holds."""
-    name = node.id if isinstance(node, ast.Name) else (
-        node.attr if isinstance(node, ast.Attribute) else "")
-    ws = words(name) if name else []
-    return bool(ws) and ws[-1] in ROLE_TAILS
-
-
-def _describe(ctx, node) -> str:
-    if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
-        return f"secret value {ctx.source_text(node)}"
-    return "a secret value"

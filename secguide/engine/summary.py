@@ -1,0 +1,313 @@
+"""Parameter-to-sink summaries in the engine: calls through helpers.
+
+``SummaryCalls`` is the part of ``FileContext`` that, at a call passing
+untrusted data to a plain function of this file or of a project module,
+gets the callee's summary (computed lazily in summary mode, stored per
+process) and reports the entries the data reaches at the call.
+``SummaryMode`` is what ``SummaryContext`` (a ``FileContext`` in summary
+mode) changes: symbolic parameters, entries instead of findings.
+See docs/ARCHITECTURE.md, "Calls through helpers".
+"""
+from __future__ import annotations
+
+import ast
+import os
+import sys
+import warnings
+
+import secguide.engine as _engine
+from secguide.analysis import summaries as S
+from secguide.analysis.functions import param_names
+from secguide.engine.tables import _ALL_CODES, _INSTANCES, _tables
+from secguide.options import Options
+from secguide.project.index import MAX_BYTES
+from secguide.project.summaries import SummaryStore, stat_key
+
+#: parameter-to-sink summaries of project modules, per process
+_SUMMARIES = SummaryStore()
+#: top-level names that are never a project module: the standard library
+_NOT_PROJECT = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
+#: how deep a chain of modules' summaries is followed
+MAX_SUMMARY_DEPTH = 6
+
+
+class _SummaryQuery:
+    """One analysed file's walk through modules' summaries: the modules
+    being computed (an import cycle is cut there), the ones whose summaries
+    were cut short, and those summaries (kept for this file only, by the
+    module the computation started from, never stored)."""
+
+    __slots__ = ("stack", "partial", "memo")
+
+    def __init__(self) -> None:
+        self.stack: list[tuple] = []
+        self.partial: set[tuple] = set()
+        self.memo: dict[tuple, dict | None] = {}
+
+
+class SummaryCalls:
+    """Calls through summaries: the ``FileContext`` side (mixed in)."""
+
+    __slots__ = ()
+
+    def _summary_call(self, call: ast.Call, fv) -> None:
+        """A call of a plain function of this file or of a project module
+        (``fv``, the callee's value: one with a ``ref`` or a qualified name
+        outside the standard library; the walk checks that) that passes
+        untrusted data: the parameter-to-sink entries of the callee that
+        the data reaches are reported at the call."""
+        ref = fv.ref
+        value = self.value
+        for a in call.args:
+            if value(a).taint:
+                break
+        else:
+            for k in call.keywords:
+                if value(k.value).taint:
+                    break
+            else:
+                return
+        try:
+            if ref is not None:
+                fnode, info, _ = ref
+                if info.is_route or info.class_info is not None:
+                    return
+                summary = self._local_summary(fnode)
+                through = f" through {fnode.name}()"
+            else:
+                summary, through = self._project_summary(fv.qual)
+        except RecursionError:
+            self._truncated(call)
+            return
+        except Exception:  # noqa: BLE001 - no summary: the file's own findings stay
+            if _engine._STRICT:
+                raise
+            return
+        if summary is None or not summary.entries:
+            return
+        args = S.call_arguments(call, summary, self.keyword)
+        values = {i: value(a) for i, a in args.items()}
+        for entry in summary.entries:
+            if entry.code not in self._codes:
+                continue
+            rule = _INSTANCES[entry.code]
+            if ast.Call not in rule.report_types:
+                continue  # Bandit could not report it on the call
+            tainted = S.tainted_arguments(entry, values)
+            if tainted:
+                self.report(rule, call, severity=entry.severity, confidence=entry.confidence,
+                            **S.substitute(entry, tainted, through, summary.params))
+
+    def _summary_query(self) -> _SummaryQuery:
+        if self._query is None:
+            self._query = _SummaryQuery()
+        return self._query
+
+    def _local_summary(self, fnode) -> S.FunctionSummary | None:
+        """The summary of a function of this file: the file in summary mode,
+        that function alone (and what it calls), once per function."""
+        local = self._local
+        if local is None:
+            local = self._local = {}
+        key = id(fnode)
+        if key not in local:
+            query = self._summary_query()
+            path = os.path.abspath(self.filename)
+            query.stack.append((path, fnode.name))
+            try:
+                local[key] = _engine.SummaryContext(
+                    self.tree, self.filename, _tables(_ALL_CODES, self.is_test_file),
+                    self.options, query).summarise(fnode.name, fnode)
+            finally:
+                query.stack.pop()
+        return local[key]
+
+    def _project_summary(self, qual: str) -> tuple[S.FunctionSummary | None, str]:
+        """The summary of the project function ``qual`` names (through the
+        analysed file's imports), and the path text for the message."""
+        project = self.project
+        if project is None:
+            return None, ""
+        hit = project.function_def(qual)
+        if hit is None:
+            return None, ""
+        mf, name = hit
+        if not mf.path or os.path.abspath(mf.path) == os.path.abspath(self.filename):
+            return None, ""
+        summary = self._function_summary(os.path.abspath(mf.path), name)
+        rel = mf.name.replace(".", "/") + (
+            "/__init__.py" if os.path.basename(mf.path) == "__init__.py" else ".py")
+        return summary, f" through {name}() in {rel}"
+
+    def _function_summary(self, path: str, name: str) -> S.FunctionSummary | None:
+        """The summary of function ``name`` of the project module at ``path``:
+        stored per process while the files it was computed from are
+        unchanged; computed otherwise, only for functions a call passes
+        untrusted data to (depth-bounded; a cycle of calls is cut).
+
+        A computation cut short (a cycle, the depth bound) depends on where
+        it started: it is kept for this file and that starting function
+        only, never stored, so a stored summary depends on the files alone."""
+        query = self._summary_query()
+        stack = query.stack
+        if not stack:
+            query.partial = set()
+        me = (path, name)
+        mkey = (stack[0] if stack else me, me)
+        if mkey in query.memo:
+            query.partial.update(stack)
+            return query.memo[mkey]
+        key = (path, name, self.options)
+        got = _SUMMARIES.get(key)
+        if got is not None:
+            self._uses(got[1])
+            return got[0]
+        if me in stack or len(stack) >= MAX_SUMMARY_DEPTH:
+            query.partial.update(stack)
+            return None
+        dep = stat_key(path)
+        summary: S.FunctionSummary | None = None
+        deps: set = {dep} if dep is not None else set()
+        stack.append(me)
+        try:
+            tree = _parse_module(path, dep)
+            if tree is not None:
+                sc = _engine.SummaryContext(
+                    tree, path, _tables(_ALL_CODES, self._test_file(path)), self.options, query)
+                summary = sc.summarise(name)
+                deps |= sc.deps
+        except (RecursionError, MemoryError):
+            query.partial.add(me)
+        except Exception:  # noqa: BLE001 - a module that cannot be summarised
+            if _engine._STRICT:
+                raise
+            query.partial.add(me)
+        finally:
+            stack.pop()
+        if dep is None or me in query.partial:
+            query.memo[mkey] = summary
+            query.partial.update(stack)
+        else:
+            _SUMMARIES.put(key, frozenset(deps), summary)
+        self._uses(deps)
+        return summary
+
+    def _uses(self, deps) -> None:
+        """The files the summaries used here were computed from."""
+
+
+class SummaryMode:
+    """A module in summary mode: each plain function's parameters carry a
+    symbolic origin, every rule runs, and a finding whose flow starts at
+    parameters only becomes a parameter-to-sink entry of that function
+    (``analysis.summaries``); nothing is reported.  Lazy: the module body
+    is walked without rules, then only the function a call passes untrusted
+    data to runs, with the functions it calls.  Routes and methods are not
+    summarised (nothing in the project calls them by name)."""
+
+    _symbolic = True
+
+    def __init__(self, tree: ast.Module, filename: str, tables,
+                 options: Options, query: _SummaryQuery):
+        super().__init__(tree, filename, tables, options)
+        self._query = query
+        #: no rule at module level: only function bodies have parameters
+        self._active = {}
+        self._active_calls = {}
+        self._fids: dict[int, int] = {}
+        self._fnodes: list = []
+        self._entries: dict[tuple, S.SinkEntry] = {}
+        #: the files these summaries were computed from (other modules')
+        self.deps: set = set()
+
+    def summarise(self, name: str, fnode=None) -> S.FunctionSummary | None:
+        """Walk the module body (no rule runs there), then run function
+        ``name`` (the def ``fnode``, or the one the name is bound to) and
+        what it calls: its summary."""
+        self._block(self.tree.body)
+        self._finish_module()
+        if fnode is None:
+            bound = self._module_scope.env.get(name)
+            entry = bound.ref if bound is not None else None
+            if entry is None:
+                return None
+            fnode = entry[0]
+        return self._local_summary(fnode)
+
+    def _uses(self, deps) -> None:
+        self.deps.update(deps)
+
+    def _function(self, node, info, parent) -> None:
+        if info.is_route or info.class_info is not None:
+            return
+        super()._function(node, info, parent)
+
+    def _param_origins(self, node, index: int) -> tuple:
+        fid = self._fids.get(id(node))
+        if fid is None:
+            fid = self._fids[id(node)] = len(self._fnodes)
+            self._fnodes.append(node)
+        return S.param_origins(fid, index, node.lineno)
+
+    def report(self, rule, node, *, severity=None, confidence=None, at=None, **fields):
+        parsed = S.parse_fields(fields)
+        if parsed is None:
+            return  # no flow from parameters alone: the ordinary pass reports it
+        fid, params = parsed
+        sev = severity or rule.severity
+        key = (fid, rule.code, id(node))
+        old = self._entries.get(key)
+        if old is not None and _engine._RANK[old.severity] >= _engine._RANK[sev]:
+            return
+        where = at if at is not None else node
+        self._entries[key] = S.SinkEntry(
+            rule.code, sev, confidence or rule.confidence,
+            tuple(sorted(fields.items())), tuple(sorted(params.items())),
+            getattr(where, "lineno", 0))
+
+    def _local_summary(self, fnode) -> S.FunctionSummary | None:
+        """Inside summary mode: the callee of this module runs now if it
+        has not yet (its entries are recorded as it runs)."""
+        if id(fnode) not in self._fids and id(fnode) not in self._in_progress:
+            for i, e in enumerate(self._deferred):
+                if e[0] is fnode:
+                    del self._deferred[i]
+                    if len(self._in_progress) <= 8:
+                        self._function(*e)
+                    break
+        return self.summary_of(fnode)
+
+    def summary_of(self, fnode) -> S.FunctionSummary | None:
+        fid = self._fids.get(id(fnode))
+        if fid is None:
+            return None
+        entries = sorted((e for (f, _, _), e in self._entries.items() if f == fid),
+                         key=lambda e: (e.line, e.code, e.fields))
+        a = fnode.args
+        return S.FunctionSummary(fnode.name, tuple(param_names(a)),
+                                 len(a.posonlyargs) + len(a.args), tuple(entries))
+
+
+#: changes a tree)
+_TREES: dict[tuple, ast.Module | None] = {}
+
+
+def _parse_module(path: str, dep: tuple | None) -> ast.Module | None:
+    """The syntax tree of a project module (None: unreadable, too big)."""
+    if dep is None or dep[1] > MAX_BYTES:
+        return None
+    if dep in _TREES:
+        return _TREES[dep]
+    tree = None
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(data, filename=path)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        tree = None
+    if len(_TREES) >= 16:
+        _TREES.clear()
+    _TREES[dep] = tree
+    return tree

@@ -1,0 +1,88 @@
+"""Which rules see which nodes: the rule instances and, per selection,
+their dispatch tables (built once, read-only)."""
+from __future__ import annotations
+
+import ast
+import functools
+from typing import Iterable
+
+from secguide.registry import ALL_RULES
+from secguide.rule import Rule
+
+#: one shared, stateless instance of each rule
+_INSTANCES: dict[str, Rule] = {r.code: r() for r in ALL_RULES}
+#: summaries are computed with every rule, then serve any selection
+_ALL_CODES = tuple(_INSTANCES)
+
+#: dispatch key of an Assign to plain names inside a function
+LOCAL_ASSIGN = "local-assign"
+#: key, in the call index, of the rules that see every call with keywords
+KEYWORD_CALLS = "(keywords)"
+#: dispatch key of the Constant rules: they see string constants only
+STR_CONSTANT = "str-constant"
+
+
+class DispatchTables:
+    """Which rules see which nodes: built once per rule selection, read-only.
+
+    ``dispatch`` maps a node class to its rules; Call rules that declare
+    ``calls`` are indexed by qualified or last name in ``calls`` instead
+    (and under ``KEYWORD_CALLS`` with ``calls_with_keywords``); Constant
+    rules sit under ``STR_CONSTANT`` and Assign rules that look at plain
+    local assignments also under ``LOCAL_ASSIGN``.
+    The ``*_plain`` tables leave out rules that only run in route handlers.
+    """
+
+    __slots__ = ("dispatch", "dispatch_plain", "calls", "calls_plain", "finishers",
+                 "file_finishers", "codes")
+
+    def __init__(self, rules: list[Rule], test_file: bool = False):
+        if test_file:
+            rules = [r for r in rules if not r.skip_test_files]
+        dispatch: dict[type, tuple] = {}
+        plain: dict[type, tuple] = {}
+        calls: dict[str, tuple] = {}
+        calls_plain: dict[str, tuple] = {}
+        for rule in rules:
+            for t in rule.node_types:
+                if t is ast.Call and rule.calls is not None:
+                    keys = rule.calls | {KEYWORD_CALLS} if rule.calls_with_keywords else rule.calls
+                    for key in keys:
+                        calls[key] = calls.get(key, ()) + (rule,)
+                        if not rule.needs_route:
+                            calls_plain[key] = calls_plain.get(key, ()) + (rule,)
+                    continue
+                dispatch[t] = dispatch.get(t, ()) + (rule,)
+                if not rule.needs_route:
+                    plain[t] = plain.get(t, ()) + (rule,)
+        # ``name = value`` inside a function: the Assign rules that look at it
+        for table in (dispatch, plain):
+            if ast.Constant in table:
+                table[STR_CONSTANT] = table.pop(ast.Constant)
+            if ast.Assign in table:
+                table[LOCAL_ASSIGN] = tuple(r for r in table[ast.Assign] if r.sees_local_assigns)
+        self.dispatch = dispatch
+        self.dispatch_plain = plain
+        self.calls = calls
+        self.calls_plain = calls_plain
+        self.finishers = tuple(r for r in rules
+                               if type(r).finish_function is not Rule.finish_function)
+        self.file_finishers = tuple(r for r in rules
+                                    if type(r).finish_file is not Rule.finish_file)
+        #: the codes of the rules (a call through a helper reports only these)
+        self.codes = frozenset(r.code for r in rules)
+
+
+def selected_rules(select: Iterable[str] | None = None) -> list[Rule]:
+    """Rules whose code starts with one of ``select`` (None: the defaults)."""
+    if select is None:
+        return [r for r in _INSTANCES.values() if r.default_enabled]
+    prefixes = tuple(select)
+    return [r for code, r in _INSTANCES.items() if code.startswith(prefixes)]
+
+
+@functools.lru_cache(maxsize=64)
+def _tables(codes: tuple[str, ...], test_file: bool) -> DispatchTables:
+    """Dispatch tables of a rule selection (less the ``skip_test_files``
+    rules in a test module): a pure function of its arguments."""
+    return DispatchTables([_INSTANCES[c] for c in codes], test_file)
