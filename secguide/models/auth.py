@@ -91,6 +91,12 @@ LENGTH_VALIDATORS = frozenset({"Length", "length", "MinLengthValidator",
                                "MaxLengthValidator", "Len"})
 #: (minimum, maximum) keyword pairs of field declarations
 LENGTH_KEYWORDS = (("min_length", "max_length"), ("min", "max"))
+#: the Django setting that lists the password validators, and its length validator
+DJANGO_VALIDATORS_SETTING = "AUTH_PASSWORD_VALIDATORS"
+DJANGO_LENGTH_VALIDATOR = "MinimumLengthValidator"
+#: a framework's own default settings (Django's ``global_settings.py``): the
+#: defaults a project overrides, not the project's configuration
+FRAMEWORK_DEFAULT_SETTINGS = frozenset({"global_settings.py"})
 
 # -- work factors (SCG603) -------------------------------------------------------
 #: calls whose cost parameters SCG603 checks (and passlib's ``using``/``hash``)
