@@ -129,7 +129,8 @@ class AuthorizationFromClientData(Rule):
         "str(current_user.id)`); headers a trusted front end sets after authenticating "
         "(`X-Forwarded-User`, `X-Auth-Request-User`, `REMOTE_USER`); a query or form "
         "value compared with a role in a branch that neither returns nor denies (a "
-        "listing filter, `?role=admin`); user lookups by query or form parameters "
+        "listing filter, `?role=admin`), or in a view with a permission decorator (an "
+        "admin's form that sets a role); user lookups by query or form parameters "
         "(SCG401's record access); modules that import no web framework; test modules."
     )
     node_types = (ast.If, ast.Assign, ast.Call)
@@ -161,6 +162,8 @@ class AuthorizationFromClientData(Rule):
         if found is None:
             return None
         kind, source, strong = found
+        if kind not in authz.STORED_INPUTS and ctx.fn.has_permission_decorator:
+            return None  # an admin's form or filter: the value is data, not a claim
         if strong and kind in authz.STORED_INPUTS or _guards(node):
             return [self.found(node, what="access is decided by", kind=kind, source=source,
                                fix=_ROLE_FIX)]
