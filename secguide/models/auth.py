@@ -99,7 +99,7 @@ GET_DEFAULT_ROUTES = frozenset({"route"})
 #: calls that change stored state, by last name: what they do.  ``delete``
 #: counts without arguments (a record or query set) or on a database session
 #: (``db.session.delete(obj)``); ``update`` on a query set only
-STATE_CHANGES = {"delete": "deletes a record", "set_password": "changes a password",
+STATE_CHANGES = {"delete": "deletes a record", "set_password": "changes a password",  # nosec B105
                  "update": "updates records"}
 #: query-set builders: ``Model.objects.filter(...).update(...)``
 QUERYSET_METHODS = frozenset({"filter", "filter_by", "exclude", "all", "where"})
