@@ -89,7 +89,10 @@ class HardcodedSecret(Rule):
         "stays in git history forever. A key in it is a key everyone with "
         "any of those has, and rotating it means a release (CWE-798). Keep "
         "secrets in the environment or a secrets manager and read them at "
-        "start-up."
+        "start-up. The rule reports every shape Bandit's B105-B107 look at "
+        "(assignments, dict entries, keyword arguments, default arguments, a "
+        "password compared with a literal), with a vocabulary of secret names "
+        "and placeholders instead of any literal near a \"token\" name."
     )
     example = (
         "from flask import Flask\n\n"
