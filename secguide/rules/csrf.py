@@ -14,12 +14,16 @@ from secguide.rules._common import is_false, last_name
 _JUDGED_CALLS = frozenset({"csrf_exempt", "exempt"}) | SETTING_UPDATERS
 #: calls that may change stored state or the middleware list (by last name)
 _WATCHED = frozenset(auth.STATE_CHANGES) | auth.LIST_CHANGERS | {"execute"}
-OFF = "turns CSRF protection off; keep it on and send the token from forms and JavaScript"
-NO_MIDDLEWARE = ("leaves every view without a CSRF check; add it (after SessionMiddleware) "
-                 "and send the token from forms and JavaScript")
-ON_GET = ("so a link or an image on any site makes a logged-in user's browser do it, and no "
-          "CSRF check runs on GET; accept POST only (methods=['POST'], @require_POST) "
-          "and send the CSRF token")
+#: (effect, advice) of each finding's kind
+OFF = dict(effect="turns CSRF protection off",
+           advice="keep it on and send the token from forms and JavaScript")
+NO_MIDDLEWARE = dict(effect="leaves every view without a CSRF check",
+                     advice="add it (after SessionMiddleware) and send the token from "
+                            "forms and JavaScript")
+ON_GET = dict(effect="so a link or an image on any site makes a logged-in user's browser "
+                     "do it, and no CSRF check runs on GET",
+              advice="accept POST only (methods=['POST'], @require_POST) and send the "
+                     "CSRF token")
 
 
 class _CsrfFacts:
@@ -50,7 +54,7 @@ class CsrfDisabled(Rule):
 
     code = "SCG503"
     symbol = "csrf-disabled"
-    message = "{what} {problem}"
+    message = "{what} {effect}; {advice}"
     cwe = 352
     severity = "MEDIUM"
     confidence = "HIGH"
@@ -135,7 +139,7 @@ class CsrfDisabled(Rule):
             return self._decorators(node, ctx)
         for name, value, at in setting_assignments(node, ctx):
             if name in config.CSRF_SETTINGS and is_false(ctx, value):
-                return [self.found(at, what=f"{name} = False", problem=OFF)]
+                return [self.found(at, what=f"{name} = False", **OFF)]
             if name in auth.DJANGO_MIDDLEWARE_SETTINGS and t is ast.Assign and \
                     type(node.targets[0]) is ast.Name:
                 self._middleware(node, name, value, ctx)
@@ -143,7 +147,7 @@ class CsrfDisabled(Rule):
                 isinstance(node.args[0], (ast.Name, ast.Attribute, ast.Call)):
             # csrf_exempt(view): unless the view (a def or class of this
             # module, found when the file ends) checks CSRF itself
-            found = self.found(node, what=f"{dotted(node.func) or 'csrf_exempt'}(...)", problem=OFF)
+            found = self.found(node, what=f"{dotted(node.func) or 'csrf_exempt'}(...)", **OFF)
             view = _view_name(node.args[0])
             if view is None:
                 return [found]
@@ -168,7 +172,7 @@ class CsrfDisabled(Rule):
                 continue
             owner = dec if is_class else node
             facts.exempted.append((node, self.found(
-                owner, at=target, what=f"@{dotted(target) or 'csrf_exempt'}", problem=OFF)))
+                owner, at=target, what=f"@{dotted(target) or 'csrf_exempt'}", **OFF)))
         return None
 
     def _middleware(self, node, name, value, ctx):
@@ -187,7 +191,7 @@ class CsrfDisabled(Rule):
                 e.endswith(auth.DJANGO_SESSION_MIDDLEWARE) for e in entries):
             return
         ctx.file_state_of(self).middleware.append(self.found(
-            node, what=f"{name} without {auth.DJANGO_CSRF_MIDDLEWARE}", problem=NO_MIDDLEWARE))
+            node, what=f"{name} without {auth.DJANGO_CSRF_MIDDLEWARE}", **NO_MIDDLEWARE))
 
     def _watched(self, node, name, ctx):
         """A call that may change the middleware list or stored state."""
@@ -221,7 +225,7 @@ class CsrfDisabled(Rule):
             mode = ctx.auth_mode(view)
             if mode.cookie and mode.proven and mode.principal:
                 found.append(self.found(view, what=f"{view.name}() {what} ({call}) but answers GET,",
-                                        problem=ON_GET))
+                                        **ON_GET))
         for view, report in facts.exempted:
             if isinstance(view, str):
                 view = facts.defs.get(view)
