@@ -114,7 +114,8 @@ class HardcodedSecret(Rule):
         "(`\"set-password\"`, `\"read_only\"`); URLs without a password; test modules. "
         "Comparisons are reported only against a password (a password name or a value "
         "labelled a password, not its hash): `token == \"NAME\"` in a tokenizer is not a "
-        "credential."
+        "credential, nor are upper-case markers (`user.password == \"LDAP\"`) and "
+        "snake_case sentinels (`\"not_set\"`)."
     )
     calls = frozenset(config.SIGNING_KEY_ARGS) | SETTING_UPDATERS
     calls_with_keywords = True  # Client(api_key="...")
@@ -219,8 +220,11 @@ class HardcodedSecret(Rule):
         elif not _str_const(right) or _str_const(left):
             return None  # most comparisons stop here
         v = ctx.value(right)
-        if not _literal_secret(v) or not _not_identifier(v.cval) or ctx.is_test_file:
+        if not _literal_secret(v) or ctx.is_test_file:
             return None
+        text = v.cval if isinstance(v.cval, str) else ""
+        if not _not_identifier(text) and not (text.isalpha() and text.islower()):
+            return None  # markers ("LDAP"), sentinels ("not_set"); a lowercase word is a password here
         name = _compared_name(left)
         if name and str(v.cval).lower() == name.lower():
             return None  # field == "password": a field name, not a password
