@@ -11,6 +11,8 @@ from secguide.rule import Rule
 from secguide.rules._common import last_name
 from secguide.vocab import ROLE_VALUES, is_authz_name, is_user_id_name, words
 
+#: expressions whose value is a decision (``is_admin = <this>``)
+_DECISIONS = (ast.Compare, ast.BoolOp, ast.UnaryOp)
 _EQUALITY = (ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot)
 _ROLE_FIX = ("read the role from the logged-in user's record (current_user, request.user) "
              "or the server-side session")
@@ -142,14 +144,14 @@ class AuthorizationFromClientData(Rule):
     reads_labels = frozenset({labels.PRINCIPAL})
 
     def check(self, node, ctx):
-        if ctx.fn is None:
-            return None
+        t = type(node)
+        if t is ast.Assign and type(node.value) not in _DECISIONS or ctx.fn is None:
+            return None  # most assignments: not a comparison
         module = ctx.file_state_of(self)
         if module.web is None:
             module.web = any(ctx.names_in_module(m) for m in authz.WEB_MODULES)
         if not module.web:
             return None  # no request data of its own
-        t = type(node)
         if t is ast.If:
             return self._if(node, ctx)
         if t is ast.Assign:
@@ -221,8 +223,7 @@ class AuthorizationFromClientData(Rule):
 
     # -- is_admin = <decision> -------------------------------------------------
     def _flag(self, node, ctx):
-        if len(node.targets) != 1 or type(node.targets[0]) is not ast.Name or \
-                type(node.value) not in (ast.Compare, ast.BoolOp, ast.UnaryOp):
+        if len(node.targets) != 1 or type(node.targets[0]) is not ast.Name:
             return None
         name = node.targets[0].id
         found = self._decision(node.value, ctx)

@@ -192,8 +192,10 @@ class HardcodedSecret(Rule):
         """``def login(user, password="hunter2")``, keyword-only and lambda
         defaults alike (Bandit's B107)."""
         a = node.args
-        if not any(_str_const(d) for d in a.defaults) and \
-                not any(d is not None and _str_const(d) for d in a.kw_defaults):
+        for d in a.defaults + a.kw_defaults:  # kw_defaults hold None for no default
+            if type(d) is ast.Constant and type(d.value) is str:
+                break
+        else:
             return None  # most functions: no string default at all
         if ctx.is_test_file:
             return None
@@ -219,16 +221,18 @@ class HardcodedSecret(Rule):
             left, right = right, left
         elif not _str_const(right) or _str_const(left):
             return None  # most comparisons stop here
-        v = ctx.value(right)
-        if not _literal_secret(v) or ctx.is_test_file:
+        text = right.value  # the literal itself: judged before any value is computed
+        stripped = text.strip()
+        if len(stripped) < 3 or config.PLACEHOLDER.match(stripped) or ctx.is_test_file:
             return None
-        text = v.cval if isinstance(v.cval, str) else ""
         if not _not_identifier(text) and not (text.isalpha() and text.islower()):
             return None  # markers ("LDAP"), sentinels ("not_set"); a lowercase word is a password here
         name = _compared_name(left)
-        if name and str(v.cval).lower() == name.lower():
+        if name and text.lower() == name.lower():
             return None  # field == "password": a field name, not a password
         if not is_password_name(name, ctx.extra_password_names):
+            if type(left) not in (ast.Name, ast.Attribute):
+                return None  # request.form["x"], .get("x"): the key named it already
             lab = ctx.value(left).labels
             if labels.PASSWORD not in lab or labels.HASHED in lab:
                 return None
