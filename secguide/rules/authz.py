@@ -17,6 +17,8 @@ _EQUALITY = (ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot)
 _ROLE_FIX = ("read the role from the logged-in user's record (current_user, request.user) "
              "or the server-side session")
 _USER_FIX = "identify the user by the signed session (login_user(), request.user, session)"
+_ADDRESS_FIX = ("use the address the server sees (request.remote_addr; behind a proxy, "
+                "ProxyFix with the number of trusted hops) or authenticate the caller")
 
 
 class _Flags:
@@ -26,7 +28,7 @@ class _Flags:
     __slots__ = ("names",)
 
     def __init__(self):
-        self.names: dict[str, tuple[str, str]] = {}
+        self.names: dict[str, tuple[str, str, str]] = {}
 
 
 class _Module:
@@ -63,11 +65,23 @@ def _trusted_header(attr: str, key: str) -> bool:
     return any(w in low for w in authz.TRUSTED_HEADER_WORDS)
 
 
+def _fix(kind: str, key: str) -> str | None:
+    """What to do instead, when the input's name says it decides access
+    (a role or flag) or, for a cookie or header, who the user is."""
+    if is_authz_name(key):
+        return _ROLE_FIX
+    if kind in authz.STORED_INPUTS and is_user_id_name(key):
+        return _USER_FIX
+    return None
+
+
 def _role_literal(node) -> bool:
-    """``"admin"``, or a tuple/list/set of literals with a role among them."""
+    """``"admin"``, ``"127.0.0.1"``, or a tuple/list/set of literals with one
+    of them among them."""
     t = type(node)
     if t is ast.Constant:
-        return type(node.value) is str and node.value.lower() in ROLE_VALUES
+        return type(node.value) is str and (node.value.lower() in ROLE_VALUES
+                                            or node.value in authz.LOCAL_ADDRESSES)
     if t in (ast.Tuple, ast.List, ast.Set):
         return any(_role_literal(e) for e in node.elts)
     return False
@@ -137,7 +151,7 @@ class AuthorizationFromClientData(Rule):
     )
     node_types = (ast.If, ast.Assign, ast.Call)
     report_types = (ast.If, ast.Call)
-    calls = authz.LOOKUP_METHODS | authz.LOOKUP_FUNCTIONS
+    calls = authz.LOOKUP_METHODS | authz.LOOKUP_FUNCTIONS | authz.SQL_LOOKUPS
     function_state = _Flags
     file_state = _Module
     skip_test_files = True
@@ -163,16 +177,16 @@ class AuthorizationFromClientData(Rule):
         found = self._decision(node.test, ctx)
         if found is None:
             return None
-        kind, source, strong = found
+        kind, source, strong, fix = found
         if kind not in authz.STORED_INPUTS and ctx.fn.has_permission_decorator:
             return None  # an admin's form or filter: the value is data, not a claim
         if strong and kind in authz.STORED_INPUTS or _guards(node):
             return [self.found(node, what="access is decided by", kind=kind, source=source,
-                               fix=_ROLE_FIX)]
+                               fix=fix)]
         return None
 
     def _decision(self, test, ctx):
-        """(kind, source, strong) of the client input ``test`` decides on:
+        """(kind, source, strong, fix) of the client input ``test`` decides on:
         ``strong`` when its key or name says it is about access."""
         t = type(test)
         if t is ast.BoolOp:
@@ -188,16 +202,18 @@ class AuthorizationFromClientData(Rule):
         if t is ast.Name:
             flagged = ctx.fn_state(self).names.get(test.id)
             if flagged:
-                return flagged[0], flagged[1], True
+                return flagged[0], flagged[1], True, flagged[2]
             if not is_authz_name(test.id):
                 return None
         elif not (t is ast.Subscript or t is ast.Call and type(test.func) is ast.Attribute
                   and test.func.attr == "get"):
             return None
-        # truthiness: ``if request.cookies.get("is_admin"):``
+        # truthiness: ``if request.cookies.get("is_admin"):``,
+        # ``if not request.cookies.get("username"):`` (logged in by a cookie)
         for kind, key, desc in _client_inputs(ctx.value(test)):
-            if is_authz_name(key):
-                return kind, desc, True
+            fix = _fix(kind, key)
+            if fix is not None:
+                return kind, desc, True, fix
         return None
 
     def _compare(self, node, ctx):
@@ -215,10 +231,14 @@ class AuthorizationFromClientData(Rule):
             if labels.PRINCIPAL in v.labels:
                 return None  # checked against the logged-in user
             for kind, key, desc in _client_inputs(v):
-                if is_authz_name(key) or kind in authz.STORED_INPUTS and is_user_id_name(key):
-                    return kind, desc, True
+                fix = _fix(kind, key)
+                if fix is not None:
+                    return kind, desc, True, fix
                 if role and best is None:
-                    best = (kind, desc, False)
+                    # a role literal, or a local address compared with an address header
+                    low = key.lower().replace("-", "_")
+                    best = (kind, desc, False, _ADDRESS_FIX if any(
+                        w in low for w in authz.ADDRESS_HEADER_WORDS) else _ROLE_FIX)
         return best
 
     # -- is_admin = <decision> -------------------------------------------------
@@ -228,7 +248,7 @@ class AuthorizationFromClientData(Rule):
         name = node.targets[0].id
         found = self._decision(node.value, ctx)
         if found and (found[2] or is_authz_name(name)):
-            ctx.fn_state(self).names[name] = (found[0], found[1])
+            ctx.fn_state(self).names[name] = (found[0], found[1], found[3])
         return None
 
     # -- User.get(request.cookies["uid"]) --------------------------------------
@@ -236,7 +256,11 @@ class AuthorizationFromClientData(Rule):
         func = node.func
         if not node.args and not node.keywords:
             return None
-        if type(func) is ast.Attribute:
+        args = list(node.args) + [k.value for k in node.keywords]
+        if type(func) is ast.Attribute and func.attr in authz.SQL_LOOKUPS:
+            # cur.execute("SELECT ... WHERE username = ?", (request.cookies["user"],))
+            args = node.args[1:2]
+        elif type(func) is ast.Attribute:
             receiver = func.value
             rt = type(receiver)
             if rt is ast.Name:
@@ -248,7 +272,7 @@ class AuthorizationFromClientData(Rule):
                 return None
         elif type(func) is not ast.Name:
             return None
-        for arg in list(node.args) + [k.value for k in node.keywords]:
+        for arg in args:
             for kind, key, desc in _client_inputs(ctx.value(arg)):
                 if kind in authz.STORED_INPUTS and is_user_id_name(key):
                     return [self.found(node, what=f"{dotted(func) or last_name(func)}() "
