@@ -34,7 +34,7 @@ class _CsrfFacts:
     ``middleware`` the findings on settings ``MIDDLEWARE`` lists without the
     CSRF middleware (dropped when the list is changed later in the file:
     ``changed``); ``state_changes`` the GET-only views that change state
-    (def -> (what it does, the call's text))."""
+    (def -> (what it does, the call's text, the view's name))."""
 
     __slots__ = ("exempted", "checks", "defs", "middleware", "changed", "state_changes",
                  "get_only")
@@ -45,7 +45,7 @@ class _CsrfFacts:
         self.defs: dict[str, ast.AST] = {}
         self.middleware: list[Report] = []
         self.changed = False
-        self.state_changes: dict[ast.AST, tuple[str, str]] = {}
+        self.state_changes: dict[ast.AST, tuple[str, str, str]] = {}
         self.get_only: dict[ast.AST, bool] = {}
 
 
@@ -98,7 +98,8 @@ class CsrfDisabled(Rule):
         "module, only when it is a full list of a site with logins (it has "
         "`SessionMiddleware` or `AuthenticationMiddleware`), written out as literals and "
         "not changed later in the file; a middleware of another name with `csrf` in it "
-        "counts as the check. A view that answers GET only is reported only when it "
+        "counts as the check. A view that answers GET only (or the `get` method of a "
+        "class-based view) is reported only when it "
         "changes stored state in its own body (deletes a record, `set_password()`, "
         "updates a query set, runs a `DELETE`/`UPDATE`/`INSERT` statement) and "
         "authenticates by the session cookie with a logged-in user; links with a token or "
@@ -209,22 +210,23 @@ class CsrfDisabled(Rule):
         view = fn.node
         get_only = facts.get_only.get(view)
         if get_only is None:
-            get_only = facts.get_only[view] = _get_only(view)
+            get_only = facts.get_only[view] = _get_only(view) or _cbv_get(view, fn)
         if not get_only:
             return
         what = _state_change(node, name, ctx)
         if what:
-            facts.state_changes[view] = (what, _call_text(func))
+            owner = f"{fn.class_info.name}." if fn.class_info is not None else ""
+            facts.state_changes[view] = (what, _call_text(func), f"{owner}{view.name}()")
 
     def finish_file(self, ctx):
         facts = ctx.file_state_of(self)
         found = [] if facts.changed else list(facts.middleware)
-        for view, (what, call) in facts.state_changes.items():
+        for view, (what, call, label) in facts.state_changes.items():
             # a forged GET acts as the user only with the cookie session and
             # a logged-in user; a token or signed link has nothing to borrow
             mode = ctx.auth_mode(view)
             if mode.cookie and mode.proven and mode.principal:
-                found.append(self.found(view, what=f"{view.name}() {what} ({call}) but answers GET,",
+                found.append(self.found(view, what=f"{label} {what} ({call}) but answers GET,",
                                         **ON_GET))
         for view, report in facts.exempted:
             if isinstance(view, str):
@@ -280,6 +282,14 @@ def _call_text(func: ast.Attribute) -> str:
     if type(receiver) is ast.Call and dotted(receiver.func):
         return f"{dotted(receiver.func)}(...).{func.attr}()"
     return f"...{func.attr}()"
+
+
+def _cbv_get(view: ast.AST, fn) -> bool:
+    """The ``get`` method of a class-based view (Django ``View``, Flask
+    ``MethodView``): it answers GET whatever the other methods do."""
+    ci = fn.class_info
+    return view.name == "get" and ci is not None and any(
+        b.rsplit(".", 1)[-1].endswith(("View", "APIView")) for b in ci.bases)
 
 
 def _state_change(call: ast.Call, name: str, ctx) -> str | None:
