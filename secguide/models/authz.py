@@ -31,7 +31,7 @@ TRUSTED_HEADER_WORDS = ("forwarded_user", "forwarded_email", "forwarded_groups",
 #: client writes unless a proxy overwrites them
 ADDRESS_HEADER_WORDS = ("forwarded_for", "real_ip", "client_ip", "originating_ip")
 #: addresses an address check lets in (``== "127.0.0.1"``: "only from localhost")
-LOCAL_ADDRESSES = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})
+LOCAL_ADDRESSES = frozenset({"127.0.0.1", "localhost", "::1"})
 #: Django ``META`` keys that are not request headers (set by the server)
 SERVER_META_KEYS = frozenset({"REMOTE_USER", "REMOTE_ADDR", "AUTH_TYPE"})
 #: calls in a branch that deny or grant access (with ``return``/``raise``)
