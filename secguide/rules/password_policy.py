@@ -128,10 +128,10 @@ class WeakPasswordPolicy(Rule):
                 return None  # not written out: cannot tell
             named = [v for k, v in zip(item.keys, item.values)
                      if isinstance(k, ast.Constant) and k.value == "NAME"]
-            if not named or not isinstance(named[0], ast.Constant) or \
-                    not isinstance(named[0].value, str):
+            v = ctx.value(named[0]) if named else None
+            if v is None or not v.known or not isinstance(v.cval, str):
                 return None
-            names.append(named[0].value)
+            names.append(v.cval)
         if not names:
             return [self.found(node, what=f"{auth.DJANGO_VALIDATORS_SETTING} = []",
                                problem="checks no password at all (any length passes)")]
@@ -149,8 +149,10 @@ class WeakPasswordPolicy(Rule):
         items = dict(zip((k.value if isinstance(k, ast.Constant) else None for k in node.keys),
                          node.values))
         name, options = items.get("NAME"), items.get("OPTIONS")
-        if not (isinstance(name, ast.Constant) and str(name.value).endswith(
-                auth.DJANGO_LENGTH_VALIDATOR) and isinstance(options, ast.Dict)):
+        if name is None or not isinstance(options, ast.Dict):
+            return None
+        v = ctx.value(name)
+        if not (v.known and isinstance(v.cval, str) and v.cval.endswith(auth.DJANGO_LENGTH_VALIDATOR)):
             return None
         found = []
         for k, v in zip(options.keys, options.values):
