@@ -15,7 +15,7 @@ import ast
 from secguide import labels as L
 from secguide.analysis.names import (ARG_INDEX, ARG_LABELS, EXCEPTION, HASHED, MARKUP,
                                      PASSWORD, PRINCIPAL, RANDOM, UKEYS)
-from secguide.analysis.scope import element, element_typ
+from secguide.analysis.scope import element, element_typ, list_index
 from secguide.analysis.strings import BRACE_FIELD, build, format_string
 from secguide.analysis.values import (ANYCONST, EMPTY, NUMBER, SAFE, SAFE_LABELS, UNKNOWN, Origin,
                                       SymOrigin, Value, merge_taint, sanitize)
@@ -248,15 +248,26 @@ class CallsMixin:
         kind = method_sanitizer(m) if args else None
         if kind is not None and (m != "escape" or not recv.taint):
             return sanitize(self.value(args[0]), kind)
-        if recv.items is not None and m == "get" and args:
-            key = self.value(args[0])
-            if key.known:
+        if recv.items is not None and (m == "get" or m == "pop"):
+            # a slot read back: d.get("k"), d.pop("k", None), argv.pop(), argv.pop(0)
+            key = self.value(args[0]) if args else None
+            if recv.typ == "list":
+                slot = None if m == "get" else list_index(
+                    recv.items, -1 if key is None else key.cval if key.known else None)
+            else:
+                slot = key.cval if key is not None and key.known else None
+            if slot is not None:
                 try:
-                    item = recv.items.get(key.cval)
+                    item = recv.items.get(slot)
                 except TypeError:
                     item = None
                 if item is not None:
                     return item
+        if m == ty.CONFIG_GET and recv.qual == ty.CONFIG_PARSER and \
+                type(func.value) is ast.Name:
+            got = self._config_get(func.value.id, node)
+            if got is not None:
+                return got
         if recv.taint or recv.built or recv.labels:
             if m in CLEAN_STR_METHODS:
                 return NUMBER

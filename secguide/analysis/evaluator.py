@@ -13,7 +13,7 @@ from typing import Callable
 
 from secguide.analysis.calls import CallsMixin, server_meta
 from secguide.analysis.names import CARRIED, EXCEPTION, MARKUP, SECRET, UKEYS
-from secguide.analysis.scope import element, element_typ
+from secguide.analysis.scope import element, element_typ, list_index
 from secguide.analysis.strings import (MAX_TEXT, PERCENT_FIELD, build, fold, format_string,
                                        join_safe)
 from secguide.analysis.values import (ANYCONST, EMPTY, NOVAL, NUMBER, UNKNOWN, Value, const,
@@ -47,8 +47,9 @@ class EvaluatorMixin(CallsMixin):
             return Value(qual=nxt)
         key = self.value(node.slice)
         if base.items is not None and key.known:
+            slot = list_index(base.items, key.cval) if base.typ == "list" else key.cval
             try:
-                item = base.items.get(key.cval)
+                item = base.items.get(slot)
             except TypeError:
                 item = None
             if item is not None:

@@ -22,13 +22,17 @@ from secguide.analysis.names import EXCEPTION
 from secguide.analysis.scope import element, join_envs
 from secguide.analysis.values import UNKNOWN, Value, const
 from secguide.models.frameworks import TERMINATING_CALLS
-from secguide.models.types import CONTAINER_ADDERS
+from secguide.models.types import CONFIG_SET, CONTAINER_ADDERS, CONTAINER_REMOVERS
 
 COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
 
 
 class Interpreter(DefinitionsMixin):
     """Statements, branches, loops, definitions and the deferral of bodies."""
+
+    #: the states at each ``break``/``continue`` of the innermost loop
+    #: (``(is_break, env)``), None outside loops
+    _loop_exits: list | None = None
 
     # -- statements -------------------------------------------------------------
     def _block(self, body: list) -> bool:
@@ -43,8 +47,12 @@ class Interpreter(DefinitionsMixin):
         return STMT_HANDLERS.get(type(st), Interpreter._st_other)(self, st)
 
     def _st_assign(self, st: ast.Assign) -> bool:
-        self._walk(st.value)
-        v = self.value(st.value)
+        value = st.value
+        self._walk(value)
+        v = self.value(value)
+        if type(value) is ast.Call and type(value.func) is ast.Attribute and \
+                value.func.attr in CONTAINER_REMOVERS and type(value.func.value) is ast.Name:
+            self._take_from_container(value.func.value.id, value)  # x = argv.pop()
         for target in st.targets:
             self._walk_target(target)
             self._bind(target, v)
@@ -56,9 +64,12 @@ class Interpreter(DefinitionsMixin):
             return False  # a docstring or bare string (Bandit skips these too)
         self._walk(value)
         if type(value) is ast.Call and type(value.func) is ast.Attribute and \
-                value.func.attr in CONTAINER_ADDERS and type(value.func.value) is ast.Name \
-                and value.args:
-            self._add_to_container(value.func.value.id, value)
+                type(value.func.value) is ast.Name:
+            attr = value.func.attr
+            if attr in CONTAINER_ADDERS or attr == CONFIG_SET:
+                self._add_to_container(value.func.value.id, value)
+            elif attr in CONTAINER_REMOVERS:
+                self._take_from_container(value.func.value.id, value)
         return _is_terminating_call(value)
 
     def _st_return(self, st: ast.Return) -> bool:
@@ -90,21 +101,46 @@ class Interpreter(DefinitionsMixin):
     def _st_for(self, st) -> bool:
         self._walk(st.iter)
         before = self.scope.env
-        self.scope.env = dict(before)
-        self._bind(st.target, element(self.value(st.iter)))
-        self._block(st.body)
-        self.scope.env = join_envs(before, self.scope.env)
-        self._block(st.orelse)
+        outer, self._loop_exits = self._loop_exits, []
+        try:
+            self.scope.env = dict(before)
+            self._bind(st.target, element(self.value(st.iter)))
+            self._block(st.body)
+            self._after_loop(before, st.orelse)
+        finally:
+            self._loop_exits = outer
         return False
 
     def _st_while(self, st: ast.While) -> bool:
         self._walk(st.test)
         before = self.scope.env
-        self.scope.env = dict(before)
-        self._block(st.body)
-        self.scope.env = join_envs(before, self.scope.env)
-        self._block(st.orelse)
+        outer, self._loop_exits = self._loop_exits, []
+        try:
+            self.scope.env = dict(before)
+            self._block(st.body)
+            self._after_loop(before, st.orelse)
+        finally:
+            self._loop_exits = outer
         return False
+
+    def _after_loop(self, before: dict, orelse: list) -> None:
+        """The state after a loop: no iteration, the end of the body, and
+        every ``continue`` join before the ``else``; the ``break`` states
+        skip the ``else`` and join after it."""
+        env = join_envs(before, self.scope.env)
+        breaks = []
+        for is_break, e in self._loop_exits:
+            if is_break:
+                breaks.append(e)
+            else:
+                env = join_envs(env, e)
+        self.scope.env = env
+        if self._block(orelse):
+            if not breaks:
+                return
+            self.scope.env = breaks.pop()
+        for e in breaks:
+            self.scope.env = join_envs(self.scope.env, e)
 
     def _st_with(self, st) -> bool:
         for item in st.items:
@@ -161,6 +197,11 @@ class Interpreter(DefinitionsMixin):
         return False
 
     def _st_leave_loop(self, st) -> bool:
+        """``break``/``continue``: this path leaves the block, and its state
+        is one of the loop's later states (``_after_loop``)."""
+        exits = self._loop_exits
+        if exits is not None:
+            exits.append((type(st) is ast.Break, dict(self.scope.env)))
         return True
 
     def _st_other(self, st) -> bool:

@@ -22,6 +22,8 @@ RETURN_TYPES: dict[str, str] = {
     "django.db.connection.cursor": "dbapi.Cursor",
     **{h: crypto.HASH_OBJECT for h in crypto.FAST_HASHES},
     "hashlib.new": crypto.HASH_OBJECT,
+    **{f"configparser.{c}": "configparser.ConfigParser"
+       for c in ("ConfigParser", "RawConfigParser", "SafeConfigParser")},
     "hmac.new": "hmac.HMAC",
     "flask.Flask": "flask.Flask",
     **{c: "mongo.Client" for c in sinks.MONGO_CLIENTS},
@@ -76,6 +78,15 @@ STR_CONST_METHODS = frozenset({"encode", "decode", "upper", "lower", "strip", "l
 CONTAINER_ADDERS = frozenset({"append", "extend", "insert", "add", "appendleft", "update"})
 #: adders whose argument is itself a container of the added values
 CONTAINER_EXTENDERS = frozenset({"extend", "update"})
+#: methods that take slots out of a list or dict (``argv.pop()``, ``d.clear()``)
+CONTAINER_REMOVERS = frozenset({"pop", "remove", "clear", "popitem"})
+#: most slots a list or dict keeps one by one (past it: one joined element)
+MAX_SLOTS = 32
+#: ``configparser``: a parser object, the method that stores an option and
+#: those that read one back as text (``cp.set(s, k, v)`` .. ``cp.get(s, k)``)
+CONFIG_PARSER = "configparser.ConfigParser"
+CONFIG_SET = "set"
+CONFIG_GET = "get"
 #: mapping reads by key: the value at a key of tainted data is tainted data
 MAPPING_GETTERS = frozenset({"get", "getlist", "pop", "setdefault", "get_json"})
 #: views and copies of a mapping: the same data, not the same items

@@ -152,7 +152,13 @@ class ShellCommandBuilt(Rule):
         "(`subprocess.run([\"convert\", path, out])`) passes each value as one "
         "argument that no character can break out of. Findings are HIGH when "
         "request or other untrusted input reaches the command, MEDIUM when it "
-        "is built from other non-constant values."
+        "is built from other non-constant values. The value is followed through "
+        "loops: what a loop body assigned before a `break` or `continue` is the "
+        "loop's later state. Lists and dicts keep their slots (`append`, "
+        "`insert`, `extend`, `pop`, `d[k] = v`, `d.get(k)`, a slot overwritten "
+        "with a constant is clean again), so an argument list built by appends "
+        "whose program is a shell with `-c` is checked like a literal one; an "
+        "option read back from a `configparser` object holds what `set()` put there."
     )
     example = (
         "import subprocess\n"
@@ -198,15 +204,46 @@ class ShellCommandBuilt(Rule):
             if spec is None:
                 return
             argv = call_arg(ctx, node, spec)
+            if argv is None:
+                return
+            elts = argv_slots(ctx, argv)
             shell = ctx.keyword(node, "shell")
             if shell is not None and ctx.value(shell).known and ctx.value(shell).cval:
-                cmd = argv.elts[0] if isinstance(argv, (ast.List, ast.Tuple)) and argv.elts else argv
-            elif isinstance(argv, (ast.List, ast.Tuple)) and len(argv.elts) >= 3:
-                prog, flag = ctx.value(argv.elts[0]), ctx.value(argv.elts[1])
-                if prog.known and flag.known and str(prog.cval) in sinks.SHELLS \
-                        and str(flag.cval) in sinks.SHELL_FLAGS:
-                    cmd = argv.elts[2]
+                cmd = elts[0] if elts else ctx.value(argv)
+            else:
+                cmd = shell_command(elts)
+            return built_report(self, ctx, node, cmd, "shell") if cmd is not None else None
         return built_report(self, ctx, node, ctx.value(cmd), "shell") if cmd is not None else None
+
+
+def argv_slots(ctx, argv: ast.AST) -> list:
+    """The values of an argument list, slot by slot: a literal (up to a
+    ``*spread``) or a list whose slots the analysis knows (built by
+    ``append``/``insert``/``extend``)."""
+    v = ctx.value(argv)
+    if v.items is not None and v.typ == "list":
+        return [v.items[i] for i in range(len(v.items))]
+    if isinstance(argv, (ast.List, ast.Tuple)):
+        out = []
+        for e in argv.elts:
+            if isinstance(e, ast.Starred):
+                break
+            out.append(ctx.value(e))
+        return out
+    return []
+
+
+def shell_command(elts: list):
+    """The command of ``[shell, "-c", command, ...]`` (None for other argv)."""
+    if len(elts) < 3:
+        return None
+    prog, flag = elts[0], elts[1]
+    if prog.known and flag.known and isinstance(prog.cval, str) and \
+            isinstance(flag.cval, str) and flag.cval in sinks.SHELL_FLAGS and (
+                prog.cval in sinks.SHELLS or prog.cval.replace("\\", "/").rsplit(
+                    "/", 1)[-1].lower() in sinks.SHELLS):
+        return elts[2]
+    return None
 
 
 class NosqlInjection(Rule):
