@@ -16,9 +16,9 @@ from secguide import labels as L
 from secguide.analysis.names import (ARG_INDEX, ARG_LABELS, EXCEPTION, HASHED, MARKUP,
                                      PASSWORD, PRINCIPAL, RANDOM, UKEYS)
 from secguide.analysis.scope import element, element_typ, list_index
-from secguide.analysis.strings import BRACE_FIELD, build, format_string
+from secguide.analysis.strings import BRACE_FIELD, MAX_TEXT, build, format_string
 from secguide.analysis.values import (ANYCONST, EMPTY, NUMBER, SAFE, SAFE_LABELS, UNKNOWN, Origin,
-                                      SymOrigin, Value, merge_taint, sanitize)
+                                      SymOrigin, Value, const, merge_taint, sanitize)
 from secguide.models import crypto, sinks, web
 from secguide.models import frameworks as fw
 from secguide.models import types as ty
@@ -287,6 +287,10 @@ class CallsMixin:
             typ = recv.typ if recv.typ == "str" else None
             return Value(taint=recv.taint, built=recv.built, text=recv.text,
                          raw=recv.raw, labels=lab, typ=typ)
+        if m in ty.STR_FOLD_METHODS and recv.known and type(recv.cval) is str:
+            folded = _fold_str_method(self, recv.cval, m, node)
+            if folded is not None:
+                return folded
         if recv.is_const and m in ty.STR_CONST_METHODS and all(
                 self.value(a).is_const for a in args):
             return Value(cval=ANYCONST, raw=False, typ="str", text=recv.text)
@@ -345,6 +349,26 @@ class CallsMixin:
                          labels=labels, qual=summary.qual)
         return Value(taint=taint, built=built, text=summary.text, raw=raw, labels=labels,
                      qual=summary.qual, typ=summary.typ)
+
+
+def _fold_str_method(ev, text: str, m: str, node: ast.Call) -> Value | None:
+    """``"Dev".lower()``, ``MODE.startswith("x")``: the method run on known
+    text with known arguments (None when it does not fold)."""
+    if node.keywords:
+        return None
+    args = []
+    for a in node.args:
+        v = ev.value(a)
+        if not v.known or not isinstance(v.cval, (str, int, tuple)):
+            return None
+        args.append(v.cval)
+    try:
+        out = getattr(text, m)(*args)
+    except (TypeError, ValueError):
+        return None
+    if isinstance(out, str) and len(out) > MAX_TEXT:
+        return None
+    return const(out)
 
 
 def server_meta(base: Value, key: str) -> bool:

@@ -20,7 +20,8 @@ from secguide.analysis.definitions import DefinitionsMixin
 from secguide.analysis.functions import dotted
 from secguide.analysis.names import EXCEPTION
 from secguide.analysis.scope import element, join_envs
-from secguide.analysis.values import UNKNOWN, Value, const
+from secguide.analysis.evaluator import compare
+from secguide.analysis.values import ANYCONST, NOVAL, UNKNOWN, Value, const
 from secguide.models.frameworks import TERMINATING_CALLS
 from secguide.models.types import CONFIG_SET, CONTAINER_ADDERS, CONTAINER_REMOVERS
 
@@ -103,33 +104,44 @@ class Interpreter(DefinitionsMixin):
         before = self.scope.env
         outer, self._loop_exits = self._loop_exits, []
         try:
-            self.scope.env = dict(before)
+            self.scope.env, demoted = _loop_entry(before)
             self._bind(st.target, element(self.value(st.iter)))
             self._block(st.body)
-            self._after_loop(before, st.orelse)
+            self._after_loop(before, st.orelse, demoted)
         finally:
             self._loop_exits = outer
         return False
 
     def _st_while(self, st: ast.While) -> bool:
-        self._walk(st.test)
         before = self.scope.env
         outer, self._loop_exits = self._loop_exits, []
         try:
-            self.scope.env = dict(before)
+            self.scope.env, demoted = _loop_entry(before)
+            self._walk(st.test)
+            test = self.value(st.test)
+            if test.known and not test.cval:  # while False: the body never runs
+                self.scope.env = before
+                self._block(st.orelse)
+                return False
             self._block(st.body)
-            self._after_loop(before, st.orelse)
+            self._after_loop(before, st.orelse, demoted)
         finally:
             self._loop_exits = outer
         return False
 
-    def _after_loop(self, before: dict, orelse: list) -> None:
+    def _after_loop(self, before: dict, orelse: list, demoted: dict | None) -> None:
         """The state after a loop: no iteration, the end of the body, and
         every ``continue`` join before the ``else``; the ``break`` states
-        skip the ``else`` and join after it."""
+        skip the ``else`` and join after it.  A constant the body did not
+        rebind is known again."""
+        exits = self._loop_exits
+        if demoted:
+            _restore(self.scope.env, demoted)
+            for _, e in exits:
+                _restore(e, demoted)
         env = join_envs(before, self.scope.env)
         breaks = []
-        for is_break, e in self._loop_exits:
+        for is_break, e in exits:
             if is_break:
                 breaks.append(e)
             else:
@@ -165,21 +177,53 @@ class Interpreter(DefinitionsMixin):
         return False
 
     def _st_match(self, st) -> bool:
+        """The cases that may match, each from the state before the
+        ``match``; with a known subject a case that cannot match is dead and
+        the first one that surely matches ends the statement."""
         self._walk(st.subject)
+        subject = self.value(st.subject)
         before = self.scope.env
         envs = []
+        falls = True  # the path where no case matches
         for case in st.cases:
+            hit = self._case_hits(subject, case.pattern) if subject.known else None
+            if hit is False:
+                continue
             self.scope.env = dict(before)
             self._walk_pattern(case.pattern)
             if case.guard is not None:
                 self._walk(case.guard)
+                guard = self.value(case.guard)
+                if guard.known and not guard.cval:
+                    continue
+                if not guard.known:
+                    hit = None
             if not self._block(case.body):
                 envs.append(self.scope.env)
-        result = before
+            if hit:
+                falls = False
+                break
+        result = before if falls else None
         for e in envs:
-            result = join_envs(result, e)
-        self.scope.env = result
+            result = e if result is None else join_envs(result, e)
+        self.scope.env = before if result is None else result
         return False
+
+    def _case_hits(self, subject: Value, pattern) -> bool | None:
+        """Does a known subject match ``pattern``: True, False, or None (not
+        decided here)?"""
+        t = type(pattern)
+        if t is ast.MatchAs:
+            return True if pattern.pattern is None else self._case_hits(subject, pattern.pattern)
+        if t is ast.MatchValue:
+            v = self.value(pattern.value)
+            return compare(ast.Eq, subject.cval, v, pattern.value) if v.known else None
+        if t is ast.MatchSingleton:
+            return subject.cval is pattern.value
+        if t is ast.MatchOr:
+            hits = [self._case_hits(subject, p) for p in pattern.patterns]
+            return True if True in hits else (False if all(h is False for h in hits) else None)
+        return None
 
     def _st_assert(self, st: ast.Assert) -> bool:
         self._walk(st.test)
@@ -194,6 +238,16 @@ class Interpreter(DefinitionsMixin):
         return False
 
     def _st_pass(self, st) -> bool:
+        return False
+
+    def _st_global(self, st: ast.Global) -> bool:
+        """``global x`` in a function: module-level ``x`` is rebound at run
+        time, so it is no constant (for the functions analysed after)."""
+        env = self._module_scope.env
+        for name in st.names:
+            v = env.get(name)
+            if v is not None and v.cval is not NOVAL:
+                env[name] = v.copy(cval=NOVAL, raw=True)
         return False
 
     def _st_leave_loop(self, st) -> bool:
@@ -353,6 +407,31 @@ class Interpreter(DefinitionsMixin):
                 self.scope.env[node.rest] = UNKNOWN
 
 
+def _loop_entry(before: dict) -> tuple[dict, dict | None]:
+    """The state a loop body starts from: a known constant of this scope may
+    be rebound by an earlier iteration, so it is a constant of unknown value
+    inside the body (``first = True`` .. ``if first:``).  Returns that state
+    and the demoted names (value in the body, value before)."""
+    env = dict(before)
+    demoted = None
+    for k, v in before.items():
+        c = v.cval
+        if c is not NOVAL and c is not ANYCONST:
+            d = v.copy(cval=ANYCONST)
+            env[k] = d
+            if demoted is None:
+                demoted = {}
+            demoted[k] = (d, v)
+    return env, demoted
+
+
+def _restore(env: dict, demoted: dict) -> None:
+    """Names a loop body did not rebind get their known value back."""
+    for k, (d, v) in demoted.items():
+        if env.get(k) is d:
+            env[k] = v
+
+
 def _is_terminating_call(expr: ast.AST) -> bool:
     if type(expr) is ast.Call:
         func = expr.func
@@ -375,7 +454,7 @@ STMT_HANDLERS: dict = {
     ast.Try: Interpreter._try, ast.Raise: Interpreter._st_raise,
     ast.Delete: Interpreter._st_delete, ast.Match: Interpreter._st_match,
     ast.Assert: Interpreter._st_assert,
-    ast.Pass: Interpreter._st_pass, ast.Global: Interpreter._st_pass,
+    ast.Pass: Interpreter._st_pass, ast.Global: Interpreter._st_global,
     ast.Nonlocal: Interpreter._st_pass,
     ast.Break: Interpreter._st_leave_loop, ast.Continue: Interpreter._st_leave_loop,
 }

@@ -74,6 +74,11 @@ COPY_CALLS = frozenset({"copy.copy", "copy.deepcopy"})
 STR_CONST_METHODS = frozenset({"encode", "decode", "upper", "lower", "strip", "lstrip",
                                "rstrip", "replace", "title", "format_map", "zfill",
                                "ljust", "rjust", "center", "casefold", "capitalize"})
+#: methods of ``str`` folded when the receiver and the arguments are known
+#: (``MODE.lower() == "dev"``, ``NAME.startswith("x")``)
+STR_FOLD_METHODS = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "replace",
+                              "startswith", "endswith", "casefold", "title", "capitalize",
+                              "isdigit", "isalpha", "isalnum", "removeprefix", "removesuffix"})
 #: methods that put a value into a container (``parts.append(v)``)
 CONTAINER_ADDERS = frozenset({"append", "extend", "insert", "add", "appendleft", "update"})
 #: adders whose argument is itself a container of the added values

@@ -158,7 +158,10 @@ class ShellCommandBuilt(Rule):
         "`insert`, `extend`, `pop`, `d[k] = v`, `d.get(k)`, a slot overwritten "
         "with a constant is clean again), so an argument list built by appends "
         "whose program is a shell with `-c` is checked like a literal one; an "
-        "option read back from a `configparser` object holds what `set()` put there."
+        "option read back from a `configparser` object holds what `set()` put there. "
+        "Constants fold (comparisons, arithmetic, `in` on a constant tuple, "
+        "indexing and slicing of known text, `if`, conditional expressions and "
+        "`match` on them): a dead arm neither taints nor cleans."
     )
     example = (
         "import subprocess\n"
