@@ -11,3 +11,30 @@ DSN_USER = re.compile(r"(?:^|\s)user\s*=\s*'?(\w+)")
 #: docker-py: ``client.containers.run(..., privileged=True)``
 CONTAINER_COLLECTION = "containers"
 CONTAINER_STARTS = frozenset({"run", "create"})
+
+# -- file-system probes and path guards (SCG402) --------------------------------
+#: calls that only probe a path: they tell the caller whether a file exists
+#: (its size, its type), so an untrusted path there leaks the file system
+#: layout (SCG402 at MEDIUM) -> (positions, keywords) of the path
+PATH_PROBES = {
+    "os.path.exists": ((0,), ("path",)), "os.path.lexists": ((0,), ("path",)),
+    "os.path.isfile": ((0,), ("path",)), "os.path.isdir": ((0,), ("s",)),
+    "os.path.islink": ((0,), ("path",)), "os.path.getsize": ((0,), ("filename",)),
+    "os.path.getmtime": ((0,), ("filename",)), "os.path.getatime": ((0,), ("filename",)),
+    "os.path.getctime": ((0,), ("filename",)),
+    "os.stat": ((0,), ("path",)), "os.lstat": ((0,), ("path",)),
+    "os.access": ((0,), ("path",)),
+    "glob.glob": ((0,), ("pathname",)), "glob.iglob": ((0,), ("pathname",)),
+}
+#: ``pathlib.Path`` methods that probe the path they are called on (``glob``
+#: and ``rglob`` also take an untrusted pattern)
+PATH_PROBE_METHODS = frozenset({"exists", "is_file", "is_dir", "is_symlink", "stat",
+                                "lstat", "glob", "rglob"})
+PATH_PATTERN_METHODS = frozenset({"glob", "rglob"})
+#: ``os.path.commonpath([base, p]) == base``: the path stays under ``base``
+PATH_PREFIX_CALLS = frozenset({"os.path.commonpath", "os.path.commonprefix",
+                               "posixpath.commonpath", "ntpath.commonpath"})
+#: the parent-directory component a traversal needs: ``if ".." in p: abort()``
+PARENT_DIR = ".."
+#: the text of a path: ``str(p).startswith(base)`` checks ``p``
+PATH_TEXT_CALLS = frozenset({"builtins.str", "os.fspath"})
