@@ -137,6 +137,8 @@ class CallsMixin:
             a0 = self.value(args[0]) if args else UNKNOWN
             if fq in web.MARKUP_CALLS:
                 return sanitize(a0, kind).with_labels(MARKUP)
+            if fq in ty.QUERY_ENCODERS:
+                a0 = sanitize(a0, "ssrf")
             return sanitize(a0, kind)
         if fq in san.ROUTER_URLS:
             return ROUTER_URL

@@ -38,3 +38,18 @@ PATH_PREFIX_CALLS = frozenset({"os.path.commonpath", "os.path.commonprefix",
 PARENT_DIR = ".."
 #: the text of a path: ``str(p).startswith(base)`` checks ``p``
 PATH_TEXT_CALLS = frozenset({"builtins.str", "os.fspath"})
+
+# -- programs run without subprocess (SCG102) -------------------------------------
+#: calls that run a program from an argument vector: name -> (where the
+#: vector starts, "list" when it is one list argument or "args" when it is
+#: the positional arguments from there on, where the program path is or
+#: None).  A vector ``[shell, "-c", command]`` runs ``command`` in a shell.
+EXEC_CALLS = {
+    **{f"os.exec{s}": (1, "list", 0) for s in ("v", "ve", "vp", "vpe")},
+    **{f"os.exec{s}": (1, "args", 0) for s in ("l", "le", "lp", "lpe")},
+    **{f"os.spawn{s}": (2, "list", 1) for s in ("v", "ve", "vp", "vpe")},
+    **{f"os.spawn{s}": (2, "args", 1) for s in ("l", "le", "lp", "lpe")},
+    "os.posix_spawn": (1, "list", 0), "os.posix_spawnp": (1, "list", 0),
+    "pty.spawn": (0, "list", None),
+    "asyncio.create_subprocess_exec": (0, "args", None),
+}

@@ -32,6 +32,15 @@ RETURN_TYPES: dict[str, str] = {
     "httpx.Client": "httpx.Client", "httpx.AsyncClient": "httpx.AsyncClient",
     "aiohttp.ClientSession": "aiohttp.ClientSession",
     "urllib3.PoolManager": "urllib3.PoolManager",
+    "urllib3.poolmanager.PoolManager": "urllib3.PoolManager",
+    "urllib3.ProxyManager": "urllib3.PoolManager",
+    "urllib.request.build_opener": "urllib.request.OpenerDirector",
+    "urllib.request.OpenerDirector": "urllib.request.OpenerDirector",
+    "urllib.request.URLopener": "urllib.request.URLopener",
+    "urllib.request.FancyURLopener": "urllib.request.URLopener",
+    "pycurl.Curl": "pycurl.Curl",
+    "logging.getLogger": "logging.Logger", "logging.Logger": "logging.Logger",
+    "logging.LoggerAdapter": "logging.LoggerAdapter",
     "jinja2.Environment": "jinja2.Environment",
     "builtins.open": "io.File", "io.open": "io.File", "codecs.open": "io.File",
     "socket.socket": "socket.socket",
@@ -44,6 +53,8 @@ TYPED_PARAMS: dict[str, str] = {
     "requests.Session": "requests.Session", "requests.sessions.Session": "requests.Session",
     "httpx.Client": "httpx.Client", "httpx.AsyncClient": "httpx.AsyncClient",
     "aiohttp.ClientSession": "aiohttp.ClientSession",
+    "urllib3.PoolManager": "urllib3.PoolManager",
+    "logging.Logger": "logging.Logger", "logging.LoggerAdapter": "logging.LoggerAdapter",
     "sqlite3.Connection": "dbapi.Connection", "sqlite3.Cursor": "dbapi.Cursor",
     "psycopg2.extensions.connection": "dbapi.Connection",
     "psycopg2.extensions.cursor": "dbapi.Cursor", "asyncpg.Connection": "dbapi.Connection",
@@ -85,6 +96,11 @@ CONTAINER_ADDERS = frozenset({"append", "extend", "insert", "add", "appendleft",
 CONTAINER_EXTENDERS = frozenset({"extend", "update"})
 #: methods that take slots out of a list or dict (``argv.pop()``, ``d.clear()``)
 CONTAINER_REMOVERS = frozenset({"pop", "remove", "clear", "popitem"})
+#: query-string encoders: every value is percent-encoded into ``k=v&..``,
+#: which cannot name a host (safe for "ssrf" besides their sanitizer kind)
+QUERY_ENCODERS = frozenset({"urllib.parse.urlencode", "django.utils.http.urlencode"})
+#: classes whose subclasses are loggers (``class AuditLogger(logging.Logger)``)
+LOGGER_TYPES = frozenset({"logging.Logger", "logging.LoggerAdapter"})
 #: most slots a list or dict keeps one by one (past it: one joined element)
 MAX_SLOTS = 32
 #: ``configparser``: a parser object, the method that stores an option and

@@ -5,7 +5,7 @@ import ast
 
 from secguide.analysis.functions import dotted
 from secguide import labels
-from secguide.models import db, sinks
+from secguide.models import db, sinks, system
 from secguide.rule import Rule
 from secguide.rules._common import built_report, call_arg, flow_text, last_name, origin_text
 from secguide.vocab import MONGO_HANDLE_NAMES
@@ -161,7 +161,11 @@ class ShellCommandBuilt(Rule):
         "option read back from a `configparser` object holds what `set()` put there. "
         "Constants fold (comparisons, arithmetic, `in` on a constant tuple, "
         "indexing and slicing of known text, `if`, conditional expressions and "
-        "`match` on them): a dead arm neither taints nor cleans."
+        "`match` on them): a dead arm neither taints nor cleans. Besides "
+        "`os.system`, `os.popen`, `asyncio.create_subprocess_shell` and "
+        "`subprocess` with `shell=True`, the vectors of `os.exec*`, `os.spawn*`, "
+        "`os.posix_spawn`, `pty.spawn` and `asyncio.create_subprocess_exec` "
+        "whose program is `sh`/`bash`/`cmd` with `-c` run their command in a shell."
     )
     example = (
         "import subprocess\n"
@@ -189,7 +193,8 @@ class ShellCommandBuilt(Rule):
         "B602/B605 report every shell call; this rule reports only the ones "
         "whose command is built from values."
     )
-    calls = frozenset(sinks.SHELL_CALLS) | frozenset(sinks.SUBPROCESS_CALLS)
+    calls = frozenset(sinks.SHELL_CALLS) | frozenset(sinks.SUBPROCESS_CALLS) | \
+        frozenset(system.EXEC_CALLS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
     reads_labels = frozenset({labels.safe("shell")})
@@ -205,7 +210,7 @@ class ShellCommandBuilt(Rule):
         else:
             spec = sinks.SUBPROCESS_CALLS.get(q)
             if spec is None:
-                return
+                return self._exec(node, ctx, q)
             argv = call_arg(ctx, node, spec)
             if argv is None:
                 return
@@ -217,6 +222,32 @@ class ShellCommandBuilt(Rule):
                 cmd = shell_command(elts)
             return built_report(self, ctx, node, cmd, "shell") if cmd is not None else None
         return built_report(self, ctx, node, ctx.value(cmd), "shell") if cmd is not None else None
+
+    def _exec(self, node, ctx, q):
+        """``os.execv("/bin/sh", ["sh", "-c", cmd])``, ``os.spawnl(mode, sh,
+        "sh", "-c", cmd)``, ``pty.spawn([...])``,
+        ``asyncio.create_subprocess_exec("bash", "-c", cmd)``: a vector
+        whose program is a shell with ``-c`` runs its command in the shell."""
+        spec = system.EXEC_CALLS.get(q)
+        if spec is None:
+            return None
+        start, form, prog_at = spec
+        args = node.args
+        if form == "list":
+            if len(args) <= start:
+                return None
+            elts = argv_slots(ctx, args[start])
+        else:
+            elts = []
+            for a in args[start:]:
+                if isinstance(a, ast.Starred):
+                    break
+                elts.append(ctx.value(a))
+        cmd = shell_command(elts)
+        if cmd is None and prog_at is not None and len(args) > prog_at and len(elts) >= 3:
+            # the program path names the shell, argv[0] is any name
+            cmd = shell_command([ctx.value(args[prog_at])] + elts[1:])
+        return built_report(self, ctx, node, cmd, "shell") if cmd is not None else None
 
 
 def argv_slots(ctx, argv: ast.AST) -> list:
