@@ -104,7 +104,7 @@ class Interpreter(DefinitionsMixin):
         before = self.scope.env
         outer, self._loop_exits = self._loop_exits, []
         try:
-            self.scope.env, demoted = _loop_entry(before)
+            self.scope.env, demoted = _loop_entry(before, st.body)
             self._bind(st.target, element(self.value(st.iter)))
             self._block(st.body)
             self._after_loop(before, st.orelse, demoted)
@@ -116,7 +116,7 @@ class Interpreter(DefinitionsMixin):
         before = self.scope.env
         outer, self._loop_exits = self._loop_exits, []
         try:
-            self.scope.env, demoted = _loop_entry(before)
+            self.scope.env, demoted = _loop_entry(before, st.body)
             self._walk(st.test)
             test = self.value(st.test)
             if test.known and not test.cval:  # while False: the body never runs
@@ -407,22 +407,108 @@ class Interpreter(DefinitionsMixin):
                 self.scope.env[node.rest] = UNKNOWN
 
 
-def _loop_entry(before: dict) -> tuple[dict, dict | None]:
-    """The state a loop body starts from: a known constant of this scope may
-    be rebound by an earlier iteration, so it is a constant of unknown value
-    inside the body (``first = True`` .. ``if first:``).  Returns that state
-    and the demoted names (value in the body, value before)."""
+def _loop_entry(before: dict, body: list) -> tuple[dict, dict | None]:
+    """The state a loop body starts from: a constant the body rebinds (or a
+    container it changes) may differ on a later iteration, so inside the
+    body it is a constant of unknown value (``first = True`` .. ``if
+    first:``).  Returns that state and the demoted names (value in the body,
+    value before)."""
     env = dict(before)
     demoted = None
+    names = None
     for k, v in before.items():
         c = v.cval
-        if c is not NOVAL and c is not ANYCONST:
-            d = v.copy(cval=ANYCONST)
-            env[k] = d
-            if demoted is None:
-                demoted = {}
-            demoted[k] = (d, v)
+        if v.items is None and (c is NOVAL or c is ANYCONST):
+            continue
+        if names is None:
+            names = _rebound(body)
+        if k not in names:
+            continue
+        d = v.copy(cval=NOVAL if c is NOVAL else ANYCONST, items=None)
+        env[k] = d
+        if demoted is None:
+            demoted = {}
+        demoted[k] = (d, v)
     return env, demoted
+
+
+#: statement fields that hold nested statements
+_BODIES = ("body", "orelse", "finalbody", "handlers")
+
+
+def _rebound(body: list) -> set:
+    """Names a block binds or changes in place (assignment and loop targets,
+    ``x[k] = v``, ``x.append(v)``, definitions, imports): statements only."""
+    out: set = set()
+    stack = list(body)
+    while stack:
+        s = stack.pop()
+        t = type(s)
+        if t is ast.Assign:
+            for tg in s.targets:
+                _target_names(tg, out)
+        elif t is ast.AugAssign or t is ast.AnnAssign:
+            _target_names(s.target, out)
+        elif t is ast.Expr:
+            v = s.value
+            if type(v) is ast.Call and type(v.func) is ast.Attribute and \
+                    type(v.func.value) is ast.Name:
+                out.add(v.func.value.id)
+            continue
+        elif t is ast.For or t is ast.AsyncFor:
+            _target_names(s.target, out)
+        elif t is ast.With or t is ast.AsyncWith:
+            for item in s.items:
+                if item.optional_vars is not None:
+                    _target_names(item.optional_vars, out)
+        elif t in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            out.add(s.name)
+            continue
+        elif t is ast.ExceptHandler:
+            if s.name:
+                out.add(s.name)
+        elif t is ast.Match:
+            for case in s.cases:
+                stack.extend(case.body)
+                for n in ast.walk(case.pattern):
+                    name = getattr(n, "name", None) or getattr(n, "rest", None)
+                    if name:
+                        out.add(name)
+            continue
+        elif t is ast.Import or t is ast.ImportFrom:
+            for a in s.names:
+                out.add((a.asname or a.name).split(".", 1)[0])
+            continue
+        elif t is ast.Delete:
+            for tg in s.targets:
+                _target_names(tg, out)
+            continue
+        for f in _BODIES:
+            sub = getattr(s, f, None)
+            if sub:
+                stack.extend(sub)
+    return out
+
+
+def _target_names(target: ast.AST, out: set) -> None:
+    t = type(target)
+    if t is ast.Name:
+        out.add(target.id)
+    elif t is ast.Tuple or t is ast.List:
+        for e in target.elts:
+            _target_names(e, out)
+    elif t is ast.Starred:
+        _target_names(target.value, out)
+    elif t is ast.Subscript or t is ast.Attribute:
+        if t is ast.Attribute:
+            key = dotted(target)  # an ``a.b`` key of the environment
+            if key is not None:
+                out.add(key)
+        base = target.value
+        while type(base) in (ast.Subscript, ast.Attribute):
+            base = base.value
+        if type(base) is ast.Name:
+            out.add(base.id)
 
 
 def _restore(env: dict, demoted: dict) -> None:
