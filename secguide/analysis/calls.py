@@ -356,17 +356,18 @@ class CallsMixin:
 def _fold_str_method(ev, text: str, m: str, node: ast.Call) -> Value | None:
     """``"Dev".lower()``, ``MODE.startswith("x")``: the method run on known
     text with known arguments (None when it does not fold)."""
-    if node.keywords:
+    if node.keywords or len(text) > MAX_TEXT:
         return None
     args = []
     for a in node.args:
         v = ev.value(a)
-        if not v.known or not isinstance(v.cval, (str, int, tuple)):
+        if not v.known or type(v.cval) not in (str, int) or \
+                type(v.cval) is str and len(v.cval) > MAX_TEXT:
             return None
         args.append(v.cval)
     try:
         out = getattr(text, m)(*args)
-    except (TypeError, ValueError):
+    except Exception:  # wrong arguments: the call would raise, no fold
         return None
     if isinstance(out, str) and len(out) > MAX_TEXT:
         return None

@@ -80,6 +80,14 @@ def container(items: dict, typ: str, keep: frozenset = EMPTY) -> Value:
                  built=built, text=text)
 
 
+def slots(items: dict) -> list | None:
+    """A list's slots in order, or None when its keys are not 0..n-1."""
+    try:
+        return [items[k] for k in range(len(items))]
+    except KeyError:
+        return None
+
+
 def list_index(items: dict, key) -> int | None:
     """The slot of list index ``key`` (negative counts from the end)."""
     if type(key) is not int:
@@ -272,13 +280,17 @@ class ScopeMixin:
                 more = self.value(args[0])
                 if more.items is None or more.typ != "list":
                     return None
-                added = [more.items[k] for k in sorted(more.items)]
+                added = slots(more.items)
+                if added is None:
+                    return None
                 at = n
             else:
                 return None
             if n + len(added) > MAX_SLOTS:
                 return None
-            vals = [items[k] for k in range(n)]
+            vals = slots(items)
+            if vals is None:
+                return None
             vals[at:at] = added
             return container(dict(enumerate(vals)), "list")
         if cur.typ == "dict" and m == "update" and len(args) <= 1:
@@ -309,7 +321,10 @@ class ScopeMixin:
         if m == "clear":
             new = {}
         elif cur.typ == "list":
-            vals = [items[k] for k in range(len(items))]
+            vals = slots(items)
+            if vals is None:
+                self.scope.env[name] = cur.copy(items=None)
+                return
             at = None
             if m == "pop":
                 key = self.value(args[0]) if args else None

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from secguide.analysis.functions import dotted
+from secguide.analysis.scope import slots
 from secguide import labels
 from secguide.models import db, sinks, system
 from secguide.rule import Rule
@@ -165,7 +167,7 @@ class ShellCommandBuilt(Rule):
         "`os.system`, `os.popen`, `asyncio.create_subprocess_shell` and "
         "`subprocess` with `shell=True`, the vectors of `os.exec*`, `os.spawn*`, "
         "`os.posix_spawn`, `pty.spawn` and `asyncio.create_subprocess_exec` "
-        "whose program is `sh`/`bash`/`cmd` with `-c` run their command in a shell."
+        "whose program is `sh`/`bash`/`cmd` with `-c` (or `-lc`, `-ec`) run their command in a shell."
     )
     example = (
         "import subprocess\n"
@@ -256,7 +258,9 @@ def argv_slots(ctx, argv: ast.AST) -> list:
     ``append``/``insert``/``extend``)."""
     v = ctx.value(argv)
     if v.items is not None and v.typ == "list":
-        return [v.items[i] for i in range(len(v.items))]
+        got = slots(v.items)
+        if got is not None:
+            return got
     if isinstance(argv, (ast.List, ast.Tuple)):
         out = []
         for e in argv.elts:
@@ -267,13 +271,18 @@ def argv_slots(ctx, argv: ast.AST) -> list:
     return []
 
 
+#: a cluster of short options ending in ``c`` (``bash -lc``, ``sh -ec``)
+SHORT_FLAGS_C = re.compile(r"-[a-z]{1,4}c")
+
+
 def shell_command(elts: list):
     """The command of ``[shell, "-c", command, ...]`` (None for other argv)."""
     if len(elts) < 3:
         return None
     prog, flag = elts[0], elts[1]
     if prog.known and flag.known and isinstance(prog.cval, str) and \
-            isinstance(flag.cval, str) and flag.cval in sinks.SHELL_FLAGS and (
+            isinstance(flag.cval, str) and (
+                flag.cval in sinks.SHELL_FLAGS or SHORT_FLAGS_C.fullmatch(flag.cval)) and (
                 prog.cval in sinks.SHELLS or prog.cval.replace("\\", "/").rsplit(
                     "/", 1)[-1].lower() in sinks.SHELLS):
         return elts[2]
