@@ -15,7 +15,7 @@ import ast
 from secguide import labels as L
 from secguide.analysis.names import (ARG_INDEX, ARG_LABELS, EXCEPTION, HASHED, MARKUP,
                                      PASSWORD, PRINCIPAL, RANDOM, UKEYS)
-from secguide.analysis.scope import element, element_typ, list_index
+from secguide.analysis.scope import container, element, element_typ, list_index
 from secguide.analysis.strings import BRACE_FIELD, MAX_TEXT, build, format_string
 from secguide.analysis.values import (ANYCONST, EMPTY, NUMBER, SAFE, SAFE_LABELS, UNKNOWN, Origin,
                                       SymOrigin, Value, const, merge_taint, sanitize)
@@ -179,6 +179,18 @@ class CallsMixin:
                     v.is_const for v in vals) else UNKNOWN
             return Value(taint=merge_taint(*(v.taint for v in vals)), typ="str",
                          labels=_labels_of(vals) - SAFE_LABELS)
+        empty = ty.EMPTY_CONTAINERS.get(fq)
+        if empty is not None and (not args or fq == "collections.defaultdict"
+                                  and len(args) == 1 and not node.keywords):
+            # dict(), dict(k=v), list(), defaultdict(list): slots known from here on
+            items = {}
+            for k in node.keywords:
+                if k.arg is None or empty != "dict":
+                    items = None
+                    break
+                items[k.arg] = self.value(k.value)
+            if items is not None and len(items) <= ty.MAX_SLOTS:
+                return container(items, empty)
         if fq in web.PROPAGATORS:
             # first argument's data, with the shape the call gives it (inline:
             # one Python frame less per level of a nested expression)

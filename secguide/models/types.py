@@ -101,6 +101,10 @@ CONTAINER_REMOVERS = frozenset({"pop", "remove", "clear", "popitem"})
 QUERY_ENCODERS = frozenset({"urllib.parse.urlencode", "django.utils.http.urlencode"})
 #: classes whose subclasses are loggers (``class AuditLogger(logging.Logger)``)
 LOGGER_TYPES = frozenset({"logging.Logger", "logging.LoggerAdapter"})
+#: constructors of an empty container when called without positional
+#: arguments (``dict()``, ``dict(a=x)``, ``list()``, ``OrderedDict()``)
+EMPTY_CONTAINERS = {"builtins.dict": "dict", "builtins.list": "list",
+                    "collections.OrderedDict": "dict", "collections.defaultdict": "dict"}
 #: most slots a list or dict keeps one by one (past it: one joined element)
 MAX_SLOTS = 32
 #: ``configparser``: a parser object, the method that stores an option and
