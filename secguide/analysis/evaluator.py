@@ -52,7 +52,7 @@ class EvaluatorMixin(CallsMixin):
         nxt = MONGO_NEXT.get(base.qual or "")
         if nxt is not None:
             return Value(qual=nxt)
-        if base.known and isinstance(base.cval, (str, bytes)):
+        if type(base.cval) is str or type(base.cval) is bytes:
             folded = _fold_index(self, base.cval, node.slice)
             if folded is not None:
                 return folded
@@ -150,7 +150,7 @@ class EvaluatorMixin(CallsMixin):
         last = len(values) - 1
         for i, vnode in enumerate(values):
             v = self.value(vnode)
-            if v.known:
+            if v.cval is not NOVAL and v.cval is not ANYCONST:
                 try:
                     decides = bool(v.cval) == is_or
                 except Exception:  # pragma: no cover - exotic constants
@@ -171,7 +171,8 @@ class EvaluatorMixin(CallsMixin):
         """A comparison of known constants folds (``MODE == "dev"``, ``"a" in
         ("a", "b")``, ``3 > 2``); anything else is a clean boolean."""
         left = self.value(node.left)
-        if not left.known:
+        c = left.cval
+        if c is NOVAL or c is ANYCONST:
             return NUMBER
         for op, comp in zip(node.ops, node.comparators):
             right = self.value(comp)

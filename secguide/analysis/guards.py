@@ -23,6 +23,8 @@ from secguide.models.frameworks import (CHECKED_KINDS, MEMBERSHIP_CHECKED_KINDS,
                                         SQL_QUOTES, URL_PARSERS)
 
 _PATH_SAN = frozenset({"path"})
+#: left sides of a comparison that may be a path guard (``".." in p``, a call)
+_PATH_CHECK_SIDES = (ast.Constant, ast.Call)
 _REDIRECT_SAN = frozenset({"redirect"})
 _SQL_SAN = frozenset({"sql"})
 #: environment key prefix of request reads checked as a whole expression
@@ -110,7 +112,8 @@ class GuardsMixin:
         if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
             return None
         op = test.ops[0]
-        if self._path_check(test, op, positive):
+        if (type(test.left) in _PATH_CHECK_SIDES or type(test.comparators[0]) is ast.Call) \
+                and self._path_check(test, op, positive):
             return None
         right = self.value(test.comparators[0])
         member = (isinstance(op, ast.In) and positive) or (isinstance(op, ast.NotIn) and not positive)

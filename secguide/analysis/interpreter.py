@@ -432,8 +432,12 @@ def _loop_entry(before: dict, body: list) -> tuple[dict, dict | None]:
     return env, demoted
 
 
-#: statement fields that hold nested statements
-_BODIES = ("body", "orelse", "finalbody", "handlers")
+#: per statement type, getters of its fields that hold nested statements
+_BODIES = {t: tuple(operator.attrgetter(f) for f in ("body", "orelse", "finalbody", "handlers")
+                    if f in t._fields)
+           for t in (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith,
+                     ast.Try, ast.ExceptHandler, *((ast.TryStar,) if hasattr(ast, "TryStar")
+                                                   else ()))}
 
 
 def _rebound(body: list) -> set:
@@ -483,10 +487,8 @@ def _rebound(body: list) -> set:
             for tg in s.targets:
                 _target_names(tg, out)
             continue
-        for f in _BODIES:
-            sub = getattr(s, f, None)
-            if sub:
-                stack.extend(sub)
+        for f in _BODIES.get(t, ()):
+            stack.extend(f(s))
     return out
 
 
