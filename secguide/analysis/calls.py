@@ -15,10 +15,10 @@ import ast
 from secguide import labels as L
 from secguide.analysis.names import (ARG_INDEX, ARG_LABELS, EXCEPTION, HASHED, MARKUP,
                                      PASSWORD, PRINCIPAL, RANDOM, UKEYS)
-from secguide.analysis.scope import element, element_typ
-from secguide.analysis.strings import BRACE_FIELD, build, format_string
+from secguide.analysis.scope import container, element, element_typ, list_index
+from secguide.analysis.strings import BRACE_FIELD, MAX_TEXT, build, format_string
 from secguide.analysis.values import (ANYCONST, EMPTY, NUMBER, SAFE, SAFE_LABELS, UNKNOWN, Origin,
-                                      SymOrigin, Value, merge_taint, sanitize)
+                                      SymOrigin, Value, const, merge_taint, sanitize)
 from secguide.models import crypto, sinks, web
 from secguide.models import frameworks as fw
 from secguide.models import types as ty
@@ -137,6 +137,8 @@ class CallsMixin:
             a0 = self.value(args[0]) if args else UNKNOWN
             if fq in web.MARKUP_CALLS:
                 return sanitize(a0, kind).with_labels(MARKUP)
+            if fq in ty.QUERY_ENCODERS:
+                a0 = sanitize(a0, "ssrf")
             return sanitize(a0, kind)
         if fq in san.ROUTER_URLS:
             return ROUTER_URL
@@ -177,6 +179,18 @@ class CallsMixin:
                     v.is_const for v in vals) else UNKNOWN
             return Value(taint=merge_taint(*(v.taint for v in vals)), typ="str",
                          labels=_labels_of(vals) - SAFE_LABELS)
+        empty = ty.EMPTY_CONTAINERS.get(fq)
+        if empty is not None and (not args or fq == "collections.defaultdict"
+                                  and len(args) == 1 and not node.keywords):
+            # dict(), dict(k=v), list(), defaultdict(list): slots known from here on
+            items = {}
+            for k in node.keywords:
+                if k.arg is None or empty != "dict":
+                    items = None
+                    break
+                items[k.arg] = self.value(k.value)
+            if items is not None and len(items) <= ty.MAX_SLOTS:
+                return container(items, empty)
         if fq in web.PROPAGATORS:
             # first argument's data, with the shape the call gives it (inline:
             # one Python frame less per level of a nested expression)
@@ -248,15 +262,26 @@ class CallsMixin:
         kind = method_sanitizer(m) if args else None
         if kind is not None and (m != "escape" or not recv.taint):
             return sanitize(self.value(args[0]), kind)
-        if recv.items is not None and m == "get" and args:
-            key = self.value(args[0])
-            if key.known:
+        if recv.items is not None and (m == "get" or m == "pop"):
+            # a slot read back: d.get("k"), d.pop("k", None), argv.pop(), argv.pop(0)
+            key = self.value(args[0]) if args else None
+            if recv.typ == "list":
+                slot = None if m == "get" else list_index(
+                    recv.items, -1 if key is None else key.cval if key.known else None)
+            else:
+                slot = key.cval if key is not None and key.known else None
+            if slot is not None:
                 try:
-                    item = recv.items.get(key.cval)
+                    item = recv.items.get(slot)
                 except TypeError:
                     item = None
                 if item is not None:
                     return item
+        if m == ty.CONFIG_GET and recv.qual == ty.CONFIG_PARSER and \
+                type(func.value) is ast.Name:
+            got = self._config_get(func.value.id, node)
+            if got is not None:
+                return got
         if recv.taint or recv.built or recv.labels:
             if m in CLEAN_STR_METHODS:
                 return NUMBER
@@ -276,6 +301,10 @@ class CallsMixin:
             typ = recv.typ if recv.typ == "str" else None
             return Value(taint=recv.taint, built=recv.built, text=recv.text,
                          raw=recv.raw, labels=lab, typ=typ)
+        if m in ty.STR_FOLD_METHODS and recv.known and type(recv.cval) is str:
+            folded = _fold_str_method(self, recv.cval, m, node)
+            if folded is not None:
+                return folded
         if recv.is_const and m in ty.STR_CONST_METHODS and all(
                 self.value(a).is_const for a in args):
             return Value(cval=ANYCONST, raw=False, typ="str", text=recv.text)
@@ -334,6 +363,27 @@ class CallsMixin:
                          labels=labels, qual=summary.qual)
         return Value(taint=taint, built=built, text=summary.text, raw=raw, labels=labels,
                      qual=summary.qual, typ=summary.typ)
+
+
+def _fold_str_method(ev, text: str, m: str, node: ast.Call) -> Value | None:
+    """``"Dev".lower()``, ``MODE.startswith("x")``: the method run on known
+    text with known arguments (None when it does not fold)."""
+    if node.keywords or len(text) > MAX_TEXT:
+        return None
+    args = []
+    for a in node.args:
+        v = ev.value(a)
+        if not v.known or type(v.cval) not in (str, int) or \
+                type(v.cval) is str and len(v.cval) > MAX_TEXT:
+            return None
+        args.append(v.cval)
+    try:
+        out = getattr(text, m)(*args)
+    except Exception:  # wrong arguments: the call would raise, no fold
+        return None
+    if isinstance(out, str) and len(out) > MAX_TEXT:
+        return None
+    return const(out)
 
 
 def server_meta(base: Value, key: str) -> bool:

@@ -16,6 +16,7 @@ from secguide.analysis.params import annotation_shape
 from secguide.analysis.scope import Scope
 from secguide.analysis.values import Value, join
 from secguide.models.frameworks import MODEL_BASES
+from secguide.models.types import LOGGER_TYPES
 
 
 class DefinitionsMixin:
@@ -102,7 +103,9 @@ class DefinitionsMixin:
         finally:
             self.scope = outer
             self._class_info = outer_info
-        outer.env[st.name] = Value(qual=None, typ="class")
+        logger = next((b for b in bases if b in LOGGER_TYPES), None)
+        # a subclass of logging.Logger/LoggerAdapter: its instances are loggers
+        outer.env[st.name] = Value(qual=logger, typ="class")
         self._count(st.name)
 
     def _function(self, node, info: FunctionInfo, parent: Scope) -> None:

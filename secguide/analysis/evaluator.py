@@ -13,7 +13,7 @@ from typing import Callable
 
 from secguide.analysis.calls import CallsMixin, server_meta
 from secguide.analysis.names import CARRIED, EXCEPTION, MARKUP, SECRET, UKEYS
-from secguide.analysis.scope import element, element_typ
+from secguide.analysis.scope import element, element_typ, list_index
 from secguide.analysis.strings import (MAX_TEXT, PERCENT_FIELD, build, fold, format_string,
                                        join_safe)
 from secguide.analysis.values import (ANYCONST, EMPTY, NOVAL, NUMBER, UNKNOWN, Value, const,
@@ -22,6 +22,13 @@ from secguide.models.mongo import MONGO_NEXT
 from secguide.models.types import PATH
 
 _UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}
+TRUE = const(True)
+FALSE = const(False)
+#: constants compared by value (not containers, not objects)
+_SCALARS = (str, bytes, int, float, bool, type(None))
+_ORDER = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
+#: containers whose literal (or constant) slots ``in`` is folded against
+_LITERAL_CONTAINERS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Name, ast.Attribute)
 
 
 class EvaluatorMixin(CallsMixin):
@@ -45,10 +52,15 @@ class EvaluatorMixin(CallsMixin):
         nxt = MONGO_NEXT.get(base.qual or "")
         if nxt is not None:
             return Value(qual=nxt)
+        if type(base.cval) is str or type(base.cval) is bytes:
+            folded = _fold_index(self, base.cval, node.slice)
+            if folded is not None:
+                return folded
         key = self.value(node.slice)
         if base.items is not None and key.known:
+            slot = list_index(base.items, key.cval) if base.typ == "list" else key.cval
             try:
-                item = base.items.get(key.cval)
+                item = base.items.get(slot)
             except TypeError:
                 item = None
             if item is not None:
@@ -129,18 +141,24 @@ class EvaluatorMixin(CallsMixin):
         return UNKNOWN
 
     def _ev_boolop(self, node: ast.BoolOp) -> Value:
-        vals = [self.value(v) for v in node.values]
-        if all(v.known for v in vals):
-            # the value of ``a or b`` / ``a and b`` is one of its operands
-            pick = None
-            for v in vals:
-                pick = v
-                if bool(v.cval) == isinstance(node.op, ast.Or):
-                    break
-            return pick
-        out = vals[0]
-        for v in vals[1:]:
-            out = join(out, v)
+        """``a or b`` / ``a and b`` is one of its operands: a known operand
+        that decides ends the chain (the operands after it never run), one
+        that does not decide is never the value (unless it is the last)."""
+        is_or = type(node.op) is ast.Or
+        values = node.values
+        out = None
+        last = len(values) - 1
+        for i, vnode in enumerate(values):
+            v = self.value(vnode)
+            if v.cval is not NOVAL and v.cval is not ANYCONST:
+                try:
+                    decides = bool(v.cval) == is_or
+                except Exception:  # pragma: no cover - exotic constants
+                    decides = False
+                if not decides and i < last:
+                    continue
+                return v if out is None else join(out, v)
+            out = v if out is None else join(out, v)
         return out
 
     def _ev_ifexp(self, node: ast.IfExp) -> Value:
@@ -150,7 +168,21 @@ class EvaluatorMixin(CallsMixin):
         return join(self.value(node.body), self.value(node.orelse))
 
     def _ev_compare(self, node: ast.Compare) -> Value:
-        return NUMBER
+        """A comparison of known constants folds (``MODE == "dev"``, ``"a" in
+        ("a", "b")``, ``3 > 2``); anything else is a clean boolean."""
+        left = self.value(node.left)
+        c = left.cval
+        if c is NOVAL or c is ANYCONST:
+            return NUMBER
+        for op, comp in zip(node.ops, node.comparators):
+            right = self.value(comp)
+            ok = compare(type(op), left.cval, right, comp)
+            if ok is None:
+                return NUMBER
+            if not ok:
+                return FALSE
+            left = right
+        return TRUE
 
     def _ev_unaryop(self, node: ast.UnaryOp) -> Value:
         v = self.value(node.operand)
@@ -255,3 +287,79 @@ EVALUATORS: dict[type, Callable] = {
     ast.Starred: EvaluatorMixin._ev_passthrough,
     ast.NamedExpr: EvaluatorMixin._ev_passthrough,
 }
+
+
+def compare(op: type, a, right: Value, right_node: ast.AST) -> bool | None:
+    """``a <op> right`` for a known ``a``, or None when it does not fold."""
+    if op is ast.In or op is ast.NotIn:
+        found = _member(a, right, right_node)
+        return None if found is None else found == (op is ast.In)
+    if not right.known:
+        return None
+    b = right.cval
+    if not isinstance(a, _SCALARS) or not isinstance(b, _SCALARS):
+        return None
+    if op is ast.Eq:
+        return a == b
+    if op is ast.NotEq:
+        return a != b
+    if op is ast.Is or op is ast.IsNot:
+        if a is None or b is None or type(a) is bool or type(b) is bool:
+            return (a is b) == (op is ast.Is)
+        return None
+    fn = _ORDER.get(op)
+    if fn is None:
+        return None
+    try:
+        return fn(a, b)
+    except TypeError:
+        return None
+
+
+def _member(a, right: Value, right_node: ast.AST) -> bool | None:
+    """``a in right``: a substring of a known string, or one of the known
+    slots of a constant tuple/list/set/dict (a literal, or a name bound to a
+    constant one)."""
+    if right.known:
+        b = right.cval
+        if isinstance(b, (str, bytes)) and type(a) is type(b):
+            return a in b
+        return None
+    items = right.items
+    if items is None or not right.is_const or not isinstance(right_node, _LITERAL_CONTAINERS) \
+            or not isinstance(a, _SCALARS):
+        return None
+    if right.typ == "dict":
+        try:
+            return a in items
+        except TypeError:
+            return None
+    for v in items.values():
+        if not v.known:
+            return None
+    return any(type(v.cval) is type(a) and v.cval == a for v in items.values())
+
+
+def _fold_index(ev, text, sl: ast.AST) -> Value | None:
+    """``"abc"[1]``, ``PREFIX[:3]``: a known string indexed or sliced by
+    known integers (None when it does not fold)."""
+    if type(sl) is ast.Slice:
+        parts = []
+        for part in (sl.lower, sl.upper, sl.step):
+            if part is None:
+                parts.append(None)
+                continue
+            v = ev.value(part)
+            if not v.known or type(v.cval) is not int:
+                return None
+            parts.append(v.cval)
+        if parts[2] == 0:
+            return None
+        return const(text[slice(*parts)])
+    key = ev.value(sl)
+    if not key.known or type(key.cval) is not int:
+        return None
+    try:
+        return const(text[key.cval])
+    except IndexError:
+        return None

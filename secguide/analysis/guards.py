@@ -18,10 +18,13 @@ from secguide import labels as L
 from secguide.analysis.functions import dotted
 from secguide.analysis.values import ANYCONST, Value
 from secguide.models import sinks
+from secguide.models.system import PARENT_DIR, PATH_PREFIX_CALLS, PATH_TEXT_CALLS
 from secguide.models.frameworks import (CHECKED_KINDS, MEMBERSHIP_CHECKED_KINDS, NETLOC_ATTR, PATH_CHECK_METHODS,
                                         SQL_QUOTES, URL_PARSERS)
 
 _PATH_SAN = frozenset({"path"})
+#: left sides of a comparison that may be a path guard (``".." in p``, a call)
+_PATH_CHECK_SIDES = (ast.Constant, ast.Call)
 _REDIRECT_SAN = frozenset({"redirect"})
 _SQL_SAN = frozenset({"sql"})
 #: environment key prefix of request reads checked as a whole expression
@@ -94,7 +97,11 @@ class GuardsMixin:
             return None
         if isinstance(test, ast.Call) and test.args and isinstance(test.func, ast.Attribute) \
                 and test.func.attr in PATH_CHECK_METHODS and positive:
-            self._mark_checked(test.func.value, _PATH_SAN, clean=False)
+            subject = test.func.value
+            if type(subject) is ast.Call and len(subject.args) == 1 and \
+                    self.call_name(subject) in PATH_TEXT_CALLS:
+                subject = subject.args[0]  # str(p).startswith(base): p is checked
+            self._mark_checked(subject, _PATH_SAN, clean=False)
             return None
         if isinstance(test, ast.Attribute) and test.attr == NETLOC_ATTR and not positive and \
                 isinstance(test.value, ast.Call) and test.value.args and \
@@ -105,6 +112,9 @@ class GuardsMixin:
         if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
             return None
         op = test.ops[0]
+        if (type(test.left) in _PATH_CHECK_SIDES or type(test.comparators[0]) is ast.Call) \
+                and self._path_check(test, op, positive):
+            return None
         right = self.value(test.comparators[0])
         member = (isinstance(op, ast.In) and positive) or (isinstance(op, ast.NotIn) and not positive)
         equal = (isinstance(op, ast.Eq) and positive) or (isinstance(op, ast.NotEq) and not positive)
@@ -116,6 +126,30 @@ class GuardsMixin:
             # of a collection the server built (not a substring of a text)
             self._mark_checked(test.left, MEMBERSHIP_CHECKED_KINDS, clean=False)
         return None
+
+    def _path_check(self, test: ast.Compare, op: ast.cmpop, positive: bool) -> bool:
+        """Path guards: ``".." not in p`` holds (``if ".." in p: abort()``),
+        or ``os.path.commonpath([base, p]) == base`` holds: ``p`` (its data)
+        is safe for file paths on this path.  True when ``test`` is one."""
+        left = test.left
+        tl = type(left)
+        if tl is ast.Constant:
+            if left.value == PARENT_DIR and (type(op) is ast.In) != positive and \
+                    type(op) in (ast.In, ast.NotIn):
+                self._mark_checked(test.comparators[0], _PATH_SAN, clean=False)
+                return True
+            return False
+        if type(op) not in (ast.Eq, ast.NotEq):
+            return False
+        for side in (left, test.comparators[0]):
+            if type(side) is ast.Call and self.call_name(side) in PATH_PREFIX_CALLS:
+                if (type(op) is ast.Eq) == positive:
+                    for a in side.args:
+                        for e in (a.elts if type(a) in (ast.List, ast.Tuple) else (a,)):
+                            if self.value(e).taint:
+                                self._mark_checked(e, _PATH_SAN, clean=False)
+                return True
+        return False
 
     def _quote_check(self, atoms: list, positive: bool) -> None:
         """``'"' not in x and "'" not in x`` holds on this path: ``x`` cannot

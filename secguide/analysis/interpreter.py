@@ -20,15 +20,20 @@ from secguide.analysis.definitions import DefinitionsMixin
 from secguide.analysis.functions import dotted
 from secguide.analysis.names import EXCEPTION
 from secguide.analysis.scope import element, join_envs
-from secguide.analysis.values import UNKNOWN, Value, const
+from secguide.analysis.evaluator import compare
+from secguide.analysis.values import ANYCONST, NOVAL, UNKNOWN, Value, const
 from secguide.models.frameworks import TERMINATING_CALLS
-from secguide.models.types import CONTAINER_ADDERS
+from secguide.models.types import CONFIG_SET, CONTAINER_ADDERS, CONTAINER_REMOVERS
 
 COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
 
 
 class Interpreter(DefinitionsMixin):
     """Statements, branches, loops, definitions and the deferral of bodies."""
+
+    #: the states at each ``break``/``continue`` of the innermost loop
+    #: (``(is_break, env)``), None outside loops
+    _loop_exits: list | None = None
 
     # -- statements -------------------------------------------------------------
     def _block(self, body: list) -> bool:
@@ -43,8 +48,12 @@ class Interpreter(DefinitionsMixin):
         return STMT_HANDLERS.get(type(st), Interpreter._st_other)(self, st)
 
     def _st_assign(self, st: ast.Assign) -> bool:
-        self._walk(st.value)
-        v = self.value(st.value)
+        value = st.value
+        self._walk(value)
+        v = self.value(value)
+        if type(value) is ast.Call and type(value.func) is ast.Attribute and \
+                value.func.attr in CONTAINER_REMOVERS and type(value.func.value) is ast.Name:
+            self._take_from_container(value.func.value.id, value)  # x = argv.pop()
         for target in st.targets:
             self._walk_target(target)
             self._bind(target, v)
@@ -56,9 +65,12 @@ class Interpreter(DefinitionsMixin):
             return False  # a docstring or bare string (Bandit skips these too)
         self._walk(value)
         if type(value) is ast.Call and type(value.func) is ast.Attribute and \
-                value.func.attr in CONTAINER_ADDERS and type(value.func.value) is ast.Name \
-                and value.args:
-            self._add_to_container(value.func.value.id, value)
+                type(value.func.value) is ast.Name:
+            attr = value.func.attr
+            if attr in CONTAINER_ADDERS or attr == CONFIG_SET:
+                self._add_to_container(value.func.value.id, value)
+            elif attr in CONTAINER_REMOVERS:
+                self._take_from_container(value.func.value.id, value)
         return _is_terminating_call(value)
 
     def _st_return(self, st: ast.Return) -> bool:
@@ -90,21 +102,57 @@ class Interpreter(DefinitionsMixin):
     def _st_for(self, st) -> bool:
         self._walk(st.iter)
         before = self.scope.env
-        self.scope.env = dict(before)
-        self._bind(st.target, element(self.value(st.iter)))
-        self._block(st.body)
-        self.scope.env = join_envs(before, self.scope.env)
-        self._block(st.orelse)
+        outer, self._loop_exits = self._loop_exits, []
+        try:
+            self.scope.env, demoted = _loop_entry(before, st.body)
+            self._bind(st.target, element(self.value(st.iter)))
+            self._block(st.body)
+            self._after_loop(before, st.orelse, demoted)
+        finally:
+            self._loop_exits = outer
         return False
 
     def _st_while(self, st: ast.While) -> bool:
-        self._walk(st.test)
         before = self.scope.env
-        self.scope.env = dict(before)
-        self._block(st.body)
-        self.scope.env = join_envs(before, self.scope.env)
-        self._block(st.orelse)
+        outer, self._loop_exits = self._loop_exits, []
+        try:
+            self.scope.env, demoted = _loop_entry(before, st.body)
+            self._walk(st.test)
+            test = self.value(st.test)
+            if test.known and not test.cval:  # while False: the body never runs
+                self.scope.env = before
+                self._block(st.orelse)
+                return False
+            self._block(st.body)
+            self._after_loop(before, st.orelse, demoted)
+        finally:
+            self._loop_exits = outer
         return False
+
+    def _after_loop(self, before: dict, orelse: list, demoted: dict | None) -> None:
+        """The state after a loop: no iteration, the end of the body, and
+        every ``continue`` join before the ``else``; the ``break`` states
+        skip the ``else`` and join after it.  A constant the body did not
+        rebind is known again."""
+        exits = self._loop_exits
+        if demoted:
+            _restore(self.scope.env, demoted)
+            for _, e in exits:
+                _restore(e, demoted)
+        env = join_envs(before, self.scope.env)
+        breaks = []
+        for is_break, e in exits:
+            if is_break:
+                breaks.append(e)
+            else:
+                env = join_envs(env, e)
+        self.scope.env = env
+        if self._block(orelse):
+            if not breaks:
+                return
+            self.scope.env = breaks.pop()
+        for e in breaks:
+            self.scope.env = join_envs(self.scope.env, e)
 
     def _st_with(self, st) -> bool:
         for item in st.items:
@@ -129,21 +177,53 @@ class Interpreter(DefinitionsMixin):
         return False
 
     def _st_match(self, st) -> bool:
+        """The cases that may match, each from the state before the
+        ``match``; with a known subject a case that cannot match is dead and
+        the first one that surely matches ends the statement."""
         self._walk(st.subject)
+        subject = self.value(st.subject)
         before = self.scope.env
         envs = []
+        falls = True  # the path where no case matches
         for case in st.cases:
+            hit = self._case_hits(subject, case.pattern) if subject.known else None
+            if hit is False:
+                continue
             self.scope.env = dict(before)
             self._walk_pattern(case.pattern)
             if case.guard is not None:
                 self._walk(case.guard)
+                guard = self.value(case.guard)
+                if guard.known and not guard.cval:
+                    continue
+                if not guard.known:
+                    hit = None
             if not self._block(case.body):
                 envs.append(self.scope.env)
-        result = before
+            if hit:
+                falls = False
+                break
+        result = before if falls else None
         for e in envs:
-            result = join_envs(result, e)
-        self.scope.env = result
+            result = e if result is None else join_envs(result, e)
+        self.scope.env = before if result is None else result
         return False
+
+    def _case_hits(self, subject: Value, pattern) -> bool | None:
+        """Does a known subject match ``pattern``: True, False, or None (not
+        decided here)?"""
+        t = type(pattern)
+        if t is ast.MatchAs:
+            return True if pattern.pattern is None else self._case_hits(subject, pattern.pattern)
+        if t is ast.MatchValue:
+            v = self.value(pattern.value)
+            return compare(ast.Eq, subject.cval, v, pattern.value) if v.known else None
+        if t is ast.MatchSingleton:
+            return subject.cval is pattern.value
+        if t is ast.MatchOr:
+            hits = [self._case_hits(subject, p) for p in pattern.patterns]
+            return True if True in hits else (False if all(h is False for h in hits) else None)
+        return None
 
     def _st_assert(self, st: ast.Assert) -> bool:
         self._walk(st.test)
@@ -160,7 +240,22 @@ class Interpreter(DefinitionsMixin):
     def _st_pass(self, st) -> bool:
         return False
 
+    def _st_global(self, st: ast.Global) -> bool:
+        """``global x`` in a function: module-level ``x`` is rebound at run
+        time, so it is no constant (for the functions analysed after)."""
+        env = self._module_scope.env
+        for name in st.names:
+            v = env.get(name)
+            if v is not None and v.cval is not NOVAL:
+                env[name] = v.copy(cval=NOVAL, raw=True)
+        return False
+
     def _st_leave_loop(self, st) -> bool:
+        """``break``/``continue``: this path leaves the block, and its state
+        is one of the loop's later states (``_after_loop``)."""
+        exits = self._loop_exits
+        if exits is not None:
+            exits.append((type(st) is ast.Break, dict(self.scope.env)))
         return True
 
     def _st_other(self, st) -> bool:
@@ -312,6 +407,119 @@ class Interpreter(DefinitionsMixin):
                 self.scope.env[node.rest] = UNKNOWN
 
 
+def _loop_entry(before: dict, body: list) -> tuple[dict, dict | None]:
+    """The state a loop body starts from: a constant the body rebinds (or a
+    container it changes) may differ on a later iteration, so inside the
+    body it is a constant of unknown value (``first = True`` .. ``if
+    first:``).  Returns that state and the demoted names (value in the body,
+    value before)."""
+    env = dict(before)
+    demoted = None
+    names = None
+    for k, v in before.items():
+        c = v.cval
+        if v.items is None and (c is NOVAL or c is ANYCONST):
+            continue
+        if names is None:
+            names = _rebound(body)
+        if k not in names:
+            continue
+        d = v.copy(cval=NOVAL if c is NOVAL else ANYCONST, items=None)
+        env[k] = d
+        if demoted is None:
+            demoted = {}
+        demoted[k] = (d, v)
+    return env, demoted
+
+
+#: per statement type, getters of its fields that hold nested statements
+_BODIES = {t: tuple(operator.attrgetter(f) for f in ("body", "orelse", "finalbody", "handlers")
+                    if f in t._fields)
+           for t in (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith,
+                     ast.Try, ast.ExceptHandler, *((ast.TryStar,) if hasattr(ast, "TryStar")
+                                                   else ()))}
+
+
+def _rebound(body: list) -> set:
+    """Names a block binds or changes in place (assignment and loop targets,
+    ``x[k] = v``, ``x.append(v)``, definitions, imports): statements only."""
+    out: set = set()
+    stack = list(body)
+    while stack:
+        s = stack.pop()
+        t = type(s)
+        if t is ast.Assign:
+            for tg in s.targets:
+                _target_names(tg, out)
+        elif t is ast.AugAssign or t is ast.AnnAssign:
+            _target_names(s.target, out)
+        elif t is ast.Expr:
+            v = s.value
+            if type(v) is ast.Call and type(v.func) is ast.Attribute and \
+                    type(v.func.value) is ast.Name:
+                out.add(v.func.value.id)
+            continue
+        elif t is ast.For or t is ast.AsyncFor:
+            _target_names(s.target, out)
+        elif t is ast.With or t is ast.AsyncWith:
+            for item in s.items:
+                if item.optional_vars is not None:
+                    _target_names(item.optional_vars, out)
+        elif t in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            out.add(s.name)
+            continue
+        elif t is ast.ExceptHandler:
+            if s.name:
+                out.add(s.name)
+        elif t is ast.Match:
+            for case in s.cases:
+                stack.extend(case.body)
+                for n in ast.walk(case.pattern):
+                    name = getattr(n, "name", None) or getattr(n, "rest", None)
+                    if name:
+                        out.add(name)
+            continue
+        elif t is ast.Import or t is ast.ImportFrom:
+            for a in s.names:
+                out.add((a.asname or a.name).split(".", 1)[0])
+            continue
+        elif t is ast.Delete:
+            for tg in s.targets:
+                _target_names(tg, out)
+            continue
+        for f in _BODIES.get(t, ()):
+            stack.extend(f(s))
+    return out
+
+
+def _target_names(target: ast.AST, out: set) -> None:
+    t = type(target)
+    if t is ast.Name:
+        out.add(target.id)
+    elif t is ast.Tuple or t is ast.List:
+        for e in target.elts:
+            _target_names(e, out)
+    elif t is ast.Starred:
+        _target_names(target.value, out)
+    elif t is ast.Subscript or t is ast.Attribute:
+        if t is ast.Attribute:
+            key = dotted(target)  # an ``a.b`` key of the environment
+            if key is not None:
+                out.add(key)
+        base = target.value
+        while type(base) in (ast.Subscript, ast.Attribute):
+            base = base.value
+        if type(base) is ast.Name:
+            out.add(base.id)
+
+
+def _restore(env: dict, demoted: dict) -> None:
+    """Names a loop body did not rebind get their known value back."""
+    for k, (d, v) in demoted.items():
+        if env.get(k) is d:
+            env[k] = v
+
+
 def _is_terminating_call(expr: ast.AST) -> bool:
     if type(expr) is ast.Call:
         func = expr.func
@@ -334,7 +542,7 @@ STMT_HANDLERS: dict = {
     ast.Try: Interpreter._try, ast.Raise: Interpreter._st_raise,
     ast.Delete: Interpreter._st_delete, ast.Match: Interpreter._st_match,
     ast.Assert: Interpreter._st_assert,
-    ast.Pass: Interpreter._st_pass, ast.Global: Interpreter._st_pass,
+    ast.Pass: Interpreter._st_pass, ast.Global: Interpreter._st_global,
     ast.Nonlocal: Interpreter._st_pass,
     ast.Break: Interpreter._st_leave_loop, ast.Continue: Interpreter._st_leave_loop,
 }

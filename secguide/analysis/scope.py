@@ -11,10 +11,12 @@ from __future__ import annotations
 import ast
 
 from secguide.analysis.functions import dotted
+from secguide.analysis.names import CARRIED, UKEYS
 from secguide.analysis.strings import MAX_TEXT
-from secguide.analysis.values import ANYCONST, NOVAL, UNKNOWN, Value, join, merge_taint
+from secguide.analysis.values import ANYCONST, EMPTY, NOVAL, UNKNOWN, Value, join, merge_taint
 from secguide.models import web
-from secguide.models.types import CONTAINER_EXTENDERS
+from secguide.models.types import (CONFIG_PARSER, CONFIG_SET, CONTAINER_ADDERS,
+                                   CONTAINER_EXTENDERS, MAX_SLOTS)
 
 BUILTINS = frozenset(dir(__import__("builtins")))
 
@@ -54,6 +56,45 @@ def element_typ(typ: str | None) -> str | None:
     if typ == "files":
         return "file"
     return None
+
+
+def container(items: dict, typ: str, keep: frozenset = EMPTY) -> Value:
+    """A list (``typ`` "list", keys 0..n-1) or dict whose slots are ``items``
+    (``keep``: the container's own labels that stay, e.g. data-chosen keys)."""
+    all_const = True
+    raw = False
+    labels = EMPTY
+    built = None
+    for v in items.values():
+        if v.cval is NOVAL:
+            all_const = False
+        raw = raw or v.raw
+        labels |= v.labels
+        built = built or v.built
+    if typ == "dict":
+        labels, built = labels & CARRIED, None
+    text = "".join(v.text for v in items.values() if v.built)[:MAX_TEXT] if built else ""
+    return Value(cval=ANYCONST if all_const else NOVAL,
+                 taint=merge_taint(*(v.taint for v in items.values())),
+                 raw=raw, labels=labels | keep, items=items, typ=typ,
+                 built=built, text=text)
+
+
+def slots(items: dict) -> list | None:
+    """A list's slots in order, or None when its keys are not 0..n-1."""
+    try:
+        return [items[k] for k in range(len(items))]
+    except KeyError:
+        return None
+
+
+def list_index(items: dict, key) -> int | None:
+    """The slot of list index ``key`` (negative counts from the end)."""
+    if type(key) is not int:
+        return None
+    if key < 0:
+        key += len(items)
+    return key if 0 <= key < len(items) else None
 
 
 def join_envs(a: dict, b: dict) -> dict:
@@ -164,28 +205,178 @@ class ScopeMixin:
                 name = target.value.id
                 cur = self._lookup(name)
                 key = self.value(target.slice)
-                if cur.items is not None and key.known:
-                    items = dict(cur.items)
-                    items[key.cval] = v
-                    self.scope.env[name] = cur.copy(
-                        items=items, taint=merge_taint(*(i.taint for i in items.values())))
-                elif v.taint and cur.items is None and cur is not UNKNOWN:
+                if cur.items is not None:
+                    slot = key.cval if key.known else None
+                    if cur.typ == "list":
+                        slot = list_index(cur.items, slot)
+                    try:
+                        fits = slot is not None and (
+                            slot in cur.items or len(cur.items) < MAX_SLOTS) and \
+                            type(target.slice) is not ast.Slice
+                    except TypeError:
+                        fits = False
+                    if fits:
+                        items = dict(cur.items)
+                        items[slot] = v
+                        self.scope.env[name] = container(items, cur.typ, cur.labels & UKEYS)
+                    elif v.taint or v.labels:
+                        # a slot the analysis cannot name: one joined element
+                        self.scope.env[name] = cur.copy(
+                            cval=NOVAL, items=None, raw=True,
+                            taint=merge_taint(cur.taint, v.taint), labels=cur.labels | (
+                                v.labels & CARRIED))
+                elif v.taint and cur is not UNKNOWN:
                     self.scope.env[name] = cur.copy(taint=merge_taint(cur.taint, v.taint))
         elif t is ast.Starred:
             self._bind(target.value, v)
 
     def _add_to_container(self, name: str, call: ast.Call) -> None:
-        """``parts.append(v)``: the container now also holds ``v``."""
+        """``parts.append(v)``: the container now also holds ``v`` (in its
+        slot, for a list or dict whose slots are known)."""
         cur = self._lookup(name)
-        if cur.qual or cur.typ not in ("list", "dict", None):
+        if cur.qual:
+            if cur.qual == CONFIG_PARSER and call.func.attr == CONFIG_SET:
+                self._config_set(name, call)
+            return
+        if cur.typ not in ("list", "dict", None) or call.func.attr not in CONTAINER_ADDERS:
+            return
+        if cur.items is not None:
+            slots = self._slots_added(cur, call)
+            if slots is not None:
+                self.scope.env[name] = slots
+                return
+        if not call.args:
             return
         added = self.value(call.args[-1])
         if call.func.attr in CONTAINER_EXTENDERS:
             added = element(added) if added.items is None else added
-        if not (added.taint or added.built or added.labels) and cur.is_const == added.is_const:
+        if not (added.taint or added.built or added.labels) and \
+                cur.is_const == added.is_const and cur.items is None:
             return
         self.scope.env[name] = Value(
             cval=ANYCONST if cur.is_const and added.is_const else NOVAL,
             taint=merge_taint(cur.taint, added.taint), built=cur.built or added.built,
             text=(cur.text + added.text)[:MAX_TEXT], raw=cur.raw or added.raw,
             labels=cur.labels | added.labels, typ="list")
+
+    def _slots_added(self, cur: Value, call: ast.Call) -> Value | None:
+        """``cur`` after ``append``/``insert``/``extend``/``update`` with every
+        slot still known, or None (then the slots are joined)."""
+        m = call.func.attr
+        args = call.args
+        items = cur.items
+        if cur.typ == "list":
+            n = len(items)
+            if m == "append" and len(args) == 1:
+                added = [self.value(args[0])]
+                at = n
+            elif m == "insert" and len(args) == 2:
+                i = self.value(args[0])
+                if not i.known or type(i.cval) is not int:
+                    return None
+                at = max(0, min(n, i.cval if i.cval >= 0 else n + i.cval))
+                added = [self.value(args[1])]
+            elif m == "extend" and len(args) == 1:
+                more = self.value(args[0])
+                if more.items is None or more.typ != "list":
+                    return None
+                added = slots(more.items)
+                if added is None:
+                    return None
+                at = n
+            else:
+                return None
+            if n + len(added) > MAX_SLOTS:
+                return None
+            vals = slots(items)
+            if vals is None:
+                return None
+            vals[at:at] = added
+            return container(dict(enumerate(vals)), "list")
+        if cur.typ == "dict" and m == "update" and len(args) <= 1:
+            new = dict(items)
+            if args:
+                more = self.value(args[0])
+                if more.items is None or more.typ != "dict":
+                    return None
+                new.update(more.items)
+            for k in call.keywords:
+                if k.arg is None:
+                    return None
+                new[k.arg] = self.value(k.value)
+            if len(new) > MAX_SLOTS:
+                return None
+            return container(new, "dict", cur.labels & UKEYS)
+        return None
+
+    def _take_from_container(self, name: str, call: ast.Call) -> None:
+        """``argv.pop()``, ``d.pop(k)``, ``parts.remove(x)``, ``d.clear()``:
+        the slots that are left (a container of unknown slots keeps its data)."""
+        cur = self._lookup(name)
+        items = cur.items
+        if items is None or cur.typ not in ("list", "dict"):
+            return
+        m = call.func.attr
+        args = call.args
+        if m == "clear":
+            new = {}
+        elif cur.typ == "list":
+            vals = slots(items)
+            if vals is None:
+                self.scope.env[name] = cur.copy(items=None)
+                return
+            at = None
+            if m == "pop":
+                key = self.value(args[0]) if args else None
+                at = list_index(items, -1 if key is None else key.cval if key.known else None)
+            elif m == "remove" and args:
+                gone = self.value(args[0])
+                if gone.known:
+                    at = next((i for i, v in enumerate(vals) if v.known and type(
+                        v.cval) is type(gone.cval) and v.cval == gone.cval), None)
+            if at is None:
+                self.scope.env[name] = cur.copy(items=None)
+                return
+            del vals[at]
+            new = dict(enumerate(vals))
+        elif m == "pop" and args:
+            key = self.value(args[0])
+            if not key.known:
+                self.scope.env[name] = cur.copy(items=None)
+                return
+            new = dict(items)
+            try:
+                new.pop(key.cval, None)
+            except TypeError:
+                return
+        else:
+            self.scope.env[name] = cur.copy(items=None)
+            return
+        self.scope.env[name] = container(new, cur.typ, cur.labels & UKEYS)
+
+    # -- configparser -------------------------------------------------------------
+    def _config_set(self, name: str, call: ast.Call) -> None:
+        """``cp.set(section, option, value)``: read back by ``cp.get``."""
+        if len(call.args) < 3:
+            return
+        self.scope.env[_config_key(name, self.value(call.args[0]),
+                                   self.value(call.args[1]))] = self.value(call.args[2])
+
+    def _config_get(self, name: str, call: ast.Call) -> Value | None:
+        """``cp.get(section, option)`` after a ``set`` in this scope, or None."""
+        if len(call.args) < 2:
+            return None
+        key = _config_key(name, self.value(call.args[0]), self.value(call.args[1]))
+        v = self._lookup_dotted(key)
+        some = self._lookup_dotted(f"{name}[*]")
+        if some is not None:
+            v = some if v is None else join(v, some)
+        return v
+
+
+def _config_key(name: str, section: Value, option: Value) -> str:
+    """The environment key of one option (options are case-insensitive)."""
+    if section.known and option.known and isinstance(section.cval, str) and \
+            isinstance(option.cval, str):
+        return f"{name}[{section.cval}][{option.cval.lower()}]"
+    return f"{name}[*]"

@@ -69,12 +69,16 @@ def build(parts: list[Value], how: str, extra_text: str = "", holes: bool = True
 
 def format_string(fmt: Value, args, how: str, field: "re.Pattern") -> Value:
     """``fmt % args`` or ``fmt.format(*args)``: a built string whose text has
-    each field replaced by its argument's constant text or by HOLE."""
+    each field replaced by its argument's constant text or by HOLE.  With a
+    known format, only the arguments its fields name are pasted in (``{0[k]}``
+    is slot ``k`` of argument 0)."""
     values = list(args.values()) if isinstance(args, dict) else list(args)
-    built = build([fmt] + values, how, holes=False)
+    known_fmt = fmt.known and isinstance(fmt.cval, str)
+    fields = _field_values(fmt.cval, args, field) if known_fmt else None
+    built = build([fmt] + (values if fields is None else fields), how, holes=False)
     if not built.taint and not built.built and built.is_const:
         return built
-    if not fmt.known or not isinstance(fmt.cval, str):
+    if not known_fmt:
         return built.copy(text=field.sub(lambda m: m.group(0) if m.group(0) in ("%%", "{{", "}}")
                                          else HOLE, fmt.text)[:MAX_TEXT])
     pos = [0]
@@ -83,16 +87,20 @@ def format_string(fmt: Value, args, how: str, field: "re.Pattern") -> Value:
         whole = m.group(0)
         if whole in ("%%", "{{", "}}"):
             return whole[0]
-        key = m.group(1)
-        if isinstance(args, dict):
-            v = args.get(key) if key else args.get(pos[0])
-            if key == "" or key is None:
-                pos[0] += 1
-            elif key.isdigit():
-                v = args.get(int(key))
-        else:
-            v = values[pos[0]] if pos[0] < len(values) else None
+        if fields is not None:
+            v = fields[pos[0]]
             pos[0] += 1
+        else:
+            key = m.group(1)
+            if isinstance(args, dict):
+                v = args.get(key) if key else args.get(pos[0])
+                if key == "" or key is None:
+                    pos[0] += 1
+                elif key.isdigit():
+                    v = args.get(int(key))
+            else:
+                v = values[pos[0]] if pos[0] < len(values) else None
+                pos[0] += 1
         if v is None:
             return HOLE
         if v.is_const or v.typ == "int" and not v.taint:
@@ -100,6 +108,55 @@ def format_string(fmt: Value, args, how: str, field: "re.Pattern") -> Value:
         return v.text or HOLE
 
     return built.copy(text=field.sub(fill, fmt.cval)[:MAX_TEXT])
+
+
+#: a replacement field's argument and its path: ``0[key].attr``
+_FIELD_PATH = re.compile(r"([^\[.]*)((?:\[[^\]]*\]|\.\w+)*)$")
+_FIELD_STEP = re.compile(r"\[([^\]]*)\]|\.(\w+)")
+
+
+def _field_values(text: str, args, field: "re.Pattern") -> list | None:
+    """The value each field of format ``text`` pastes in, in order, or None
+    when one of them cannot be named (then every argument counts)."""
+    out = []
+    pos = 0
+    is_map = isinstance(args, dict)
+    n = len(args)
+    for m in field.finditer(text):
+        whole = m.group(0)
+        if whole in ("%%", "{{", "}}"):
+            continue
+        key = m.group(1)
+        path = ""
+        if field is BRACE_FIELD:
+            pm = _FIELD_PATH.match(key or "")
+            if pm is None:
+                return None
+            key, path = pm.group(1), pm.group(2)
+        if not key:
+            v = args.get(pos) if is_map else (args[pos] if pos < n else None)
+            pos += 1
+        elif key.isdigit():
+            i = int(key)
+            v = args.get(i) if is_map else (args[i] if i < n else None)
+        elif is_map:
+            v = args.get(key)
+        elif n == 1 and args[0].items is not None:  # "%(name)s" % mapping
+            v = args[0].items.get(key)
+        else:
+            v = None
+        if v is None:
+            return None
+        for step in _FIELD_STEP.finditer(path):
+            k = step.group(1)
+            if k is None or v.items is None:
+                break  # an attribute, or slots not known: the whole value
+            item = v.items.get(int(k) if k.isdigit() else k)
+            if item is None:
+                return None
+            v = item
+        out.append(v)
+    return out
 
 
 def fold(t: type, a, b) -> Value | None:

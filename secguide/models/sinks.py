@@ -128,16 +128,25 @@ HTTP_CALLS = {
     "urllib.request.urlretrieve": (0, "url"),
     "urllib2.urlopen": (0, "url"),
     "http.client.HTTPConnection": (0, "host"), "http.client.HTTPSConnection": (0, "host"),
-    "pycurl.Curl.setopt": (1, None),
+    "urllib3.request": (1, "url"), "urllib3.connection_from_url": (0, "url"),
+    "urllib3.HTTPConnectionPool": (0, "host"), "urllib3.HTTPSConnectionPool": (0, "host"),
+    "urllib3.connectionpool.HTTPConnectionPool": (0, "host"),
+    "urllib3.connectionpool.HTTPSConnectionPool": (0, "host"),
+    "aiohttp.request": (1, "url"),
 }
 #: types of HTTP client objects and the methods that send a request
 HTTP_CLIENT_TYPES = frozenset({"requests.Session", "httpx.Client", "httpx.AsyncClient",
-                               "aiohttp.ClientSession", "urllib3.PoolManager"})
+                               "aiohttp.ClientSession", "urllib3.PoolManager",
+                               "urllib.request.OpenerDirector", "urllib.request.URLopener"})
 HTTP_CLIENT_METHODS = {
     **{m: (0, "url") for m in ("get", "post", "put", "patch", "delete", "head",
                                "options", "stream", "ws_connect")},
     "request": (1, "url"), "urlopen": (1, "url"),
+    "open": (0, "fullurl"), "retrieve": (0, "url"),
 }
+#: pycurl: ``c.setopt(pycurl.URL, url)`` (the option names the URL)
+CURL_SETOPT = "pycurl.Curl.setopt"
+CURL_URL_OPTIONS = frozenset({"URL"})
 
 #: MongoDB (SCG103): client constructors and collection methods with a filter
 MONGO_CLIENTS = frozenset({"pymongo.MongoClient", "pymongo.mongo_client.MongoClient",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secguide import labels
-from secguide.models import access, servers, sinks
+from secguide.models import access, servers, sinks, system
 from secguide.rule import Rule
 from secguide.rules._common import origin_text, tainted_report
 
@@ -28,7 +28,10 @@ class PathTraversal(Rule):
         "deletes files it never meant to expose (CWE-22). "
         "`send_from_directory` and `safe_join` refuse paths outside the base "
         "directory; `secure_filename` and `os.path.basename` reduce a name to "
-        "a single safe component."
+        "a single safe component. Probes that only tell whether a file is "
+        "there (`os.path.exists`, `isfile`, `getsize`, `os.stat`, `glob`, "
+        "`Path.exists`/`is_file`/`stat`/`glob`) leak the file system's layout "
+        "and are reported at MEDIUM."
     )
     example = (
         "import os\n"
@@ -52,11 +55,15 @@ class PathTraversal(Rule):
     not_flagged = (
         "send_from_directory, safe_join, secure_filename, os.path.basename; "
         "paths checked with `.startswith(base)`/`is_relative_to(base)` before "
-        "use; integer ids in paths; paths whose origin is not untrusted input; "
+        "use (also `str(p).startswith(base)` after `realpath`/`resolve()`), or "
+        "with `os.path.commonpath([base, p]) == base`, or rejected by "
+        "`if \"..\" in p:` that returns, aborts or raises; integer ids in paths; "
+        "paths whose origin is not untrusted input; "
         "`sys.argv` (the operator of a script names its files); names found in "
         "a collection the server built (`if name in os.listdir(base)`), on that path."
     )
-    calls = frozenset(sinks.PATH_CALLS) | sinks.PATH_METHODS | {"save"}
+    calls = frozenset(sinks.PATH_CALLS) | sinks.PATH_METHODS | {"save"} | \
+        frozenset(system.PATH_PROBES) | system.PATH_PROBE_METHODS
     node_types = (ast.Call,)
     report_types = (ast.Call,)
     reads_labels = frozenset({labels.safe("path")})
@@ -69,11 +76,14 @@ class PathTraversal(Rule):
             if q in sinks.SAFE_FILE_CALLS:
                 return
             spec = sinks.PATH_CALLS.get(q)
+            probe = spec is None
+            if probe:
+                spec = system.PATH_PROBES.get(q)
             if spec is not None:
                 positions, keywords = spec
                 for i, pos in enumerate(positions):
                     arg = ctx.arg(node, pos, keywords[i] if i < len(keywords) else None)
-                    found = _path_report(self, ctx, node, ctx.value(arg), sink) \
+                    found = _path_report(self, ctx, node, ctx.value(arg), sink, probe) \
                         if arg is not None else None
                     if found:
                         return found
@@ -81,17 +91,26 @@ class PathTraversal(Rule):
         if type(func) is not ast.Attribute:
             return None
         recv = ctx.value(func.value)
-        if func.attr in sinks.PATH_METHODS and recv.qual == "pathlib.Path":
-            return _path_report(self, ctx, node, recv, sink)
+        if recv.qual == "pathlib.Path":
+            if func.attr in sinks.PATH_METHODS:
+                return _path_report(self, ctx, node, recv, sink)
+            if func.attr in system.PATH_PROBE_METHODS:
+                found = _path_report(self, ctx, node, recv, sink, True)
+                if not found and func.attr in system.PATH_PATTERN_METHODS and node.args:
+                    found = _path_report(self, ctx, node, ctx.value(node.args[0]), sink, True)
+                return found
         if func.attr == "save" and recv.typ == "file" and node.args:
             return _path_report(self, ctx, node, ctx.value(node.args[0]), sink)
         return None
 
 
-def _path_report(rule, ctx, node, value, sink):
-    """Untrusted data used as a path; an uploaded file's stream is not a path."""
+def _path_report(rule, ctx, node, value, sink, probe=False):
+    """Untrusted data used as a path; an uploaded file's stream is not a path.
+    A probe (``os.path.exists``) only tells whether the file is there: MEDIUM."""
     if value.typ == "stream":
         return []
+    if probe:
+        return tainted_report(rule, ctx, node, value, "path", sink=sink, severity="MEDIUM")
     return tainted_report(rule, ctx, node, value, "path", sink=sink)
 
 

@@ -99,8 +99,8 @@ class CleartextHttp(Rule):
 
     code = "SCG902"
     symbol = "cleartext-http"
-    message = ("{sink}() requests {url} over plain HTTP, readable and changeable on the "
-               "network; use https://")
+    message = ("{sink}() requests {url} over plain {proto}, readable and changeable on the "
+               "network; use {secure}")
     cwe = 319
     severity = "MEDIUM"
     confidence = "HIGH"
@@ -108,8 +108,9 @@ class CleartextHttp(Rule):
     rationale = (
         "Plain HTTP crosses every network between the two machines in clear "
         "text: credentials, tokens and personal data can be read, and the "
-        "response can be changed in transit (CWE-319). Only local addresses "
-        "are exempt."
+        "response can be changed in transit (CWE-319). `ftp://` URLs opened "
+        "by the same clients (urllib's openers) are plain text too. Only "
+        "local addresses are exempt."
     )
     example = (
         "import requests\n\n\n"
@@ -138,9 +139,13 @@ class CleartextHttp(Rule):
         v = ctx.value(url)
         text = v.cval if v.known and isinstance(v.cval, str) else (
             v.text if v.built or v.is_const else "")
-        if not text.lower().startswith("http://"):
+        scheme = text[:6].lower()
+        if scheme.startswith("http:/") and text[6:7] == "/":
+            rest, proto, secure = text[7:], "HTTP", "https://"
+        elif scheme == "ftp://":
+            rest, proto, secure = text[6:], "FTP", "SFTP or FTP over TLS (ftplib.FTP_TLS)"
+        else:
             return
-        rest = text[7:]
         host = rest.split("/", 1)[0].split("?", 1)[0]
         if "@" in host:
             host = host.rsplit("@", 1)[1]
@@ -150,4 +155,5 @@ class CleartextHttp(Rule):
         if config.LOCAL_HOSTS.match(hostname) or hostname in ctx.options.trusted_hosts:
             return
         shown = text if len(text) <= 60 else text[:57] + "..."
-        return [self.found(node, sink=ctx.source_text(node.func), url=shown.replace("\x01", "{...}"))]
+        return [self.found(node, sink=ctx.source_text(node.func), url=shown.replace("\x01", "{...}"),
+                           proto=proto, secure=secure)]

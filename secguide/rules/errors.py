@@ -290,7 +290,10 @@ class SecretLogged(Rule):
     rationale = (
         "Logs are copied to aggregators, tickets and dashboards that many "
         "people and services read, and they are kept for months. A password "
-        "or token written there is disclosed to all of them (CWE-532)."
+        "or token written there is disclosed to all of them (CWE-532). Loggers "
+        "are known by type too: `logging.getLogger()` results, "
+        "`logging.LoggerAdapter` and subclasses of `logging.Logger`/`LoggerAdapter`, "
+        "whatever their variable is called."
     )
     example = (
         "import logging\n\n"

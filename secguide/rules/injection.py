@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from secguide.analysis.functions import dotted
+from secguide.analysis.scope import slots
 from secguide import labels
-from secguide.models import db, sinks
+from secguide.models import db, sinks, system
 from secguide.rule import Rule
 from secguide.rules._common import built_report, call_arg, flow_text, last_name, origin_text
 from secguide.vocab import MONGO_HANDLE_NAMES
@@ -152,7 +154,21 @@ class ShellCommandBuilt(Rule):
         "(`subprocess.run([\"convert\", path, out])`) passes each value as one "
         "argument that no character can break out of. Findings are HIGH when "
         "request or other untrusted input reaches the command, MEDIUM when it "
-        "is built from other non-constant values."
+        "is built from other non-constant values. The value is followed through "
+        "loops: what a loop body assigned before a `break` or `continue` is the "
+        "loop's later state. Lists and dicts keep their slots (`append`, "
+        "`insert`, `extend`, `pop`, `d[k] = v`, `d.get(k)`, `\"{0[k]}\".format(d)` "
+        "reads slot `k` only, a slot overwritten "
+        "with a constant is clean again), so an argument list built by appends "
+        "whose program is a shell with `-c` is checked like a literal one; an "
+        "option read back from a `configparser` object holds what `set()` put there. "
+        "Constants fold (comparisons, arithmetic, `in` on a constant tuple, "
+        "indexing and slicing of known text, `if`, conditional expressions and "
+        "`match` on them): a dead arm neither taints nor cleans. Besides "
+        "`os.system`, `os.popen`, `asyncio.create_subprocess_shell` and "
+        "`subprocess` with `shell=True`, the vectors of `os.exec*`, `os.spawn*`, "
+        "`os.posix_spawn`, `pty.spawn` and `asyncio.create_subprocess_exec` "
+        "whose program is `sh`/`bash`/`cmd` with `-c` (or `-lc`, `-ec`) run their command in a shell."
     )
     example = (
         "import subprocess\n"
@@ -180,7 +196,8 @@ class ShellCommandBuilt(Rule):
         "B602/B605 report every shell call; this rule reports only the ones "
         "whose command is built from values."
     )
-    calls = frozenset(sinks.SHELL_CALLS) | frozenset(sinks.SUBPROCESS_CALLS)
+    calls = frozenset(sinks.SHELL_CALLS) | frozenset(sinks.SUBPROCESS_CALLS) | \
+        frozenset(system.EXEC_CALLS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
     reads_labels = frozenset({labels.safe("shell")})
@@ -196,17 +213,81 @@ class ShellCommandBuilt(Rule):
         else:
             spec = sinks.SUBPROCESS_CALLS.get(q)
             if spec is None:
-                return
+                return self._exec(node, ctx, q)
             argv = call_arg(ctx, node, spec)
+            if argv is None:
+                return
+            elts = argv_slots(ctx, argv)
             shell = ctx.keyword(node, "shell")
             if shell is not None and ctx.value(shell).known and ctx.value(shell).cval:
-                cmd = argv.elts[0] if isinstance(argv, (ast.List, ast.Tuple)) and argv.elts else argv
-            elif isinstance(argv, (ast.List, ast.Tuple)) and len(argv.elts) >= 3:
-                prog, flag = ctx.value(argv.elts[0]), ctx.value(argv.elts[1])
-                if prog.known and flag.known and str(prog.cval) in sinks.SHELLS \
-                        and str(flag.cval) in sinks.SHELL_FLAGS:
-                    cmd = argv.elts[2]
+                cmd = elts[0] if elts else ctx.value(argv)
+            else:
+                cmd = shell_command(elts)
+            return built_report(self, ctx, node, cmd, "shell") if cmd is not None else None
         return built_report(self, ctx, node, ctx.value(cmd), "shell") if cmd is not None else None
+
+    def _exec(self, node, ctx, q):
+        """``os.execv("/bin/sh", ["sh", "-c", cmd])``, ``os.spawnl(mode, sh,
+        "sh", "-c", cmd)``, ``pty.spawn([...])``,
+        ``asyncio.create_subprocess_exec("bash", "-c", cmd)``: a vector
+        whose program is a shell with ``-c`` runs its command in the shell."""
+        spec = system.EXEC_CALLS.get(q)
+        if spec is None:
+            return None
+        start, form, prog_at = spec
+        args = node.args
+        if form == "list":
+            if len(args) <= start:
+                return None
+            elts = argv_slots(ctx, args[start])
+        else:
+            elts = []
+            for a in args[start:]:
+                if isinstance(a, ast.Starred):
+                    break
+                elts.append(ctx.value(a))
+        cmd = shell_command(elts)
+        if cmd is None and prog_at is not None and len(args) > prog_at and len(elts) >= 3:
+            # the program path names the shell, argv[0] is any name
+            cmd = shell_command([ctx.value(args[prog_at])] + elts[1:])
+        return built_report(self, ctx, node, cmd, "shell") if cmd is not None else None
+
+
+def argv_slots(ctx, argv: ast.AST) -> list:
+    """The values of an argument list, slot by slot: a literal (up to a
+    ``*spread``) or a list whose slots the analysis knows (built by
+    ``append``/``insert``/``extend``)."""
+    v = ctx.value(argv)
+    if v.items is not None and v.typ == "list":
+        got = slots(v.items)
+        if got is not None:
+            return got
+    if isinstance(argv, (ast.List, ast.Tuple)):
+        out = []
+        for e in argv.elts:
+            if isinstance(e, ast.Starred):
+                break
+            out.append(ctx.value(e))
+        return out
+    return []
+
+
+#: a cluster of short options ending in ``c`` (``bash -lc``, ``sh -ec``)
+SHORT_FLAGS_C = re.compile(r"-[a-z]{1,4}c")
+
+
+def shell_command(elts: list):
+    """The command of ``[shell, "-c", command, ...]`` (None for other argv)."""
+    if len(elts) < 3:
+        return None
+    prog, flag = elts[0], elts[1]
+    if prog.known and flag.known and isinstance(prog.cval, str) and \
+            isinstance(flag.cval, str) and (
+                flag.cval in sinks.SHELL_FLAGS or SHORT_FLAGS_C.fullmatch(flag.cval)) and (
+                prog.cval in sinks.SHELLS or prog.cval.replace("\\", "/").rsplit(
+                    "/", 1)[-1].lower() in sinks.SHELLS):
+        return elts[2]
+    return None
 
 
 class NosqlInjection(Rule):

@@ -25,7 +25,12 @@ class Ssrf(Rule):
         "only the server can reach: cloud metadata at 169.254.169.254, admin "
         "ports on localhost, internal services (CWE-918, OWASP A10:2021). "
         "Let the client pick from known endpoints, or parse the URL and "
-        "check its scheme and host against an allow-list before the request."
+        "check its scheme and host against an allow-list before the request. "
+        "The clients followed: requests, httpx (also `AsyncClient`), aiohttp "
+        "(`ClientSession`, `aiohttp.request`), `urllib.request` (`urlopen`, "
+        "`build_opener(...).open`, `URLopener`), urllib3 (`PoolManager.request`, "
+        "`urllib3.request`, connection pools), `http.client.HTTPConnection` and "
+        "pycurl's `setopt(pycurl.URL, ...)`."
     )
     example = (
         "import requests\n"
@@ -47,20 +52,37 @@ class Ssrf(Rule):
         "    return {'status': page.status_code}\n"
     )
     not_flagged = (
-        "Untrusted values only in params=, json=, data= or headers=; constant "
+        "Untrusted values only in params=, json=, data= or headers=, or in a "
+        "query string built by urlencode(); constant "
         "URLs; hosts checked against an allow-list (`urlparse(url).hostname "
         "in ALLOWED_HOSTS`) on the path that sends the request; requests "
         "made through client objects whose type is not visible; `sys.argv` "
         "(the operator running a script chooses the host, not a remote client)."
     )
-    calls = frozenset(sinks.HTTP_CALLS) | frozenset(sinks.HTTP_CLIENT_METHODS)
+    calls = frozenset(sinks.HTTP_CALLS) | frozenset(sinks.HTTP_CLIENT_METHODS) | \
+        {sinks.CURL_SETOPT}
     node_types = (ast.Call,)
     report_types = (ast.Call,)
     reads_labels = frozenset({labels.safe("ssrf")})
 
     def check(self, node, ctx):
+        if ctx.call_name(node) == sinks.CURL_SETOPT:
+            url = _curl_url(node)
+            if url is None:
+                return None
+            return tainted_report(self, ctx, node, ctx.value(url), "ssrf",
+                                  sink=ctx.source_text(node.func))
         url = http_url(node, ctx)
         if url is None:
             return None
         return tainted_report(self, ctx, node, ctx.value(url), "ssrf",
                               sink=ctx.source_text(node.func))
+
+
+def _curl_url(node: ast.Call) -> ast.AST | None:
+    """The value of ``c.setopt(pycurl.URL, value)`` (other options: None)."""
+    if len(node.args) < 2:
+        return None
+    opt = node.args[0]
+    name = opt.attr if type(opt) is ast.Attribute else (opt.id if type(opt) is ast.Name else None)
+    return node.args[1] if name in sinks.CURL_URL_OPTIONS else None
