@@ -177,3 +177,65 @@ def test_star_imports_and_queryset_restrictions():
     # BaseViewSet.initial() restricts self.queryset to the requesting user
     assert pf.class_provides("BaseViewSet", "scopes_queryset")
     assert pf.module("inv.core.generic").star_imports == ["inv.core.generic.object_views"]
+
+
+def test_resolving_a_name_reads_an_outline_only(tmp_path):
+    """A call's target is resolved through a module's outline (its names
+    and imports, a parse and no walk); a question about what the function
+    does reads its facts then, once."""
+    users = PROJECTS / "flask_factory/shop/views/users.py"
+    cache = FactsCache()
+    pf = facts_for(users, cache)
+    mf, name = pf.function_def("admin_required")
+    assert name == "admin_required" and mf.functions[name] is None  # an outline
+    assert pf.function_def("deco.logged")[1] == "logged"
+    assert pf.function_def("flask.abort") is None
+    assert (cache.reads, cache.outline_reads) == (0, 1)
+    assert pf.is_auth_decorator("admin_required")  # the facts now
+    assert cache.reads == 1 and pf.function("admin_required").denies
+    # a module whose facts are at hand serves as its own outline
+    other = facts_for(users, cache)
+    assert other.function_def("admin_required")[0].functions["admin_required"] is not None
+    assert cache.outline_reads == 1
+    # outlines are cached on disk as well
+    disk = tmp_path / "cache"
+    facts_for(users, FactsCache(str(disk))).function_def("admin_required")
+    second = FactsCache(str(disk))
+    assert facts_for(users, second).function_def("admin_required") is not None
+    assert (second.reads, second.outline_reads, second.parses) == (0, 0, 0)
+
+
+def test_a_module_and_its_summaries_share_one_parse():
+    """The tree a module's facts were read from is the one its summaries
+    use (bounded), and a module in summary mode takes its own facts from
+    the cache."""
+    users = PROJECTS / "flask_factory/shop/views/users.py"
+    cache = FactsCache()
+    pf = facts_for(users, cache)
+    assert pf.is_auth_decorator("admin_required")
+    assert cache.parses == 1
+    deco = str(PROJECTS / "flask_factory/shop/decorators.py")
+    tree = cache.tree(deco)
+    assert tree is not None and cache.parses == 1  # the same parse
+    own = ProjectFacts(deco, tree, cache).own
+    assert own is pf.module("shop.decorators")  # not computed again
+    assert ProjectFacts(deco, ast.parse(Path(deco).read_text()), cache).own is not own
+
+
+@pytest.mark.parametrize("body, scoped", [
+    ("self.queryset = self.queryset.restrict(request.user, 'view')", True),
+    ("if x:\n            pass\n        else:\n            self.queryset = Q.filter(owner=user)", True),
+    ("try:\n            pass\n        except E:\n            self.queryset = Q.for_user(current_user)", True),
+    ("with lock:\n            for i in x:\n                self.object_list = Q.filter(user=u)", True),
+    ("match x:\n            case 1:\n                self.queryset = Q.restrict(user)", True),
+    ("def inner():\n            self.queryset = Q.restrict(request.user)", True),
+    ("self.queryset = Q.all()", False),
+    ("queryset = Q.filter(owner=request.user)", False),   # not self.queryset
+    ("f(lambda: Q.filter(user=request.user))", False),
+])
+def test_queryset_reassignments_are_found_in_any_statement(body, scoped):
+    from secguide.project.facts import module_facts
+
+    src = f"class V(View):\n    def setup(self, request):\n        {body}\n"
+    cf = module_facts(ast.parse(src), "m", "m.py", {}).classes["V"]
+    assert cf.scopes_queryset is scoped

@@ -3,6 +3,7 @@ parameter reaches a sink is reported at the call, in the same file and
 across the project's modules (tests/projects/flows)."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -173,6 +174,52 @@ def test_summaries_are_stored_and_a_changed_helper_invalidates_them(project):
     assert engine._SUMMARIES.computed > computed
 
 
+def _new_process():
+    """What another process starts with: empty stores in memory."""
+    engine._SUMMARIES.clear()
+    engine._FACTS_CACHES.clear()
+
+
+def test_summaries_are_cached_on_disk_and_invalidated_by_content(project, tmp_path):
+    """project-cache-dir: a second process reads the summaries from disk
+    (nothing computed again, the same findings); a changed helper
+    invalidates its own record and that of the module whose flow goes
+    through it."""
+    views = project / "app" / "views.py"
+    disk = tmp_path / "cache"
+    opts = {"project_cache_dir": str(disk)}
+    _new_process()
+    cold = findings(views, **opts)
+    assert positions(cold) == Expectations(VIEWS).expected
+    assert list(disk.rglob("*.json")) and not list(disk.rglob("*.tmp"))
+    _new_process()
+    computed, hits = engine._SUMMARIES.computed, engine._SUMMARIES.disk_hits
+    warm = findings(views, **opts)
+    assert [(f.line, f.col, f.code, f.message) for f in warm] == \
+        [(f.line, f.col, f.code, f.message) for f in cold]
+    assert engine._SUMMARIES.computed == computed and engine._SUMMARIES.disk_hits > hits
+    db = project / "app" / "db.py"
+    db.write_text(db.read_text().replace(
+        "cur.execute(f\"SELECT * FROM users WHERE name = '{name}'\")",
+        "cur.execute(\"SELECT * FROM users WHERE name = ?\", (name,))"))
+    _new_process()
+    after = positions(findings(views, **opts))
+    assert after == positions(cold) - {(17, "SCG101"), (33, "SCG101")}
+    _new_process()  # and without the disk cache: the same
+    assert positions(findings(views)) == after
+
+
+def test_summary_disk_form_round_trips():
+    fresh_store()
+    findings(VIEWS)
+    db = str(PROJECT / "app" / "db.py")
+    summary, _ = engine._SUMMARIES.get((db, "find_user", Options()))
+    assert S.summary_from_json(json.loads(json.dumps(S.summary_to_json(summary)))) == summary
+    assert S.summary_from_json(None) is None
+    with pytest.raises(ValueError):
+        S.summary_from_json({"name": "f"})
+
+
 def test_cross_module_summary_entries():
     """What the store keeps for a function (only those a call passed
     untrusted data to): which parameter reaches which rule's sink, for
@@ -244,6 +291,20 @@ def test_flake8_command_line_agrees(jobs):
     want = _engine_positions()
     run = flake8(["app"], "--select=SCG", jobs, cwd=PROJECT)
     assert _by_file(run.hits, 1) == want, run.output
+
+
+@pytest.mark.hosts
+def test_flake8_parallel_runs_share_the_disk_cache(tmp_path):
+    """flake8 -j2 with project-cache-dir: cold and warm runs (workers that
+    write and read the same records) give the engine's findings; no
+    half-written record is left."""
+    want = _engine_positions()
+    disk = tmp_path / "cache"
+    for _ in ("cold", "warm"):
+        run = flake8(["app"], "--select=SCG", "-j2", f"--secguide-project-cache-dir={disk}",
+                     cwd=PROJECT)
+        assert _by_file(run.hits, 1) == want, run.output
+    assert list(disk.rglob("*.json")) and not list(disk.rglob("*.tmp"))
 
 
 @pytest.mark.hosts

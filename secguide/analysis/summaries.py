@@ -189,3 +189,44 @@ def substitute(entry: SinkEntry, tainted: dict[int, tuple], through: str,
     for k, v in entry.fields:
         out[k] = _GROUP.sub(group, v) if type(v) is str and _OPEN in v else v
     return out
+
+
+# ------------------------------------------------------------ disk form
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def summary_to_json(summary: FunctionSummary | None) -> dict | None:
+    """The JSON form of a summary (None stays None); raises ``TypeError``
+    when a message field is not a plain value (such a summary is kept in
+    memory only)."""
+    if summary is None:
+        return None
+    entries = []
+    for e in summary.entries:
+        for _, v in e.fields:
+            if type(v) not in _SCALARS:
+                raise TypeError(f"field of type {type(v).__name__}")
+        entries.append({"code": e.code, "severity": e.severity, "confidence": e.confidence,
+                        "fields": [[k, v] for k, v in e.fields],
+                        "params": [[[i, kind], list(shapes)] for (i, kind), shapes in e.params],
+                        "line": e.line})
+    return {"name": summary.name, "params": list(summary.params),
+            "positional": summary.positional, "entries": entries}
+
+
+def summary_from_json(data: dict | None) -> FunctionSummary | None:
+    """The summary ``summary_to_json`` wrote (``ValueError`` when malformed)."""
+    if data is None:
+        return None
+    try:
+        entries = tuple(
+            SinkEntry(str(e["code"]), str(e["severity"]), str(e["confidence"]),
+                      tuple((str(k), v) for k, v in e["fields"]),
+                      tuple(((int(i), str(kind)), tuple(str(s) for s in shapes))
+                            for (i, kind), shapes in e["params"]),
+                      int(e["line"]))
+            for e in data["entries"])
+        return FunctionSummary(str(data["name"]), tuple(str(p) for p in data["params"]),
+                               int(data["positional"]), entries)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError("malformed summary") from exc

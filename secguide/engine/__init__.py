@@ -23,8 +23,7 @@ from secguide.engine.tables import (  # noqa: F401 - the engine's names, as befo
     _ALL_CODES, _INSTANCES, KEYWORD_CALLS, LOCAL_ASSIGN, STR_CONSTANT, DispatchTables,
     _tables, selected_rules)
 from secguide.engine.summary import (  # noqa: F401
-    _NOT_PROJECT, _SUMMARIES, _TREES, MAX_SUMMARY_DEPTH, SummaryCalls, SummaryMode,
-    _parse_module, _SummaryQuery)
+    _NOT_PROJECT, _SUMMARIES, MAX_SUMMARY_DEPTH, SummaryCalls, SummaryMode, _SummaryQuery)
 
 _RANK = {"LOW": 0, "MEDIUM": 1, "HIGH": 2}
 

@@ -13,14 +13,13 @@ from __future__ import annotations
 import ast
 import os
 import sys
-import warnings
 
 import secguide.engine as _engine
 from secguide.analysis import summaries as S
 from secguide.analysis.functions import param_names
 from secguide.engine.tables import _ALL_CODES, _INSTANCES, _tables
 from secguide.options import Options
-from secguide.project.index import MAX_BYTES
+from secguide.project import ProjectFacts
 from secguide.project.summaries import SummaryStore, stat_key
 
 #: parameter-to-sink summaries of project modules, per process
@@ -170,12 +169,16 @@ class SummaryCalls:
         deps: set = {dep} if dep is not None else set()
         stack.append(me)
         try:
-            tree = _parse_module(path, dep)
+            # the module's tree, parsed once per process with its facts
+            tree = _engine.facts_cache(self.options.project_cache_dir).tree(path, dep) \
+                if dep else None
             if tree is not None:
                 sc = _engine.SummaryContext(
                     tree, path, _tables(_ALL_CODES, self._test_file(path)), self.options, query)
                 summary = sc.summarise(name)
                 deps |= sc.deps
+                if isinstance(sc._project, ProjectFacts):  # the facts it read
+                    deps |= sc._project.files_read()
         except (RecursionError, MemoryError):
             query.partial.add(me)
         except Exception:  # noqa: BLE001 - a module that cannot be summarised
@@ -286,28 +289,3 @@ class SummaryMode:
         a = fnode.args
         return S.FunctionSummary(fnode.name, tuple(param_names(a)),
                                  len(a.posonlyargs) + len(a.args), tuple(entries))
-
-
-#: changes a tree)
-_TREES: dict[tuple, ast.Module | None] = {}
-
-
-def _parse_module(path: str, dep: tuple | None) -> ast.Module | None:
-    """The syntax tree of a project module (None: unreadable, too big)."""
-    if dep is None or dep[1] > MAX_BYTES:
-        return None
-    if dep in _TREES:
-        return _TREES[dep]
-    tree = None
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(data, filename=path)
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-        tree = None
-    if len(_TREES) >= 16:
-        _TREES.clear()
-    _TREES[dep] = tree
-    return tree

@@ -5,6 +5,7 @@ Layering: the engine builds a ``ProjectFacts`` per analysed file and hands
 it to the analysis and the rules through the context; this package reads
 syntax trees only and imports no rule and nothing of the engine.
 """
-from secguide.project.index import FactsCache, ProjectFacts
+from secguide.project.cache import FactsCache
+from secguide.project.index import ProjectFacts
 
 __all__ = ["FactsCache", "ProjectFacts"]

@@ -2,108 +2,24 @@
 modules, their facts (cached), and the questions rules ask of them.
 
 Bounded: at most ``MAX_MODULES`` modules are read per analysed file, files
-over ``MAX_BYTES`` are skipped, chains (re-exports, base classes, calls
+over ``MAX_BYTES`` are skipped (``secguide.project.cache``), chains (re-exports, base classes, calls
 between decorators) stop at ``MAX_DEPTH``; cycles terminate.  The answers
 depend only on the files' contents, never on the order files are analysed.
 """
 from __future__ import annotations
 
 import ast
-import hashlib
-import json
-import os
-import tempfile
-import warnings
 
+from secguide.project.cache import FactsCache
 from secguide.project.facts import ClassFacts, FunctionFacts, ModuleFacts, module_facts
 from secguide.project.modules import ModuleFile, ProjectLayout, import_table, star_imports
+from secguide.project.summaries import stat_key
 
 MAX_MODULES = 64
-MAX_BYTES = 2_000_000
 MAX_DEPTH = 6
-#: bump when the facts' shape or meaning changes (invalidates disk caches)
-FACTS_VERSION = "2"
 #: names of modules that set up the app, read for app-wide facts
 _SETUP_NAMES = ("__init__", "app", "application", "extensions", "ext", "factory",
                 "create_app", "main", "server", "wsgi", "asgi", "core", "settings")
-
-
-class FactsCache:
-    """Module facts, per process (keyed by path, size and mtime) and
-    optionally on disk (keyed by a hash of the content and module name,
-    written atomically so parallel workers can share the folder)."""
-
-    def __init__(self, disk_dir: str | None = None):
-        self.disk_dir = disk_dir
-        self._mem: dict[tuple, ModuleFacts] = {}
-        self.reads = 0  # modules parsed (for tests and the benchmark)
-
-    def facts(self, mfile: ModuleFile, layout: ProjectLayout) -> ModuleFacts:
-        try:
-            st = os.stat(mfile.path)
-        except OSError:
-            return ModuleFacts(mfile.name, mfile.path, broken=True)
-        key = (mfile.path, mfile.name, st.st_size, st.st_mtime_ns)
-        got = self._mem.get(key)
-        if got is not None:
-            return got
-        got = self._load(mfile, layout, st.st_size)
-        if len(self._mem) > 4096:
-            self._mem.clear()
-        self._mem[key] = got
-        return got
-
-    def _load(self, mfile: ModuleFile, layout: ProjectLayout, size: int) -> ModuleFacts:
-        if size > MAX_BYTES:
-            return ModuleFacts(mfile.name, mfile.path, broken=True)
-        try:
-            with open(mfile.path, "rb") as fh:
-                data = fh.read()
-        except OSError:
-            return ModuleFacts(mfile.name, mfile.path, broken=True)
-        digest = None
-        if self.disk_dir:
-            h = hashlib.sha256(FACTS_VERSION.encode() + b"\0" + mfile.name.encode() + b"\0")
-            h.update(data)
-            digest = h.hexdigest()
-            cached = self._disk_get(digest)
-            if cached is not None:
-                cached.path = mfile.path
-                return cached
-        self.reads += 1
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = ast.parse(data)
-            imports = import_table(tree, layout, mfile.name, mfile.is_package)
-            facts = module_facts(tree, mfile.name, mfile.path, imports)
-            facts.star_imports = star_imports(tree, layout, mfile.name, mfile.is_package)
-        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-            facts = ModuleFacts(mfile.name, mfile.path, broken=True)
-        if digest is not None:
-            self._disk_put(digest, facts)
-        return facts
-
-    def _disk_path(self, digest: str) -> str:
-        return os.path.join(self.disk_dir, digest[:2], digest + ".json")
-
-    def _disk_get(self, digest: str) -> ModuleFacts | None:
-        try:
-            with open(self._disk_path(digest), encoding="utf-8") as fh:
-                return ModuleFacts.from_json(json.load(fh))
-        except (OSError, ValueError, TypeError, KeyError):
-            return None
-
-    def _disk_put(self, digest: str, facts: ModuleFacts) -> None:
-        path = self._disk_path(digest)
-        try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(facts.to_json(), fh, sort_keys=True)
-            os.replace(tmp, path)
-        except OSError:
-            pass
 
 
 class ProjectFacts:
@@ -121,31 +37,60 @@ class ProjectFacts:
             st.name for st in tree.body
             if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
         self._modules: dict[str, ModuleFacts | None] = {}
+        #: modules of ``_modules`` read as an outline only, and their files
+        self._outlined: dict[str, ModuleFile] = {}
         self._app: ModuleFacts | None = None
 
     @property
     def own(self) -> ModuleFacts:
         """Facts of the analysed file itself (computed on first use)."""
         if self._own is None:
-            self._own = module_facts(self._tree, self.layout.module,
-                                     self.layout.filename, self.imports)
-            self._own.star_imports = star_imports(self._tree, self.layout)
+            own = self.cache.facts_of_tree(self._tree, self.layout)
+            if own is None:
+                own = module_facts(self._tree, self.layout.module,
+                                   self.layout.filename, self.imports)
+                own.star_imports = star_imports(self._tree, self.layout)
+            self._own = own
         return self._own
 
     # -------------------------------------------------------------- modules
-    def module(self, name: str) -> ModuleFacts | None:
-        """Facts of project module ``name`` (None: not a project module)."""
+    def module(self, name: str, full: bool = True) -> ModuleFacts | None:
+        """Facts of project module ``name`` (None: not a project module);
+        ``full=False``: its outline will do (names, imports: resolving a
+        name), read without walking the module when its facts are not at
+        hand."""
         if name in self._modules:
-            return self._modules[name]
+            found = self._modules[name]
+            if full and name in self._outlined:  # its facts are needed now
+                found = self._modules[name] = self.cache.facts(
+                    self._outlined.pop(name), self.layout)
+            return found
         if name == self.layout.module:
             return self.own
         found = None
         if len(self._modules) < MAX_MODULES:
             mfile = self.layout.find(name)
             if mfile is not None and mfile.path != self.layout.filename:
-                found = self.cache.facts(mfile, self.layout)
+                if full:
+                    found = self.cache.facts(mfile, self.layout)
+                else:
+                    found, partial = self.cache.outline(mfile, self.layout)
+                    if partial:
+                        self._outlined[name] = mfile
         self._modules[name] = found
         return found
+
+    def files_read(self) -> set:
+        """``(path, size, mtime_ns)`` of every project module whose facts
+        were read here (what a summary computed here depends on besides the
+        modules whose summaries it used)."""
+        out = set()
+        for mf in self._modules.values():
+            if mf is not None and mf.path:
+                key = stat_key(mf.path)
+                if key is not None:
+                    out.add(key)
+        return out
 
     def absolute(self, qual: str | None) -> str | None:
         """An interpreter qualified name (``.decorators.admin_required``,
@@ -162,9 +107,10 @@ class ProjectFacts:
             return self.imports[head] + ("." + rest if rest else "")
         return qual
 
-    def _lookup(self, qual: str, depth: int = 0):
+    def _lookup(self, qual: str, depth: int = 0, full: bool = True):
         """``(module facts, attribute)`` that define ``qual``, following
-        re-exports (``from .x import f`` in a package ``__init__``)."""
+        re-exports (``from .x import f`` in a package ``__init__``);
+        ``full=False``: the module's outline will do."""
         if depth > MAX_DEPTH or not qual:
             return None
         mod, _, attr = qual.rpartition(".")
@@ -174,17 +120,17 @@ class ProjectFacts:
             if attr in self.own.functions or attr in self.own.classes:
                 return self.own, attr
             return None
-        mf = self.module(mod)
+        mf = self.module(mod, full)
         if mf is None or mf.broken:
             return None
         if attr in mf.functions or attr in mf.classes:
             return mf, attr
         target = mf.imports.get(attr)
         if target and target != qual:
-            return self._lookup(target, depth + 1)
+            return self._lookup(target, depth + 1, full)
         for star in mf.star_imports:  # from .object_views import *
             if star != mod:
-                hit = self._lookup(f"{star}.{attr}", depth + 1)
+                hit = self._lookup(f"{star}.{attr}", depth + 1, full)
                 if hit:
                     return hit
         return None
@@ -199,7 +145,7 @@ class ProjectFacts:
         q = self.absolute(qual)
         if not q or "." not in q:
             return None
-        hit = self._lookup(q)
+        hit = self._lookup(q, full=False)
         if hit is None or hit[0] is self._own or hit[1] not in hit[0].functions:
             return None
         return hit

@@ -1,0 +1,60 @@
+"""App-wide switches a module states: a limiter with default limits, a
+CSRF extension switched on, ``before_request`` guards.
+
+The per-node tests are shared by the walk of a module-level statement
+(``app_setup``) and the one walk per function (``secguide.project.scan``).
+"""
+from __future__ import annotations
+
+import ast
+
+from secguide.models import project as M
+from secguide.project.records import ModuleFacts, dotted, last_name
+
+#: bounds: the nodes read per statement (as per function)
+MAX_NODES = 5_000
+
+
+def setup_call(n: ast.Call, name: str, mf: ModuleFacts, imports: dict, before: list) -> None:
+    """A call that sets an app-wide switch (``name``: its dotted target or
+    ""); a ``before_request(f)`` registration goes to ``before``."""
+    head = name.split(".", 1)[0]
+    full = imports.get(head, head) + name[len(head):]
+    last = last_name(name)
+    if (name in M.LIMITER_CALLS or full in M.LIMITER_CALLS or last == "Limiter"
+            or last == "init_app") and any(
+            k.arg in M.LIMITER_GLOBAL_KEYWORDS for k in n.keywords):
+        mf.global_rate_limit = True
+    if name in M.CSRF_CALLS or full in M.CSRF_CALLS or last in ("CSRFProtect", "SeaSurf"):
+        mf.csrf_protect = True
+    if last in ("before_request", "before_app_request") and n.args \
+            and isinstance(n.args[0], ast.Name):
+        before.append(n.args[0].id)
+
+
+def setup_store(n: ast.AST, mf: ModuleFacts) -> None:
+    """``RATELIMIT_DEFAULT = ...`` or ``config["RATELIMIT_DEFAULT"]``."""
+    key = None
+    if isinstance(n, ast.Subscript):
+        if isinstance(n.slice, ast.Constant):
+            key = n.slice.value
+    else:
+        key = next((t.id for t in n.targets if isinstance(t, ast.Name)), None)
+    if key in M.LIMITER_CONFIG_KEYS:
+        mf.global_rate_limit = True
+
+
+def app_setup(node: ast.AST, mf: ModuleFacts, imports: dict) -> None:
+    """App-wide switches stated in the module-level statement ``node``: a
+    Limiter with default limits, RATELIMIT_DEFAULT, CSRFProtect(app),
+    ``app.before_request(f)``."""
+    count = 0
+    for n in ast.walk(node):
+        count += 1
+        if count > MAX_NODES:
+            return
+        t = type(n)
+        if t is ast.Call:
+            setup_call(n, dotted(n.func) or "", mf, imports, mf.before_request)
+        elif t is ast.Assign or t is ast.Subscript:
+            setup_store(n, mf)
