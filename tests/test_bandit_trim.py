@@ -87,9 +87,9 @@ def spy(monkeypatch):
         calls["analysed"].append(Path(str(raw.get("filename"))).name)
         return real_analyse(raw, node, config, select)
 
-    def trim(tester, wanted):
-        calls["trimmed"].append(wanted)
-        return real_trim(tester, wanted)
+    def trim(tester, kinds):
+        calls["trimmed"].append(kinds)
+        return real_trim(tester, kinds)
 
     monkeypatch.setattr(results, "analyse", analyse)
     monkeypatch.setattr(_trim, "trim", trim)
