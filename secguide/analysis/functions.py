@@ -8,10 +8,12 @@ from __future__ import annotations
 import ast
 import re
 
+from secguide.analysis.handlers import classify
 from secguide.models.frameworks import (URL_ARG_ANNOTATIONS, CBV_HANDLERS, CBV_SUFFIXES, DJANGO_RESPONSES,
                                         DJANGO_VIEW_DECORATORS, ERROR_HANDLER_DECORATORS,
                                         FLASK_VIEW_BASES, FLASK_VIEW_METHODS, METHOD_DECORATORS,
                                         VIEW_MODULE_PREFIXES, VIEW_REQUEST_PARAMS)
+from secguide.models.servers import BARE_ROUTE_DECORATORS
 from secguide.models.web import FASTAPI_ROUTE_METHODS, FLASK_ROUTE_METHODS
 from secguide.vocab import PERMISSION_DECORATORS, is_identifier_param
 
@@ -36,7 +38,7 @@ class FunctionInfo:
     __slots__ = ("node", "name", "params", "framework", "is_route", "path",
                  "path_params", "id_params", "decorators", "class_info",
                  "state", "rule_states", "request_params", "depends_params", "methods",
-                 "is_error_handler")
+                 "is_error_handler", "handler")
 
     def __init__(self, node, name: str, params: list[str]):
         self.node = node
@@ -62,6 +64,8 @@ class FunctionInfo:
         self.methods: frozenset = frozenset()
         #: an @app.errorhandler / exception_handler function
         self.is_error_handler = False
+        #: a handler of a framework of ``models/servers`` (analysis/handlers)
+        self.handler = None
 
     @property
     def has_permission_decorator(self) -> bool:
@@ -97,6 +101,13 @@ def route_from_decorators(decorators: list, resolve) -> tuple[str | None, str | 
     ``resolve`` maps an expression to its qualified name (or None).
     """
     for dec in decorators:
+        if isinstance(dec, ast.Call) and isinstance(dec.func, ast.Name):
+            # Litestar's @get("/items/{item_id:int}"), Bottle's @route("/x/<name>")
+            framework = BARE_ROUTE_DECORATORS.get(resolve(dec.func) or "")
+            path = route_path(dec) if framework else None
+            if path is not None:
+                return framework, path
+            continue
         if not isinstance(dec, ast.Call) or not isinstance(dec.func, ast.Attribute):
             continue
         method = dec.func.attr
@@ -119,6 +130,15 @@ def route_from_decorators(decorators: list, resolve) -> tuple[str | None, str | 
     return None, None
 
 
+def route_path(dec: ast.Call) -> str | None:
+    """The path of a route decorator call (first argument or ``path=``)."""
+    args = [dec.args[0]] if dec.args else [k.value for k in dec.keywords if k.arg == "path"]
+    if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str) and \
+            args[0].value.startswith("/"):
+        return args[0].value
+    return None
+
+
 def analyse_function(node, resolve, module_has: set, class_info: ClassInfo | None,
                      filename: str = "", url_views: frozenset = frozenset()) -> FunctionInfo:
     """Build the FunctionInfo of a def (decorators resolved with ``resolve``)."""
@@ -135,6 +155,10 @@ def analyse_function(node, resolve, module_has: set, class_info: ClassInfo | Non
     info.methods = _route_methods(node.decorator_list)
     info.is_error_handler = any(d.rsplit(".", 1)[-1] in ERROR_HANDLER_DECORATORS for d in decs)
 
+    handler = classify(node, params, info.decorators, module_has, class_info)
+    if handler is not None:
+        info.handler, info.framework = handler, handler.framework
+        return info
     framework, path = route_from_decorators(node.decorator_list, resolve)
     if framework is None and class_info is not None and "flask" in module_has and \
             node.name in FLASK_VIEW_METHODS and any(

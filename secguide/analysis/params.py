@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 
+from secguide.analysis.handlers import handler_env
 from secguide.analysis.functions import FunctionInfo, dotted
 from secguide.analysis.names import EXCEPTION, UKEYS, arg_labels
 from secguide.analysis.values import EMPTY, UNKNOWN, Origin, Value
@@ -40,8 +41,15 @@ class ParamsMixin:
         for a in args.posonlyargs + args.args + args.kwonlyargs:
             if a.annotation is not None:
                 ann[a.arg] = self.qualname(a.annotation) or dotted(a.annotation) or ""
+        # a handler of models/servers.py (in a test module: a test double,
+        # its input is the test's own)
+        bound = handler_env(node, info.handler, info.params) if info.handler and \
+            not self.is_test_file else None
         for i, p in enumerate(info.params):
             labels = self.name_labels(p)
+            if bound and p in bound:  # a handler of models/servers.py
+                env[p] = bound[p].with_labels(labels)
+                continue
             a = ann.get(p, "")
             req = web.REQUEST_ANNOTATIONS.get(a) or web.REQUEST_ANNOTATIONS.get(
                 web.ALIASES.get(a, a))
@@ -88,6 +96,9 @@ class ParamsMixin:
                            typ="str" if shape == "str" else None,
                            qual="model:" + model if shape == "model" and model in self._models
                            else None)
+        if bound and "self.request" in bound:
+            self._dotted_bases.add("self")
+            env["self.request"] = bound["self.request"]
         ci = info.class_info
         if ci is not None and ci.consts and info.params[:1] in (["self"], ["cls"]):
             first = info.params[0]

@@ -15,6 +15,7 @@ from typing import Iterable
 from secguide.analysis.context import FileAnalysis
 from secguide.analysis.interpreter import CHILDREN, COMPREHENSIONS, STMT_HANDLERS, STMT_OTHER
 from secguide.options import DEFAULT_OPTIONS, Options
+from secguide.position import statement_lines
 from secguide.project import FactsCache, ProjectFacts
 from secguide.rule import Finding, Rule
 
@@ -97,7 +98,8 @@ class FileContext(SummaryCalls, FileAnalysis):
             res = r.finish_file(self)
             if res:
                 self._emit(r, res)
-        return sorted(self.findings.values(), key=lambda f: (f.line, f.col, f.code))
+        return sorted(statement_lines(self.tree, self.findings.values()),
+                      key=lambda f: (f.line, f.col, f.code))
 
     # ------------------------------------------------------------ findings
     def report(self, rule: Rule | type[Rule], node: ast.AST, *,

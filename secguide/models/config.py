@@ -3,6 +3,8 @@ formats, rate limiters and privileged accounts (issue-4 rules)."""
 
 import re
 
+from secguide.models import servers
+
 #: PyJWT and python-jose decode functions
 JWT_DECODE = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jose.jwt.decode",
                         "jwt.PyJWT.decode"})
@@ -73,6 +75,7 @@ LITERAL_SECRET_KINDS = frozenset({"key", "secret", "api key", "token", "password
 DEBUG_CALLS = {
     "fastapi.FastAPI": "debug", "starlette.applications.Starlette": "debug",
     "starlette.Starlette": "debug",
+    **servers.DEBUG_CALLS,
 }
 DEBUGGED_APPLICATION = frozenset({"werkzeug.debug.DebuggedApplication",
                                   "werkzeug.DebuggedApplication"})

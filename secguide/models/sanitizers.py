@@ -20,7 +20,7 @@ SANITIZERS = {
     "django.utils.html.strip_tags": "html",
     "bleach.clean": "html", "bleach.linkify": "html",
     "cgi.escape": "html", "xml.sax.saxutils.escape": "html",
-    "nh3.clean": "html",
+    "nh3.clean": "html", "tornado.escape.xhtml_escape": "html",
     # declared safe: their result is no longer escaped by templates; SCG202
     # judges what goes in, so what comes out is not reported again
     "markupsafe.Markup": "html", "django.utils.safestring.mark_safe": "html",

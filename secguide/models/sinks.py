@@ -3,6 +3,7 @@
 Each table maps the qualified name of a call to where its dangerous
 argument is: ``(position, keyword)``; position None means keyword only.
 """
+from secguide.models import servers
 
 #: commands run by a shell (SCG102); subprocess functions only with shell=True
 SHELL_CALLS = {
@@ -31,6 +32,7 @@ TEMPLATE_CALLS = {
     "django.template.base.Template": (0, "template_string"),
     "mako.template.Template": (0, "text"),
     "tornado.template.Template": (0, "template_string"),
+    **servers.TEMPLATE_CALLS,
 }
 #: methods that compile a template from a string, on any environment/engine
 TEMPLATE_METHODS = frozenset({"from_string"})
@@ -103,6 +105,7 @@ REDIRECT_CALLS = {
     "django.http.response.HttpResponseRedirect": (0, "redirect_to"),
     "starlette.responses.RedirectResponse": (0, "url"),
     "fastapi.responses.RedirectResponse": (0, "url"),
+    **servers.REDIRECT_CALLS,
 }
 #: checks whose True result makes their first argument safe for a sink kind
 VALIDATORS = {

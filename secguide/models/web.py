@@ -8,7 +8,10 @@ yields untrusted data of the given shape:
   "url"  the URL (or part of it) the request was sent to: client-chosen
          text, but always this site's own address, so not an open-redirect
          source
+
+The other frameworks' rows are in ``models/servers.py`` and merged here.
 """
+from secguide.models import servers
 
 FLASK_REQUEST_ATTRS = {
     "args": "map", "form": "map", "values": "map", "cookies": "map",
@@ -41,6 +44,7 @@ REQUEST_TYPES = {
     "werkzeug.wrappers.Request": (FLASK_REQUEST_ATTRS, FLASK_REQUEST_METHODS),
     "django.http.HttpRequest": (DJANGO_REQUEST_ATTRS, DJANGO_REQUEST_METHODS),
     "starlette.requests.Request": (STARLETTE_REQUEST_ATTRS, STARLETTE_REQUEST_METHODS),
+    **servers.REQUEST_TYPES,
 }
 
 #: annotations of a view parameter that make it a request object
@@ -52,6 +56,7 @@ REQUEST_ANNOTATIONS = {
     "fastapi.Request": "starlette.requests.Request",
     "fastapi.requests.Request": "starlette.requests.Request",
     "flask.Request": "werkzeug.wrappers.Request",
+    **servers.REQUEST_ANNOTATIONS,
 }
 
 #: names that are the same object under another import path
@@ -67,6 +72,7 @@ ALIASES = {
     "flask.escape": "markupsafe.escape",
     "jinja2.escape": "markupsafe.escape",
     "django.utils.safestring.SafeText": "django.utils.safestring.SafeString",
+    **servers.ALIASES,
 }
 
 #: Flask-style route decorators: ``@<obj>.<method>("/path/<x>")``
@@ -145,12 +151,14 @@ HTML_RESPONSES = {
     "django.http.response.HttpResponse": (0, "content", (1,), ("content_type",)),
     "starlette.responses.HTMLResponse": (0, "content", (), ()),
     "fastapi.responses.HTMLResponse": (0, "content", (), ()),
+    **servers.HTML_RESPONSES,
 }
 #: responses that are HTML only when their media type says so
 MEDIA_TYPE_RESPONSES = {
     "starlette.responses.Response": (0, "content", (3,), ("media_type",)),
     "fastapi.responses.Response": (0, "content", (3,), ("media_type",)),
     "fastapi.Response": (0, "content", (3,), ("media_type",)),
+    **servers.MEDIA_TYPE_RESPONSES,
 }
 #: calls that mark a string as safe HTML (SCG202)
 MARKUP_CALLS = frozenset({
@@ -173,4 +181,4 @@ RESPONSE_CALLS = frozenset({
     "starlette.responses.HTMLResponse", "fastapi.responses.HTMLResponse",
     "starlette.responses.Response", "fastapi.responses.Response", "fastapi.Response",
     "rest_framework.response.Response",
-})
+}) | servers.RESPONSE_CALLS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secguide import labels
-from secguide.models import access, sinks
+from secguide.models import access, servers, sinks
 from secguide.rule import Rule
 from secguide.rules._common import origin_text, tainted_report
 
@@ -142,7 +142,7 @@ class OpenRedirect(Rule):
         "helpers of the same module that return their argument only after "
         "such a check (`if url and is_safe_url(url): return url`); constant targets."
     )
-    calls = frozenset(sinks.REDIRECT_CALLS)
+    calls = frozenset(sinks.REDIRECT_CALLS) | frozenset(servers.HEADER_REDIRECTS)
     node_types = (ast.Call,)
     report_types = (ast.Call,)
     reads_labels = frozenset({labels.safe("redirect")})
@@ -150,6 +150,13 @@ class OpenRedirect(Rule):
     def check(self, node, ctx):
         q = ctx.call_name(node)
         spec = sinks.REDIRECT_CALLS.get(q) if q else None
+        if spec is None and q in servers.HEADER_REDIRECTS:
+            # send_header("Location", url): a redirect by its header name
+            name_at, value_at = servers.HEADER_REDIRECTS[q]
+            name = ctx.arg(node, name_at, None)
+            n = ctx.value(name) if name is not None else None
+            if n is not None and n.known and str(n.cval).lower() == servers.LOCATION_HEADER:
+                spec = (value_at, None)
         if spec is None:
             return
         arg = ctx.arg(node, spec[0], spec[1])

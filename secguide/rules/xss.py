@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 
 from secguide import labels
-from secguide.models import html, web
+from secguide.models import html, servers, web
 from secguide.rule import Rule
 from secguide.rules._common import flow_text, origin_text
 
@@ -47,11 +47,35 @@ class _PendingResponses:
     ``vars`` maps the response call to its variable, ``pending`` a variable
     to the findings that ``resp.mimetype = "text/plain"`` withdraws."""
 
-    __slots__ = ("vars", "pending")
+    __slots__ = ("vars", "pending", "headers", "typed")
 
     def __init__(self):
         self.vars: dict[int, str] = {}
         self.pending: dict[str, list] = {}
+        #: header call -> is the Content-Type it last set HTML
+        #: (``models/servers.HEADER_TYPED_RESPONSES``)
+        self.headers: dict[str, bool] = {}
+        #: (header call, HTML by default, finding) of header-typed writes
+        self.typed: list = []
+
+
+#: header calls that set the content type of header-typed writes
+_HEADER_CALLS = frozenset(setter for setter, _ in servers.HEADER_TYPED_RESPONSES.values())
+
+
+class _HeaderTypes:
+    """Per file: the Content-Types each handler class sets (``models/servers.
+    HEADER_TYPED_RESPONSES``), and the writes of methods that set none
+    themselves, judged when the file ends by what their class sets (a
+    ``_set_headers()`` helper)."""
+
+    __slots__ = ("classes", "pending")
+
+    def __init__(self):
+        #: (class, header call) -> the HTML-ness of every Content-Type it sets
+        self.classes: dict[tuple, set] = {}
+        #: (class, header call, HTML by default, finding)
+        self.pending: list = []
 
 
 class UnescapedHtmlResponse(Rule):
@@ -99,13 +123,18 @@ class UnescapedHtmlResponse(Rule):
         "(isoformat(), strftime() with a constant format, naturaltime, "
         "babel's format_date); FastAPI routes that "
         "return a str (served as JSON); values marked safe with Markup()/"
-        "mark_safe() (SCG202 judges those); HTML built in another function."
+        "mark_safe() (SCG202 judges those); HTML built in another function; "
+        "http.server wfile.write() unless the handler (or its class) sends an "
+        "HTML Content-Type; Tornado write() after a non-HTML Content-Type "
+        "(also in set_default_headers())."
     )
-    calls = frozenset(web.HTML_RESPONSES) | frozenset(web.MEDIA_TYPE_RESPONSES)
+    calls = frozenset(web.HTML_RESPONSES) | frozenset(web.MEDIA_TYPE_RESPONSES) | frozenset(
+        servers.HEADER_TYPED_RESPONSES) | _HEADER_CALLS
     node_types = (ast.Call, ast.Return, ast.Assign)
     report_types = (ast.Call, ast.Return)
     reads_labels = frozenset({labels.safe("html"), labels.MARKUP, labels.EXCEPTION})
     function_state = _PendingResponses
+    file_state = _HeaderTypes
 
     def check(self, node, ctx):
         if type(node) is ast.Assign:
@@ -126,6 +155,8 @@ class UnescapedHtmlResponse(Rule):
         q = ctx.call_name(node)
         if q is None:
             return
+        if q in servers.HEADER_TYPED_RESPONSES or q in _HEADER_CALLS:
+            return self._header_typed(node, ctx, q)
         spec = web.HTML_RESPONSES.get(q)
         media_only = False
         if spec is None:
@@ -155,6 +186,36 @@ class UnescapedHtmlResponse(Rule):
         if v.raw and v.built and html.TAG.search(v.text):
             return self._finding(ctx, self.found(node, severity="MEDIUM", confidence="MEDIUM",
                                                  what="a value formatted into markup", sink=sink))
+        return None
+
+    def _header_typed(self, ctx_node, ctx, q):
+        """``self.wfile.write(body)`` (http.server), ``self.write(body)``
+        (Tornado): HTML when the handler sets an HTML Content-Type (or sets
+        none, where the framework's default is HTML); judged when the
+        function ends."""
+        if ctx.fn is None:
+            return None
+        st = ctx.fn_state(self)
+        node = ctx_node
+        if q in _HEADER_CALLS:
+            name = ctx.arg(node, 0, None)
+            value = ctx.arg(node, 1, None)
+            if name is not None and value is not None:
+                n = ctx.value(name)
+                if n.known and str(n.cval).lower() == servers.CONTENT_TYPE_HEADER:
+                    v = ctx.value(value)
+                    st.headers[q] = is_html = v.known and "html" in str(v.cval).lower()
+                    if ctx.fn.class_info is not None:
+                        ctx.file_state_of(self).classes.setdefault(
+                            (ctx.fn.class_info.name, q), set()).add(is_html)
+            return None
+        setter, default = servers.HEADER_TYPED_RESPONSES[q]
+        body = ctx.arg(node, 0, None)
+        if body is None:
+            return None
+        found = self._judge(ctx, node, body, ctx.source_text(node.func) + "()")
+        if found:
+            st.typed.extend((setter, default, report) for report in found)
         return None
 
     def _finding(self, ctx, report):
@@ -190,7 +251,26 @@ class UnescapedHtmlResponse(Rule):
 
     def finish_function(self, ctx):
         st = ctx.fn_state(self)
-        return [report for items in st.pending.values() for report in items]
+        out = [report for items in st.pending.values() for report in items]
+        ci = ctx.fn.class_info if ctx.fn is not None else None
+        for setter, default, report in st.typed:
+            if setter in st.headers:
+                if st.headers[setter]:
+                    out.append(report)
+            elif ci is not None:  # the class may set it in another method
+                ctx.file_state_of(self).pending.append((ci.name, setter, default, report))
+            elif default:
+                out.append(report)
+        return out
+
+    def finish_file(self, ctx):
+        st = ctx.file_state_of(self)
+        out = []
+        for cls, setter, default, report in st.pending:
+            seen = st.classes.get((cls, setter))
+            if (next(iter(seen)) if seen and len(seen) == 1 else default):
+                out.append(report)
+        return out
 
 
 _RESPONSE_CALLS = frozenset(web.HTML_RESPONSES) | frozenset(web.MEDIA_TYPE_RESPONSES) \
