@@ -6,7 +6,7 @@ import re
 from secguide import labels
 from secguide.options import OPTION_NAMES
 from secguide.rule import SEVERITIES, Rule
-from secguide.rules import (access_control, configuration, cookies, cors_transport, csrf,
+from secguide.rules import (access_control, authz, configuration, cookies, cors_transport, csrf,
                             deserialization, errors, idor, injection, jwt, password_policy,
                             password_storage, passwords, privilege, rate_limit, secret_compare,
                             session, ssrf, templates, work_factor, xss)
@@ -25,6 +25,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     access_control.PathTraversal,
     access_control.OpenRedirect,
     access_control.MassAssignment,
+    authz.AuthorizationFromClientData,
     jwt.JwtUnverified,
     cookies.InsecureCookie,
     csrf.CsrfDisabled,

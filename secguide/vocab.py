@@ -362,3 +362,35 @@ LABEL_HINT = re.compile(r"pass|pw|secret|cred|token|bearer|jwt|sessionid|otp|pin
 SELF_NAMES = frozenset({"self", "cls"})
 #: parameter names of a request object (never an exception in an error handler)
 REQUEST_PARAM_NAMES = frozenset({"request", "req"})
+
+# -- authorization from client-controlled data (SCG405) ------------------------
+#: words of a name or key that say it decides access: a role, an admin or
+#: staff flag, a permission, a logged-in flag (``role``, ``X-Admin``, ``is_staff``)
+AUTHZ_WORDS = frozenset({"role", "roles", "admin", "admins", "administrator", "superuser",
+                         "staff", "permission", "permissions", "perm", "perms", "privilege",
+                         "privileges", "moderator", "authorized", "authorised", "authenticated",
+                         "logged", "loggedin", "isadmin", "usertype", "acl"})
+#: words of a cookie or header name that say it identifies the user
+#: (``uid``, ``user_id``, ``X-User-Id``, ``username``)
+USER_ID_WORDS = frozenset({"uid", "userid", "username", "login", "useremail"})
+#: word pairs that identify the user (``user_id``, ``user_name``, ``account_id``)
+USER_ID_PAIRS = frozenset({("user", "id"), ("user", "name"), ("account", "id"),
+                           ("user", "email"), ("member", "id")})
+#: literals a role is compared with (``== "admin"``)
+ROLE_VALUES = frozenset({"admin", "administrator", "superuser", "root", "staff", "moderator",
+                         "superadmin", "super_admin", "owner", "manager"})
+
+
+def is_authz_name(name: str) -> bool:
+    """Does ``name`` (a variable, cookie, header or field) decide access?"""
+    return bool(name) and any(w in AUTHZ_WORDS for w in words(name))
+
+
+def is_user_id_name(name: str) -> bool:
+    """Does ``name`` (a cookie or header) identify the user?"""
+    ws = words(name)
+    if not ws:
+        return False
+    if ws == ["user"] or any(w in USER_ID_WORDS for w in ws):
+        return True
+    return any(pair in USER_ID_PAIRS for pair in zip(ws, ws[1:]))

@@ -39,6 +39,8 @@ HEURISTIC = {
     "SCG506": "a length check is a password policy by the checked name (password, new_password)",
     "SCG601": "a hashed value is a password by its name",
     "SCG604": "a stored value is a plaintext password by its name (new_password, pw, ...)",
+    "SCG701": "a default argument or a value compared with a literal is a password by the "
+              "parameter's or variable's name (password=\"...\", password == \"...\")",
     "SCG802": "a logged value is a secret by its name (password, api_key, token)",
 }
 

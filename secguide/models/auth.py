@@ -84,6 +84,27 @@ CSRF_CHECK = re.compile(r"(?i)^_?(enforce|check|verify|validate)_?csrf")
 CSRF_PROCESS_VIEW = "process_view"
 #: methods the CSRF check never runs on (an exemption of them changes nothing)
 CSRF_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+#: the Django settings that list the middleware, and the middleware that checks CSRF
+DJANGO_MIDDLEWARE_SETTINGS = frozenset({"MIDDLEWARE", "MIDDLEWARE_CLASSES"})
+DJANGO_CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
+#: middleware whose presence shows a full list of a web project with logins
+#: (a list without them may be an API's or a partial one)
+DJANGO_SESSION_MIDDLEWARE = ("SessionMiddleware", "AuthenticationMiddleware")
+#: list methods that change a settings list after it is written
+LIST_CHANGERS = frozenset({"append", "insert", "extend"})
+#: decorators that make a view answer GET (and HEAD) only
+GET_ONLY_DECORATORS = frozenset({"require_GET", "require_safe"})
+#: route decorators whose default methods are GET only (Flask ``@app.route``)
+GET_DEFAULT_ROUTES = frozenset({"route"})
+#: calls that change stored state, by last name: what they do.  ``delete``
+#: counts without arguments (a record or query set) or on a database session
+#: (``db.session.delete(obj)``); ``update`` on a query set only
+STATE_CHANGES = {"delete": "deletes a record", "set_password": "changes a password",  # nosec B105
+                 "update": "updates records"}
+#: query-set builders: ``Model.objects.filter(...).update(...)``
+QUERYSET_METHODS = frozenset({"filter", "filter_by", "exclude", "all", "where"})
+#: SQL statements that write (``cur.execute("DELETE FROM ...")``)
+SQL_WRITES = ("DELETE ", "UPDATE ", "INSERT ", "DROP ")
 
 # -- password policy (SCG506) ----------------------------------------------------
 #: form and serializer validators that bound a field's length
@@ -91,6 +112,12 @@ LENGTH_VALIDATORS = frozenset({"Length", "length", "MinLengthValidator",
                                "MaxLengthValidator", "Len"})
 #: (minimum, maximum) keyword pairs of field declarations
 LENGTH_KEYWORDS = (("min_length", "max_length"), ("min", "max"))
+#: the Django setting that lists the password validators, and its length validator
+DJANGO_VALIDATORS_SETTING = "AUTH_PASSWORD_VALIDATORS"
+DJANGO_LENGTH_VALIDATOR = "MinimumLengthValidator"
+#: a framework's own default settings (Django's ``global_settings.py``): the
+#: defaults a project overrides, not the project's configuration
+FRAMEWORK_DEFAULT_SETTINGS = frozenset({"global_settings.py"})
 
 # -- work factors (SCG603) -------------------------------------------------------
 #: calls whose cost parameters SCG603 checks (and passlib's ``using``/``hash``)

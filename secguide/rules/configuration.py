@@ -4,10 +4,12 @@ from __future__ import annotations
 import ast
 
 from secguide.analysis.settings import SETTING_UPDATERS, setting_assignments
+from secguide import labels
 from secguide.models import config, env
 from secguide.rule import Rule
 from secguide.rules._common import is_true, last_name
-from secguide.vocab import DOTTED_NAME, PATH_OR_PRIVATE_STARTS, UPPER_SNAKE, secret_kind
+from secguide.vocab import (DOTTED_NAME, PATH_OR_PRIVATE_STARTS, UPPER_SNAKE, is_password_name,
+                            secret_kind)
 
 
 def _literal_secret(v) -> bool:
@@ -52,6 +54,26 @@ def _literal_node(value, fallback=None):
     return fallback if fallback is not None else value
 
 
+def _str_const(node) -> bool:
+    return type(node) is ast.Constant and type(node.value) is str
+
+
+def _compared_name(node) -> str:
+    """The name a compared operand goes by: ``password``, ``self.password``,
+    ``request.form["password"]``, ``request.form.get("password")``."""
+    t = type(node)
+    if t is ast.Name:
+        return node.id
+    if t is ast.Attribute:
+        return node.attr
+    if t is ast.Subscript and _str_const(node.slice):
+        return node.slice.value
+    if t is ast.Call and type(node.func) is ast.Attribute and node.func.attr == "get" \
+            and node.args and _str_const(node.args[0]):
+        return node.args[0].value
+    return ""
+
+
 class HardcodedSecret(Rule):
     """A secret is written in the source code."""
 
@@ -67,7 +89,10 @@ class HardcodedSecret(Rule):
         "stays in git history forever. A key in it is a key everyone with "
         "any of those has, and rotating it means a release (CWE-798). Keep "
         "secrets in the environment or a secrets manager and read them at "
-        "start-up."
+        "start-up. The rule reports every shape Bandit's B105-B107 look at "
+        "(assignments, dict entries, keyword arguments, default arguments, a "
+        "password compared with a literal), with a vocabulary of secret names "
+        "and placeholders instead of any literal near a \"token\" name."
     )
     example = (
         "from flask import Flask\n\n"
@@ -82,17 +107,23 @@ class HardcodedSecret(Rule):
     )
     not_flagged = (
         "Values from the environment or a secrets manager; empty strings and "
-        "placeholders (`<your-key>`, `${API_KEY}`, `changeme_later`); names "
+        "placeholders (`<your-key>`, `${API_KEY}`, `changeme_later`, `None` defaults); names "
         "that are about a secret rather than the secret (`API_KEY_HEADER = "
         "\"X-API-Key\"`, `token_type = \"Bearer\"`, `*_url`, `*_file`); for "
         "names other than framework settings, identifier-like values "
-        "(`\"set-password\"`, `\"read_only\"`); URLs without a password; test modules."
+        "(`\"set-password\"`, `\"read_only\"`); URLs without a password; test modules. "
+        "Comparisons are reported only against a password (a password name or a value "
+        "labelled a password, not its hash): `token == \"NAME\"` in a tokenizer is not a "
+        "credential, nor are upper-case markers (`user.password == \"LDAP\"`) and "
+        "snake_case sentinels (`\"not_set\"`)."
     )
     calls = frozenset(config.SIGNING_KEY_ARGS) | SETTING_UPDATERS
     calls_with_keywords = True  # Client(api_key="...")
-    node_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant, ast.Dict)
+    node_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant, ast.Dict,
+                  ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Compare)
     report_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant)
-    reads_options = ("secret-names",)
+    reads_options = ("secret-names", "password-names")
+    reads_labels = frozenset({labels.PASSWORD, labels.HASHED})
 
     def check(self, node, ctx):
         t = type(node)
@@ -101,6 +132,10 @@ class HardcodedSecret(Rule):
             if type(s) is str and len(s) >= 16:  # most constants stop here
                 return self._formats(node, ctx)
             return None
+        if t is ast.Compare:
+            return self._compare(node, ctx)
+        if t in _DEFS:
+            return self._defaults(node, ctx)
         if ctx.is_test_file:
             return None  # test credentials; token formats above are still real
         extra = ctx.extra_secret_names
@@ -153,6 +188,56 @@ class HardcodedSecret(Rule):
                                    what=f"{kw.arg}= of {ctx.source_text(node.func)}()")]
         return None
 
+    def _defaults(self, node, ctx):
+        """``def login(user, password="hunter2")``, keyword-only and lambda
+        defaults alike (Bandit's B107)."""
+        a = node.args
+        for d in a.defaults + a.kw_defaults:  # kw_defaults hold None for no default
+            if type(d) is ast.Constant and type(d.value) is str:
+                break
+        else:
+            return None  # most functions: no string default at all
+        if ctx.is_test_file:
+            return None
+        pos = a.posonlyargs + a.args
+        pairs = list(zip(pos[len(pos) - len(a.defaults):], a.defaults)) + \
+            list(zip(a.kwonlyargs, a.kw_defaults))
+        extra = ctx.extra_secret_names
+        owner = "lambda" if type(node) is ast.Lambda else f"{node.name}()"
+        found = []
+        for arg, default in pairs:
+            if _str_const(default) and \
+                    _named_secret_literal(arg.arg, ctx.value(default), extra):
+                found.append(self.found(default, what=f"the default {arg.arg}= of {owner}"))
+        return found
+
+    def _compare(self, node, ctx):
+        """``password == "Sup3rS3cret!"``, ``request.form["password"] != "..."``
+        (Bandit's B105 comparisons): a password checked against a literal."""
+        if len(node.ops) != 1 or type(node.ops[0]) not in (ast.Eq, ast.NotEq):
+            return None
+        left, right = node.left, node.comparators[0]
+        if _str_const(left) and not _str_const(right):
+            left, right = right, left
+        elif not _str_const(right) or _str_const(left):
+            return None  # most comparisons stop here
+        text = right.value  # the literal itself: judged before any value is computed
+        stripped = text.strip()
+        if len(stripped) < 3 or config.PLACEHOLDER.match(stripped) or ctx.is_test_file:
+            return None
+        if not _not_identifier(text) and not (text.isalpha() and text.islower()):
+            return None  # markers ("LDAP"), sentinels ("not_set"); a lowercase word is a password here
+        name = _compared_name(left)
+        if name and text.lower() == name.lower():
+            return None  # field == "password": a field name, not a password
+        if not is_password_name(name, ctx.extra_password_names):
+            if type(left) not in (ast.Name, ast.Attribute):
+                return None  # request.form["x"], .get("x"): the key named it already
+            lab = ctx.value(left).labels
+            if labels.PASSWORD not in lab or labels.HASHED in lab:
+                return None
+        return [self.found(right, what=f"the password compared with {ctx.source_text(left)}")]
+
     def _formats(self, node, ctx):
         s = node.value
         if not isinstance(s, str) or len(s) < 16:
@@ -167,6 +252,9 @@ class HardcodedSecret(Rule):
             if pattern.search(s):
                 return [self.found(node, what=f"a {label}")]
         return None
+
+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
 class SecretEnvFallback(Rule):

@@ -15,7 +15,7 @@ class WeakPasswordPolicy(Rule):
 
     code = "SCG506"
     symbol = "weak-password-policy"
-    message = ("password length check against {limit} {problem}; require at least 8 "
+    message = ("{what} {problem}; require at least 8 "
                "characters and allow at least 64 (NIST SP 800-63B)")
     cwe = 521
     severity = "MEDIUM"
@@ -37,14 +37,22 @@ class WeakPasswordPolicy(Rule):
         "    if len(password) < 12:\n"
         "        raise ValueError('password too short')\n"
     )
-    not_flagged = "Usernames and other fields; minimums of 8 or more; maximums of 64 or more."
+    not_flagged = (
+        "Usernames and other fields; minimums of 8 or more; maximums of 64 or more. "
+        "`AUTH_PASSWORD_VALIDATORS` outside settings modules, in test, CI and development "
+        "settings (`settings/test.py`, `settings/dev.py`), in Django's own defaults "
+        "(`global_settings.py`), and lists that are not written out (built from names "
+        "or calls).")
     node_types = (ast.Compare, ast.Assign, ast.AnnAssign, ast.Dict)
-    report_types = (ast.Compare, ast.Call, ast.Constant)
+    report_types = (ast.Compare, ast.Call, ast.Constant, ast.Assign)
     reads_labels = frozenset({labels.PASSWORD, labels.HASHED})
 
     def check(self, node, ctx):
         t = type(node)
         if t in (ast.Assign, ast.AnnAssign):
+            if t is ast.Assign and type(node.targets[0]) is ast.Name and \
+                    node.targets[0].id == auth.DJANGO_VALIDATORS_SETTING:
+                return self._django_validators(node, ctx)
             return self._declared(node, ctx)
         if t is ast.Dict:
             return self._django_validator(node, ctx)
@@ -69,11 +77,11 @@ class WeakPasswordPolicy(Rule):
         if n < 20:
             minimum = n + 1 if op in (ast.LtE, ast.Gt) else n
             if minimum < 8:
-                return self.found(node, limit=n, problem=f"sets a minimum of {minimum} (below 8)")
+                return self.found(node, what=_what(n), problem=f"sets a minimum of {minimum} (below 8)")
         else:
             maximum = n if op in (ast.Gt, ast.LtE) else n - 1
             if maximum < 64:
-                return self.found(node, limit=n, problem=f"caps the length at {maximum} (below 64)")
+                return self.found(node, what=_what(n), problem=f"caps the length at {maximum} (below 64)")
         return None
 
     def _declared(self, node, ctx):
@@ -101,26 +109,62 @@ class WeakPasswordPolicy(Rule):
                 if name == "MaxLengthValidator" and call.args:
                     hi = known_int(ctx.value(call.args[0]))
                 if lo is not None and 0 < lo < 8:
-                    return [self.found(call, limit=lo, problem=f"sets a minimum of {lo} (below 8)")]
+                    return [self.found(call, what=_what(lo), problem=f"sets a minimum of {lo} (below 8)")]
                 if hi is not None and 0 < hi < 64:
-                    return [self.found(call, limit=hi, problem=f"caps the length at {hi} (below 64)")]
+                    return [self.found(call, what=_what(hi), problem=f"caps the length at {hi} (below 64)")]
+        return None
+
+    def _django_validators(self, node, ctx):
+        """``AUTH_PASSWORD_VALIDATORS = []`` or a list without
+        ``MinimumLengthValidator`` in a (non-test) Django settings module."""
+        value = node.value
+        if ctx.fn is not None or ctx.class_info is not None or \
+                type(value) not in (ast.List, ast.Tuple) or not ctx.is_settings_module or \
+                ctx.filename.replace("\\", "/").rsplit("/", 1)[-1] in auth.FRAMEWORK_DEFAULT_SETTINGS:
+            return None
+        names = []
+        for item in value.elts:
+            if type(item) is not ast.Dict:
+                return None  # not written out: cannot tell
+            named = [v for k, v in zip(item.keys, item.values)
+                     if isinstance(k, ast.Constant) and k.value == "NAME"]
+            v = ctx.value(named[0]) if named else None
+            if v is None or not v.known or not isinstance(v.cval, str):
+                return None
+            names.append(v.cval)
+        if not names:
+            return [self.found(node, what=f"{auth.DJANGO_VALIDATORS_SETTING} = []",
+                               problem="checks no password at all (any length passes)")]
+        if not any(n.endswith(auth.DJANGO_LENGTH_VALIDATOR) for n in names):
+            return [self.found(node, what=auth.DJANGO_VALIDATORS_SETTING,
+                               problem=f"has no {auth.DJANGO_LENGTH_VALIDATOR} "
+                                       "(any length passes)")]
         return None
 
     def _django_validator(self, node, ctx):
-        """AUTH_PASSWORD_VALIDATORS: MinimumLengthValidator with min_length < 8."""
+        """AUTH_PASSWORD_VALIDATORS: MinimumLengthValidator with min_length < 8
+        (not in test settings)."""
+        if ctx.is_test_file:
+            return None
         items = dict(zip((k.value if isinstance(k, ast.Constant) else None for k in node.keys),
                          node.values))
         name, options = items.get("NAME"), items.get("OPTIONS")
-        if not (isinstance(name, ast.Constant) and str(name.value).endswith(
-                "MinimumLengthValidator") and isinstance(options, ast.Dict)):
+        if name is None or not isinstance(options, ast.Dict):
+            return None
+        v = ctx.value(name)
+        if not (v.known and isinstance(v.cval, str) and v.cval.endswith(auth.DJANGO_LENGTH_VALIDATOR)):
             return None
         found = []
         for k, v in zip(options.keys, options.values):
             if isinstance(k, ast.Constant) and k.value == "min_length":
                 n = known_int(ctx.value(v))
                 if n is not None and n < 8:
-                    found.append(self.found(k, limit=n, problem=f"sets a minimum of {n} (below 8)"))
+                    found.append(self.found(k, what=_what(n), problem=f"sets a minimum of {n} (below 8)"))
         return found
+
+
+def _what(n: int) -> str:
+    return f"password length check against {n}"
 
 
 def _len_of_password(ctx, node) -> bool:
