@@ -25,9 +25,10 @@ from secguide.registry import ALL_RULES
 from secguide.suppression import Suppressions
 
 CONFIG_SECTION = "secguide"   # the Bandit config section every test reads
-LOG = logging.getLogger(__name__)
 _ALL_CODES = frozenset(r.code for r in ALL_RULES)
 _NAMES = {r.test_name(): r.code for r in ALL_RULES}
+
+
 def _gen_config(name: str) -> dict:
     """Default configuration (Bandit calls this when ``secguide:`` is absent)."""
     return default_mapping()
@@ -62,15 +63,15 @@ def _config_file() -> str | None:
 
 def _analyse(raw: dict, node, config, frame) -> results.FileResults:
     """Analyse the file (a bad ``secguide:`` block: logged, exit 2), drop what
-    coded ``# noqa: SCG101`` comments silence unless ``--ignore-nosec`` (then
-    the tester's ``nosec_lines`` are empty), and trim Bandit's lists."""
+    coded ``# noqa: SCG101`` comments silence (unless ``--ignore-nosec``:
+    the tester's ``nosec_lines`` empty), trim Bandit's lists."""
     try:
         results.options_for(config)
     except OptionError as err:
         path = _config_file()
         block = "[tool.bandit.secguide]" if (path or "").endswith(".toml") else "secguide:"
-        LOG.error("%s", err.located(f"{path}, {block} block" if path
-                                    else "Bandit config, secguide: block"))
+        where = f"{path}, {block} block" if path else "Bandit config, secguide: block"
+        logging.getLogger(__name__).error("%s", err.located(where))
         raise SystemExit(2) from None
     tester = _trim.tester(frame)
     found = results.analyse(raw, node, config,

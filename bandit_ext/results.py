@@ -26,8 +26,7 @@ class FileResults(FindingLookup):
         self.fdata, self.filename, self.config = fdata, filename, config
 
     def of(self, raw: dict, config) -> bool:
-        """Whether these are the results of ``raw``'s file under ``config``
-        (the same or an equal one; None: any)."""
+        """Results of ``raw``'s file under ``config`` (or an equal one; None: any)?"""
         return self.fdata is raw.get("file_data") and self.filename == raw.get("filename") \
             and (config is None or config is self.config or config == self.config)
 
