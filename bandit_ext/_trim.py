@@ -26,6 +26,7 @@ and untrimmed runs report the same issues, Bandit's own included.
 """
 from __future__ import annotations
 
+import ast
 import os
 import re
 
@@ -65,30 +66,83 @@ def tester(frame):
 
 def enabled_codes(tester) -> frozenset[str]:
     """Codes of the secguide tests in ``tester``'s test set."""
-    return frozenset(code for funcs in _full(tester).tests.values()
-                     for code in map(_code, funcs) if code is not None)
+    return _split(_full(tester))[1]
 
 
-def trim(tester, wanted: dict[str, set[str]]) -> None:
+#: AST classes Bandit never runs tests on: a finding there cannot be reported
+UNREPORTABLE = frozenset({"Module", "ClassDef", "Expression", "Interactive"})
+#: check names Bandit dispatches a node class under, where not its own name
+_AS = {"Constant": ("Str", "Bytes"), "ImportFrom": ("ImportFrom", "Import")}
+
+
+def bandit_checks(report_types: tuple[type, ...]) -> list[str]:
+    """Bandit check-type names under which nodes of ``report_types`` reach
+    tests: ``str``/``bytes`` constants as ``Str``/``Bytes``, a relative
+    ``from . import x`` as ``Import``; none for ``ClassDef`` or the module."""
+    names: list[str] = []
+    for cls in report_types:
+        extra = _AS.get(cls.__name__, () if cls.__name__ in UNREPORTABLE else (cls.__name__,))
+        names.extend(n for n in extra if n not in names)
+    return names
+
+
+def trim(tester, kinds: dict[type, set[str]]) -> None:
     """For the rest of the file, keep in each check list Bandit's tests and
-    the secguide tests whose code is in ``wanted[check]``."""
+    the secguide tests with a finding on a node of a class (``kinds``: class
+    -> codes) that Bandit dispatches under that check."""
     if os.environ.get("SECGUIDE_BANDIT_TRIM", "1") != "0":
+        wanted: dict[str, set[str]] = {}
+        for cls, codes in kinds.items():
+            for check in bandit_checks((cls,)):
+                wanted.setdefault(check, set()).update(codes)
         tester.testset = _Trimmed(_full(tester), wanted)
+
+
+#: every check name Bandit may ask for (a node class name, ``Str``, ``Bytes``,
+#: ``File``): the trimmed lists hold them all, so that Bandit's per-node
+#: ``get_tests`` is a plain dictionary read, no Python call
+_CHECKS = {"Str", "Bytes", "File"}
+_classes = [ast.AST]
+while _classes:
+    _cls = _classes.pop()
+    _CHECKS.add(_cls.__name__)
+    _classes.extend(_cls.__subclasses__())
+del _classes, _cls
+
+
+class _Lists(dict):
+    """Check name -> tests; an unknown check has none (as in Bandit)."""
+
+    def __missing__(self, checktype):
+        return ()
+
+
+#: Bandit's test set (the same for every file of a run) -> its lists as
+#: (test, secguide code or None) pairs, and the secguide codes in it
+_SPLIT: list = [None, None, None]
+
+
+def _split(full):
+    if _SPLIT[0] is not full:
+        pairs = {check: [(f, getattr(f, "secguide_code", None)) for f in funcs]
+                 for check, funcs in full.tests.items()}
+        codes = frozenset(c for ps in pairs.values() for _, c in ps if c is not None)
+        _SPLIT[:] = [full, pairs, codes]
+    return _SPLIT[1], _SPLIT[2]
 
 
 class _Trimmed:
     """Stands in for Bandit's test set for one ``BanditTester`` (one file)."""
 
-    __slots__ = ("full", "tests")
+    __slots__ = ("full", "tests", "get_tests")
 
     def __init__(self, full, wanted: dict[str, set[str]]):
         self.full = full
-        self.tests = {check: [f for f in funcs if _code(f) is None
-                              or _code(f) in wanted.get(check, ())]
-                      for check, funcs in full.tests.items()}
-
-    def get_tests(self, checktype):
-        return self.tests.get(checktype) or []
+        self.tests = _Lists.fromkeys(_CHECKS, ())
+        for check, pairs in _split(full)[0].items():
+            keep = wanted.get(check, ())
+            self.tests[check] = [f for f, code in pairs if code is None or code in keep] or ()
+        self.get_tests = self.tests.__getitem__   # Bandit's call: no Python frame
 
     def __getattr__(self, name):   # anything else Bandit reads: the real set
         return getattr(self.full, name)
@@ -97,7 +151,3 @@ class _Trimmed:
 def _full(tester):
     testset = getattr(tester, "testset", None)
     return testset.full if isinstance(testset, _Trimmed) else testset
-
-
-def _code(func) -> str | None:
-    return getattr(func, "secguide_code", None)

@@ -1,67 +1,43 @@
 """Bandit tests for the secguide rules: one test per rule, generated.
 
-A test is named after its rule's symbol (``sql_built_query``) with the code
-as test id, so ``-t``/``-s``, profiles and ``# nosec SCG101`` work as for
-Bandit's own tests.  It looks up its rule's finding on ``context.node`` in
-the file's results (:mod:`bandit_ext.results`, analysed at the file's first
-call) and never raises.  :mod:`bandit_ext._trim` keeps Bandit from calling
-tests with nothing to report in the file (speed only).  Every test reads
-the one config section ``secguide:`` (``[tool.bandit.secguide]``; keys:
-``secguide.options.OPTION_SPECS``), checked at the first call: a bad block
-is logged naming the key and the ``-c`` file, and Bandit exits with 2.
-``bandit-config-generator`` writes that one block (:func:`__getattr__`).
+A test is named after its rule (``sql_built_query``) with the code as test
+id, so ``-t``/``-s``, profiles and ``# nosec SCG101`` work as for Bandit's
+own tests.  It looks up its rule's finding on ``context.node`` in the file's
+results (:mod:`bandit_ext.results`, analysed at the file's first call) and
+never raises; :mod:`bandit_ext._trim` keeps Bandit from calling tests with
+nothing to report in the file.  Every test reads the config section
+``secguide:`` (``[tool.bandit.secguide]``), checked at a file's first call:
+a bad block is logged naming the key and the ``-c`` file, and Bandit exits
+with 2.  ``bandit-config-generator`` writes that one block (``__getattr__``).
 """
 from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
 
 from bandit.core import issue as _issue
 from bandit.core import test_properties as _props
 
 from bandit_ext import _trim, results
-from secguide.options import OptionError, Options, default_mapping
+from bandit_ext._trim import UNREPORTABLE, bandit_checks  # noqa: F401  (their API)
+from secguide.options import OptionError, default_mapping
 from secguide.registry import ALL_RULES
 from secguide.suppression import Suppressions
 
-#: the Bandit config section every secguide test reads
-CONFIG_SECTION = "secguide"
-
+CONFIG_SECTION = "secguide"   # the Bandit config section every test reads
 _ALL_CODES = frozenset(r.code for r in ALL_RULES)
-
-LOG = logging.getLogger(__name__)
-
-#: AST classes Bandit never runs tests on: a finding there cannot be reported
-UNREPORTABLE = frozenset({"Module", "ClassDef", "Expression", "Interactive"})
+_NAMES = {r.test_name(): r.code for r in ALL_RULES}
 
 
-def bandit_checks(report_types: tuple[type, ...]) -> list[str]:
-    """Bandit check-type names under which nodes of ``report_types`` reach tests.
-
-    Bandit dispatches ``str``/``bytes`` constants as ``Str``/``Bytes`` (and no
-    other constant), a relative ``from . import x`` as ``Import``, and runs no
-    test on ``ClassDef`` or the ``Module``.
-    """
-    names: list[str] = []
-    for cls in report_types:
-        name = cls.__name__
-        extra = {"Constant": ["Str", "Bytes"], "ImportFrom": ["ImportFrom", "Import"]}.get(
-            name, [] if name in UNREPORTABLE else [name])
-        names.extend(n for n in extra if n not in names)
-    return names
-
-
-def _gen_config(name: str) -> dict[str, Any]:
+def _gen_config(name: str) -> dict:
     """Default configuration (Bandit calls this when ``secguide:`` is absent)."""
     return default_mapping()
 
 
 def __getattr__(name: str):
-    """``gen_config`` (Bandit asks ``hasattr``).  Bandit's config generator
-    (the caller, ``get_config_settings``) would write a block per test that
-    Bandit never reads: for it there is none, and the ``secguide:`` block
-    goes once into the settings it builds."""
+    """``gen_config`` (Bandit asks ``hasattr``), except to Bandit's config
+    generator (``get_config_settings``), which would write a block per test:
+    the one ``secguide:`` block goes into the settings it builds instead."""
     if name != "gen_config":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     frame = sys._getframe(1)
@@ -76,54 +52,39 @@ def __getattr__(name: str):
 
 def _config_file() -> str | None:
     """Bandit's ``-c FILE`` / ``--configfile[=]FILE`` on the command line."""
-    for i, arg in enumerate(sys.argv[1:-1], 1):
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
         if arg in ("-c", "--configfile"):
-            return sys.argv[i + 1]
-    for arg in sys.argv[1:]:
-        if arg.startswith(("--configfile=", "-c")) and arg != "-c":
+            return args[i + 1] if i + 1 < len(args) else None
+        if arg.startswith(("--configfile=", "-c")):
             return arg.partition("=")[2] if arg.startswith("--") else arg[2:]
     return None
 
 
-def _checked_options(config) -> Options:
-    """The options of the ``secguide:`` block, or a logged error and exit 2
-    (naming the ``-c`` file of the command line, if any)."""
+def _analyse(raw: dict, node, config, frame) -> results.FileResults:
+    """Analyse the file (a bad ``secguide:`` block: logged, exit 2), drop what
+    coded ``# noqa: SCG101`` comments silence (unless ``--ignore-nosec``:
+    the tester's ``nosec_lines`` empty), trim Bandit's lists."""
     try:
-        return results.options_for(config)
+        results.options_for(config)
     except OptionError as err:
         path = _config_file()
         block = "[tool.bandit.secguide]" if (path or "").endswith(".toml") else "secguide:"
         where = f"{path}, {block} block" if path else "Bandit config, secguide: block"
-        LOG.error("%s", err.located(where))
+        logging.getLogger(__name__).error("%s", err.located(where))
         raise SystemExit(2) from None
-
-
-_NAMES = {r.symbol.replace("-", "_"): r.code for r in ALL_RULES}
-
-
-def _analyse(raw: dict, node, config, frame) -> results.FileResults:
-    """The file's results: cached, or analysed now (and Bandit's lists
-    trimmed), less what coded ``# noqa: SCG101`` comments silence, unless
-    ``--ignore-nosec`` (then Bandit reads no comment: the tester's
-    ``nosec_lines``, a key per comment line otherwise, are empty)."""
-    found = results.same_file(raw, config)
-    if found is None:
-        tester = _trim.tester(frame)
-        select = _trim.enabled_codes(tester) if tester is not None else _ALL_CODES
-        found = results.analyse(raw, node, config, select)
-        data = results.source(raw.get("file_data")) if found.hits else None
-        if data is not None:
-            suppressions = Suppressions(data, results.module_of(node), _NAMES)
-            ignored = not getattr(tester, "nosec_lines", True) if tester is not None \
-                else "--ignore-nosec" in sys.argv
-            if suppressions.by_line and not ignored:
-                found.drop_silenced(suppressions, "bandit")
-        if tester is not None:
-            wanted: dict[str, set[str]] = {}
-            for cls, codes in found.kinds.items():
-                for check in bandit_checks((cls,)):
-                    wanted.setdefault(check, set()).update(codes)
-            _trim.trim(tester, wanted)
+    tester = _trim.tester(frame)
+    found = results.analyse(raw, node, config,
+                            _ALL_CODES if tester is None else _trim.enabled_codes(tester))
+    data = results.source(raw.get("file_data")) if found.hits else None
+    if data is not None:
+        suppressions = Suppressions(data, results.module_of(node), _NAMES)
+        ignored = "--ignore-nosec" in sys.argv if tester is None \
+            else not getattr(tester, "nosec_lines", True)
+        if suppressions.by_line and not ignored:
+            found.drop_silenced(suppressions, "bandit")
+    if tester is not None:
+        _trim.trim(tester, found.kinds)
     return found
 
 
@@ -144,33 +105,25 @@ def _make_test(rule):
     code = rule.code
 
     def test(context, config=None):
-        _checked_options(config)  # an unusable secguide: block: logged, exit 2
         try:
             raw = context._context
             node = raw.get("node")
             if node is None:
                 return None
             found = results.CURRENT[0]
-            if found is None or found.fdata is not raw.get("file_data") \
-                    or id(config) not in found.config_ids:
+            if found is None or not found.of(raw, config):
                 found = _analyse(raw, node, config, sys._getframe(1))
             finding = found.lookup(node, code)
             return None if finding is None else _to_issue(rule, finding, node)
         except Exception:  # noqa: BLE001 - never a "Bandit internal error"
             return None
 
-    name = rule.symbol.replace("-", "_")
-    test.__name__ = test.__qualname__ = name
+    test.__name__ = test.__qualname__ = rule.test_name()
     test.__doc__ = rule.help_text()
     test.secguide_code = code   # how bandit_ext._trim tells our tests apart
     test = _props.checks(*bandit_checks(rule.report_types))(test)
-    test = _props.test_id(code)(test)
-    return name, _props.takes_config(CONFIG_SECTION)(test)
+    return _props.takes_config(CONFIG_SECTION)(_props.test_id(code)(test))
 
 
-__all__ = ["CONFIG_SECTION", "bandit_checks"]
-for _rule in ALL_RULES:
-    _name, _test = _make_test(_rule)
-    globals()[_name] = _test
-    __all__.append(_name)
-del _rule, _name, _test
+__all__ = ["CONFIG_SECTION", "UNREPORTABLE", "bandit_checks"] + [r.test_name() for r in ALL_RULES]
+globals().update((r.test_name(), _make_test(r)) for r in ALL_RULES)

@@ -13,53 +13,39 @@ import ast
 
 from secguide import engine
 from secguide.engine.lookup import FindingLookup
-from secguide.options import cached_options
-
-#: the options of Bandit's ``secguide:`` config, checked once per config
-options_for = cached_options
+from secguide.options import cached_options as options_for  # checked once per config
 
 
 class FileResults(FindingLookup):
-    """Findings of one file; ``config_ids``: ids of the (equal) configs seen."""
+    """Findings of one file, with the file and the config they are of."""
 
-    __slots__ = ("fdata", "filename", "config", "configs", "config_ids")
+    __slots__ = ("fdata", "filename", "config")
 
     def __init__(self, fdata, filename, config, findings, by_position: bool):
         super().__init__(findings, by_position)
-        # strong references: the identities used as keys stay unique
         self.fdata, self.filename, self.config = fdata, filename, config
-        self.configs, self.config_ids = [config], {id(config)}
+
+    def of(self, raw: dict, config) -> bool:
+        """Results of ``raw``'s file under ``config`` (or an equal one; None: any)?"""
+        return self.fdata is raw.get("file_data") and self.filename == raw.get("filename") \
+            and (config is None or config is self.config or config == self.config)
 
 
 CURRENT: list[FileResults | None] = [None]
-
-
-def same_file(raw: dict, config) -> FileResults | None:
-    """The cached results if they are of this file, under an equal config."""
-    res = CURRENT[0]
-    if res is None or res.fdata is not raw.get("file_data") or res.filename != raw.get("filename"):
-        return None
-    if config is not None and config is not res.config:
-        if not isinstance(config, dict) or config != res.config:
-            return None
-        if len(res.configs) < 64:   # remembered by identity (kept alive)
-            res.configs.append(config)
-            res.config_ids.add(id(config))
-    return res
 
 
 def analyse(raw: dict, node, config, select) -> FileResults:
     """Analyse the file of ``raw`` (Bandit's context) and cache the results."""
     fdata, filename = raw.get("file_data"), raw.get("filename")
     name = filename.decode("utf-8", "replace") if isinstance(filename, bytes) \
-        else str(filename) if filename is not None else "<unknown>"
-    options, tree = options_for(config), module_of(node)
+        else "<unknown>" if filename is None else str(filename)
+    options, tree, select = options_for(config), module_of(node), sorted(select)
     if tree is not None:
-        findings = engine.analyze_tree(tree, name, select=sorted(select), options=options)
+        findings = engine.analyze_tree(tree, name, select=select, options=options)
     else:
         data = source(fdata)
         findings = [] if data is None else engine.analyze_source(
-            data, name, select=sorted(select), options=options)
+            data, name, select=select, options=options)
     CURRENT[0] = FileResults(fdata, filename, config, findings, tree is None)
     return CURRENT[0]
 

@@ -50,11 +50,18 @@ def _all_rules() -> tuple:
 
 def _test_names() -> dict[str, str]:
     """Bandit test name -> code (``# nosec sql_built_query`` works here too)."""
-    return {r.symbol.replace("-", "_"): r.code for r in _all_rules()}
+    return {r.test_name(): r.code for r in _all_rules()}
+
+
+#: the options namespace last asked about and its selected codes: flake8
+#: passes one namespace to every file of a run (a strong reference, so the
+#: identity stays that namespace's)
+_SELECTED: list = [None, None]
 
 
 def _selected_codes(options: Any) -> list[str] | None:
-    """The SCG codes flake8 would report with these options.
+    """The SCG codes flake8 would report with these options, decided once
+    per options namespace.
 
     ``None`` means "could not tell" (no options, or a flake8 without
     ``DecisionEngine``): the caller then runs every rule and lets flake8's
@@ -62,17 +69,18 @@ def _selected_codes(options: Any) -> list[str] | None:
     """
     if options is None:
         return None
+    if _SELECTED[0] is options:
+        return _SELECTED[1]
     try:
         from flake8.style_guide import Decision, DecisionEngine
 
         engine = DecisionEngine(options)
-        return [
-            rule.code
-            for rule in _all_rules()
-            if engine.decision_for(rule.code) is Decision.Selected
-        ]
+        codes = [rule.code for rule in _all_rules()
+                 if engine.decision_for(rule.code) is Decision.Selected]
     except Exception:
-        return None
+        codes = None
+    _SELECTED[:] = [options, codes]
+    return codes
 
 
 def _options_from_namespace(options: Any) -> Options:

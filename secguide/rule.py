@@ -143,6 +143,12 @@ class Rule:
         return cls.message.format(**fields)
 
     @classmethod
+    def test_name(cls) -> str:
+        """The rule's Bandit test name (``sql_built_query``), also read in
+        suppression comments."""
+        return cls.symbol.replace("-", "_")
+
+    @classmethod
     def cwe_url(cls) -> str:
         return f"https://cwe.mitre.org/data/definitions/{cls.cwe}.html"
 

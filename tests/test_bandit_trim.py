@@ -9,6 +9,7 @@ one run; a file after one whose walk Bandit abandoned half-way.
 """
 from __future__ import annotations
 
+import ast
 import os
 import textwrap
 from pathlib import Path
@@ -87,9 +88,9 @@ def spy(monkeypatch):
         calls["analysed"].append(Path(str(raw.get("filename"))).name)
         return real_analyse(raw, node, config, select)
 
-    def trim(tester, wanted):
-        calls["trimmed"].append(wanted)
-        return real_trim(tester, wanted)
+    def trim(tester, kinds):
+        calls["trimmed"].append(kinds)
+        return real_trim(tester, kinds)
 
     monkeypatch.setattr(results, "analyse", analyse)
     monkeypatch.setattr(_trim, "trim", trim)
@@ -238,6 +239,34 @@ def test_trimmed_lists_keep_bandits_tests(tmp_path):
     with_pack = bandit_ids(())
     assert with_pack == bandit_ids({r.code for r in ALL_RULES})
     assert ("b.py", 2, "B602") in {f[:2] + f[3:4] for f in with_pack}
+
+
+def test_stand_in_lists():
+    """The stand-in keeps Bandit's tests and the wanted secguide tests, in
+    Bandit's order; its ``get_tests`` is a dictionary read (no Python frame
+    per node) that gives no tests for a check nothing registered."""
+    def own(context):
+        return None
+
+    def ours(code):
+        def test(context, config=None):
+            return None
+        test.secguide_code = code
+        return test
+
+    a, b = ours("SCG101"), ours("SCG601")
+    full = type("TestSet", (), {"tests": {"Call": [a, own, b], "Str": [a]}, "x": 1})()
+    tester = type("Tester", (), {"testset": full})()
+    if os.environ.get("SECGUIDE_BANDIT_TRIM", "1") == "0":
+        pytest.skip("trimming switched off in this environment")
+    _trim.trim(tester, {ast.Call: {"SCG601"}})
+    stand_in = tester.testset
+    assert stand_in.get_tests("Call") == [own, b]
+    assert list(stand_in.get_tests("Str")) == []
+    assert list(stand_in.get_tests("Name")) == list(stand_in.get_tests("NoSuchCheck")) == []
+    assert type(stand_in.get_tests).__name__ == "builtin_function_or_method"
+    assert stand_in.x == 1 and _trim._full(tester) is full
+    assert _trim.enabled_codes(tester) == {"SCG101", "SCG601"}
 
 
 def test_no_trimming_and_every_rule_analysed_on_an_unverified_bandit(monkeypatch, tmp_path, spy):
