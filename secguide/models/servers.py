@@ -167,6 +167,10 @@ BARE_ROUTE_DECORATORS = {
     **{f"litestar.handlers.{m}": "fastapi" for m in ("get", "post", "put", "patch", "delete")},
     **{f"bottle.{m}": "flask" for m in ("route", "get", "post", "put", "delete")},
 }
+#: route decorators whose ``media_type=`` keyword types the handler's return
+#: (a returned str is HTML under ``media_type=MediaType.HTML``)
+MEDIA_TYPE_ROUTE_DECORATORS = frozenset(
+    d for d in BARE_ROUTE_DECORATORS if d.startswith("litestar."))
 #: Sanic's path converters whose values carry no injectable text
 #: (``<item_id:int>``)
 SANIC_NUMERIC_PARAM = re.compile(r"<(\w+):(?:int|float|number|uuid|ymd)>")
@@ -219,6 +223,22 @@ HTML_RESPONSES = {
 #: responses that are HTML only when their content type says so
 MEDIA_TYPE_RESPONSES = {
     "aiohttp.web.Response": (None, "text", (), ("content_type",)),
+    # Response(content, *, status_code=200, media_type=MediaType.JSON, ...)
+    **{f"litestar.{m}": (0, "content", (), ("media_type",)) for m in (
+        "Response", "response.Response", "response.base.Response")},
+}
+#: library constants that name the HTML media type (read where a content
+#: type is compared with "html")
+HTML_MEDIA_TYPES = frozenset({
+    "falcon.MEDIA_HTML", "falcon.constants.MEDIA_HTML",
+    "litestar.MediaType.HTML", "litestar.enums.MediaType.HTML",
+})
+#: response objects whose body is an attribute assignment, typed by another
+#: attribute of the same object in the same handler: response type -> (body
+#: attributes, content-type attribute, HTML when the handler sets none).
+#: Falcon serves JSON unless ``resp.content_type`` says otherwise.
+ATTRIBUTE_TYPED_RESPONSES = {
+    FALCON_RESPONSE: (frozenset({"text", "body"}), "content_type", False),
 }
 #: writes whose content type is set by a header call of the same handler:
 #: write call -> (header call, HTML when no Content-Type header is set)
@@ -290,11 +310,17 @@ COOKIE_POLICIES = {
 }
 
 # -- settings ----------------------------------------------------------------------
+#: application constructors whose instance's methods are modelled (merged
+#: into ``models/types.RETURN_TYPES``): call -> type
+APP_TYPES = {"sanic.Sanic": "sanic.Sanic"}
 #: application constructors whose keyword turns debug mode on (SCG703, as
 #: ``models/config.DEBUG_CALLS``)
 DEBUG_CALLS = {
     "tornado.web.Application": "debug",
     "litestar.Litestar": "debug",
+    # Sanic's debug mode serves tracebacks in its error pages (Flask's
+    # app.run(debug=True) is Bandit B201's; Bandit has no Sanic test)
+    "sanic.Sanic.run": "debug",
 }
 
 # -- README: the frameworks table (tools/gen_docs.py) -----------------------------
