@@ -146,6 +146,13 @@ HANDLER_DECORATORS = {
     # Google Cloud Functions run on Flask: a returned str is text/html
     "functions_framework.http": ("flask", FLASK_REQUEST),
 }
+#: URL parameters in the paths of ROUTE_MODULES' route decorators (their
+#: handlers are routes for the access rules: SCG401, SCG904): framework ->
+#: pattern (group 1 the name, group 2 the converter if any)
+ROUTE_PATH_PARAMS = {
+    "sanic": re.compile(r"<(\w+)(?::(\w+))?>"),         # <item_id:int>
+    "aiohttp": re.compile(r"\{(\w+)(?::[^{}]*)?\}()"),   # {item_id:\d+}
+}
 #: frameworks whose route decorators (``@app.get("/x")``, ``@routes.post(...)``,
 #: ``@bp.route(...)``) look like Flask's, recognised by the module's imports:
 #: top-level module -> (framework, request type, route decorator methods)
@@ -341,12 +348,14 @@ FRAMEWORKS = {
                 "`self.request`); URL arguments of `get`/`post`/...; `on_message`",
                 (TORNADO_HANDLER, TORNADO_REQUEST), ("tornado.",)),
     "aiohttp": ("`request: web.Request`; `@routes.get(...)` handlers and "
-                "`async def handler(request)` in a module importing aiohttp; `web.View`",
+                "`async def handler(request)` in a module importing aiohttp; `web.View`; "
+                "decorated handlers are routes for SCG401/SCG904",
                 (AIOHTTP_REQUEST,), ("aiohttp.", "aiohttp_session.")),
     "Pyramid": ("`@view_config` views (`request`, `self.request`); `request: Request`",
                 (PYRAMID_REQUEST,), ("pyramid.", "chameleon.")),
     "Sanic": ("route decorators in a module importing sanic (URL arguments but "
-              "`<id:int>`); `HTTPMethodView` handlers; `request: Request`",
+              "`<id:int>`; routes for SCG401/SCG904); `HTTPMethodView` handlers; "
+              "`request: Request`",
               (SANIC_REQUEST,), ("sanic.",)),
     "Falcon": ("`on_<method>(self, req, resp, ...)` responders in a module importing "
                "falcon", (FALCON_REQUEST,), ("falcon.",)),
