@@ -292,6 +292,10 @@ CONTENT_TYPE_HEADER = "content-type"
 TEMPLATE_CALLS = {
     "chameleon.PageTemplate": (0, "body"),
     "chameleon.zpt.template.PageTemplate": (0, "body"),
+    # Template(template_name=None, *, template_str=None, context=...): a
+    # template_name is a file of the template directory, template_str source
+    "litestar.response.Template": (None, "template_str"),
+    "litestar.response.template.Template": (None, "template_str"),
 }
 
 # -- cookies (SCG cookie flags) -------------------------------------------------------
