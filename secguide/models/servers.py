@@ -247,6 +247,9 @@ HTML_MEDIA_TYPES = frozenset({
 ATTRIBUTE_TYPED_RESPONSES = {
     FALCON_RESPONSE: (frozenset({"text", "body"}), "content_type", False),
 }
+#: header setters that set the same content type (``resp.set_header(
+#: "Content-Type", ...)``): call -> response type of ATTRIBUTE_TYPED_RESPONSES
+ATTRIBUTE_TYPE_HEADER_CALLS = {f"{FALCON_RESPONSE}.set_header": FALCON_RESPONSE}
 #: writes whose content type is set by a header call of the same handler:
 #: write call -> (header call, HTML when no Content-Type header is set)
 HEADER_TYPED_RESPONSES = {

@@ -144,11 +144,13 @@ class UnescapedHtmlResponse(Rule):
         "http.server wfile.write() unless the handler (or its class) sends an "
         "HTML Content-Type; Tornado write() after a non-HTML Content-Type "
         "(also in set_default_headers()); Falcon resp.text unless the responder "
-        "sets an HTML resp.content_type; Litestar returns unless the route's "
+        "sets an HTML resp.content_type "
+        "(or Content-Type header); Litestar returns unless the route's "
         "media_type is HTML."
     )
     calls = frozenset(web.HTML_RESPONSES) | frozenset(web.MEDIA_TYPE_RESPONSES) | frozenset(
-        servers.HEADER_TYPED_RESPONSES) | _HEADER_CALLS
+        servers.HEADER_TYPED_RESPONSES) | _HEADER_CALLS | frozenset(
+        servers.ATTRIBUTE_TYPE_HEADER_CALLS)
     node_types = (ast.Call, ast.Return, ast.Assign)
     report_types = (ast.Call, ast.Return, ast.Assign)
     reads_labels = frozenset({labels.safe("html"), labels.MARKUP, labels.EXCEPTION})
@@ -177,6 +179,9 @@ class UnescapedHtmlResponse(Rule):
             return
         if q in servers.HEADER_TYPED_RESPONSES or q in _HEADER_CALLS:
             return self._header_typed(node, ctx, q)
+        if q in servers.ATTRIBUTE_TYPE_HEADER_CALLS:
+            self._type_header(node, ctx, q)
+            return None
         spec = web.HTML_RESPONSES.get(q)
         media_only = False
         if spec is None:
@@ -285,6 +290,18 @@ class UnescapedHtmlResponse(Rule):
             v = ctx.value(node.value)
             if v.known and "html" not in str(v.cval).lower():
                 del st.pending[var]
+
+    def _type_header(self, node, ctx, q):
+        """``resp.set_header("Content-Type", ...)`` (Falcon): as an
+        assignment of the response's content-type attribute."""
+        name, value = ctx.arg(node, 0, "name"), ctx.arg(node, 1, "value")
+        if ctx.fn is None or name is None or value is None:
+            return
+        n = ctx.value(name)
+        if n.known and str(n.cval).lower() == servers.CONTENT_TYPE_HEADER:
+            typ = servers.ATTRIBUTE_TYPE_HEADER_CALLS[q]
+            key = f"{typ}.{servers.ATTRIBUTE_TYPED_RESPONSES[typ][1]}"
+            ctx.fn_state(self).headers[key] = _is_html(ctx, value) is True
 
     def _attribute_typed(self, node, target, ctx, st):
         """``resp.text = body`` (Falcon): HTML when the handler sets an HTML
