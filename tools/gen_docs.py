@@ -176,8 +176,13 @@ def render_frameworks_table() -> str:
     sources, and its rows in the HTML-response and redirect tables."""
     from secguide.models import config, servers, sinks, web
 
+    attribute_rows = {f"{t}.{a} (HTML {ta})" for t, (bodies, ta, _) in
+                      servers.ATTRIBUTE_TYPED_RESPONSES.items() for a in bodies}
+    route_rows = {f"@{d}(media_type=HTML)" for d in servers.MEDIA_TYPE_ROUTE_DECORATORS
+                  if d.count(".") == 1}
     html_rows = sorted(set(web.HTML_RESPONSES) | set(web.MEDIA_TYPE_RESPONSES)
-                       | set(servers.HEADER_TYPED_RESPONSES))
+                       | set(servers.HEADER_TYPED_RESPONSES) | attribute_rows | route_rows,
+                       key=lambda q: q.lstrip("@"))
     redirect_rows = sorted(set(sinks.REDIRECT_CALLS) | set(servers.HEADER_REDIRECTS))
     debug_rows = {f"{q}({kw}=True)" for q, kw in config.DEBUG_CALLS.items()}
     other_rows = sorted(set(sinks.TEMPLATE_CALLS) | debug_rows | set(servers.COOKIE_SETTERS)
@@ -186,7 +191,7 @@ def render_frameworks_table() -> str:
     def names(rows, prefixes):
         out = []
         for q in rows:
-            if q.startswith(prefixes):
+            if q.lstrip("@").startswith(prefixes):
                 short = q
                 if q in servers.HEADER_REDIRECTS:
                     short += '("Location", ...)'

@@ -158,6 +158,13 @@ def analyse_function(node, resolve, module_has: set, class_info: ClassInfo | Non
     handler = classify(node, params, info.decorators, module_has, class_info)
     if handler is not None:
         info.handler, info.framework = handler, handler.framework
+        if handler.route is not None:  # @app.post("/items/<item_id>") (Sanic, aiohttp)
+            info.is_route = True
+            info.path, info.path_params = handler.route
+            # the URL parameters the handler takes as arguments (aiohttp's
+            # arrive in request.match_info: by value, not by name)
+            info.id_params = frozenset(p for p in info.path_params
+                                       if p in params and is_identifier_param(p))
         return info
     framework, path = route_from_decorators(node.decorator_list, resolve)
     if framework is None and class_info is not None and "flask" in module_has and \

@@ -32,6 +32,9 @@ class Handler(NamedTuple):
     requests: dict = {}
     #: parameters that are client data: name -> (description, shape)
     sources: dict = {}
+    #: a route decorator's (path, {URL parameter: converter}): the handler is
+    #: a route for the access rules; None when no decorator routes it
+    route: tuple | None = None
 
 
 def classify(node, params: list, decs: tuple, module_has: set, class_info) -> Handler | None:
@@ -129,14 +132,21 @@ def _routed(node, params, module_has) -> Handler | None:
                                type(node) is ast.AsyncFunctionDef and len(params) == 1):
             continue
         numeric = set()
+        route = None
         for d in node.decorator_list:
             if type(d) is ast.Call and d.args and type(d.args[0]) is ast.Constant and \
                     isinstance(d.args[0].value, str):
-                numeric.update(S.SANIC_NUMERIC_PARAM.findall(d.args[0].value))
+                path = d.args[0].value
+                numeric.update(S.SANIC_NUMERIC_PARAM.findall(path))
+                if routed and route is None and type(d.func) is ast.Attribute and \
+                        d.func.attr in methods:
+                    route = (path, {m.group(1): m.group(2) or "" for m in
+                                    S.ROUTE_PATH_PARAMS[framework].finditer(path)})
         sources = {p: ("route parameter", "str") for p in params[1:]
                    if p not in ("args", "kwargs") and p not in numeric
                    and not _numeric(_annotation(node, p))}
-        return Handler(framework, requests={params[0]: req_type}, sources=sources)
+        return Handler(framework, requests={params[0]: req_type}, sources=sources,
+                       route=route)
     return None
 
 

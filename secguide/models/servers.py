@@ -146,6 +146,13 @@ HANDLER_DECORATORS = {
     # Google Cloud Functions run on Flask: a returned str is text/html
     "functions_framework.http": ("flask", FLASK_REQUEST),
 }
+#: URL parameters in the paths of ROUTE_MODULES' route decorators (their
+#: handlers are routes for the access rules: SCG401, SCG904): framework ->
+#: pattern (group 1 the name, group 2 the converter if any)
+ROUTE_PATH_PARAMS = {
+    "sanic": re.compile(r"<(\w+)(?::(\w+))?>"),         # <item_id:int>
+    "aiohttp": re.compile(r"\{(\w+)(?::[^{}]*)?\}()"),   # {item_id:\d+}
+}
 #: frameworks whose route decorators (``@app.get("/x")``, ``@routes.post(...)``,
 #: ``@bp.route(...)``) look like Flask's, recognised by the module's imports:
 #: top-level module -> (framework, request type, route decorator methods)
@@ -167,6 +174,10 @@ BARE_ROUTE_DECORATORS = {
     **{f"litestar.handlers.{m}": "fastapi" for m in ("get", "post", "put", "patch", "delete")},
     **{f"bottle.{m}": "flask" for m in ("route", "get", "post", "put", "delete")},
 }
+#: route decorators whose ``media_type=`` keyword types the handler's return
+#: (a returned str is HTML under ``media_type=MediaType.HTML``)
+MEDIA_TYPE_ROUTE_DECORATORS = frozenset(
+    d for d in BARE_ROUTE_DECORATORS if d.startswith("litestar."))
 #: Sanic's path converters whose values carry no injectable text
 #: (``<item_id:int>``)
 SANIC_NUMERIC_PARAM = re.compile(r"<(\w+):(?:int|float|number|uuid|ymd)>")
@@ -219,7 +230,26 @@ HTML_RESPONSES = {
 #: responses that are HTML only when their content type says so
 MEDIA_TYPE_RESPONSES = {
     "aiohttp.web.Response": (None, "text", (), ("content_type",)),
+    # Response(content, *, status_code=200, media_type=MediaType.JSON, ...)
+    **{f"litestar.{m}": (0, "content", (), ("media_type",)) for m in (
+        "Response", "response.Response", "response.base.Response")},
 }
+#: library constants that name the HTML media type (read where a content
+#: type is compared with "html")
+HTML_MEDIA_TYPES = frozenset({
+    "falcon.MEDIA_HTML", "falcon.constants.MEDIA_HTML",
+    "litestar.MediaType.HTML", "litestar.enums.MediaType.HTML",
+})
+#: response objects whose body is an attribute assignment, typed by another
+#: attribute of the same object in the same handler: response type -> (body
+#: attributes, content-type attribute, HTML when the handler sets none).
+#: Falcon serves JSON unless ``resp.content_type`` says otherwise.
+ATTRIBUTE_TYPED_RESPONSES = {
+    FALCON_RESPONSE: (frozenset({"text", "body"}), "content_type", False),
+}
+#: header setters that set the same content type (``resp.set_header(
+#: "Content-Type", ...)``): call -> response type of ATTRIBUTE_TYPED_RESPONSES
+ATTRIBUTE_TYPE_HEADER_CALLS = {f"{FALCON_RESPONSE}.set_header": FALCON_RESPONSE}
 #: writes whose content type is set by a header call of the same handler:
 #: write call -> (header call, HTML when no Content-Type header is set)
 HEADER_TYPED_RESPONSES = {
@@ -265,6 +295,10 @@ CONTENT_TYPE_HEADER = "content-type"
 TEMPLATE_CALLS = {
     "chameleon.PageTemplate": (0, "body"),
     "chameleon.zpt.template.PageTemplate": (0, "body"),
+    # Template(template_name=None, *, template_str=None, context=...): a
+    # template_name is a file of the template directory, template_str source
+    "litestar.response.Template": (None, "template_str"),
+    "litestar.response.template.Template": (None, "template_str"),
 }
 
 # -- cookies (SCG cookie flags) -------------------------------------------------------
@@ -290,11 +324,17 @@ COOKIE_POLICIES = {
 }
 
 # -- settings ----------------------------------------------------------------------
+#: application constructors whose instance's methods are modelled (merged
+#: into ``models/types.RETURN_TYPES``): call -> type
+APP_TYPES = {"sanic.Sanic": "sanic.Sanic"}
 #: application constructors whose keyword turns debug mode on (SCG703, as
 #: ``models/config.DEBUG_CALLS``)
 DEBUG_CALLS = {
     "tornado.web.Application": "debug",
     "litestar.Litestar": "debug",
+    # Sanic's debug mode serves tracebacks in its error pages (Flask's
+    # app.run(debug=True) is Bandit B201's; Bandit has no Sanic test)
+    "sanic.Sanic.run": "debug",
 }
 
 # -- README: the frameworks table (tools/gen_docs.py) -----------------------------
@@ -315,12 +355,14 @@ FRAMEWORKS = {
                 "`self.request`); URL arguments of `get`/`post`/...; `on_message`",
                 (TORNADO_HANDLER, TORNADO_REQUEST), ("tornado.",)),
     "aiohttp": ("`request: web.Request`; `@routes.get(...)` handlers and "
-                "`async def handler(request)` in a module importing aiohttp; `web.View`",
+                "`async def handler(request)` in a module importing aiohttp; `web.View`; "
+                "decorated handlers are routes for SCG401/SCG904",
                 (AIOHTTP_REQUEST,), ("aiohttp.", "aiohttp_session.")),
     "Pyramid": ("`@view_config` views (`request`, `self.request`); `request: Request`",
                 (PYRAMID_REQUEST,), ("pyramid.", "chameleon.")),
     "Sanic": ("route decorators in a module importing sanic (URL arguments but "
-              "`<id:int>`); `HTTPMethodView` handlers; `request: Request`",
+              "`<id:int>`; routes for SCG401/SCG904); `HTTPMethodView` handlers; "
+              "`request: Request`",
               (SANIC_REQUEST,), ("sanic.",)),
     "Falcon": ("`on_<method>(self, req, resp, ...)` responders in a module importing "
                "falcon", (FALCON_REQUEST,), ("falcon.",)),

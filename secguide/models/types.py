@@ -6,7 +6,7 @@ by ``<type>.<method>`` in ``models/sinks.py`` and ``models/db.py``.
 """
 from __future__ import annotations
 
-from secguide.models import crypto, db, sinks
+from secguide.models import crypto, db, servers, sinks
 
 #: return types of calls: qualified name of the call -> type name of the result
 RETURN_TYPES: dict[str, str] = {
@@ -46,6 +46,7 @@ RETURN_TYPES: dict[str, str] = {
     "socket.socket": "socket.socket",
     "fastapi.FastAPI": "fastapi.FastAPI",
     "fastapi.APIRouter": "fastapi.APIRouter",
+    **servers.APP_TYPES,
 }
 
 #: parameter annotations that give a value a known type

@@ -14,10 +14,8 @@ def _non_html_type(ctx, node: ast.Call, positions, keywords) -> bool | None:
     for name in keywords:
         kw = ctx.keyword(node, name)
         if kw is not None:
-            v = ctx.value(kw)
-            if not v.known:
-                return None
-            return "html" not in str(v.cval).lower()
+            is_html = _is_html(ctx, kw)
+            return None if is_html is None else not is_html
     for i in positions:
         if i < len(node.args):
             v = ctx.value(node.args[i])
@@ -28,6 +26,16 @@ def _non_html_type(ctx, node: ast.Call, positions, keywords) -> bool | None:
     # make_response(body, 200, {"Content-Type": "text/plain"}) and headers=
     return _headers_not_html(
         ctx, list(node.args[1:]) + [k.value for k in node.keywords if k.arg == "headers"])
+
+
+def _is_html(ctx, node) -> bool | None:
+    """Does ``node`` name an HTML content type (None when unknown)?"""
+    v = ctx.value(node)
+    if v.known:
+        return "html" in str(v.cval).lower()
+    if v.qual in servers.HTML_MEDIA_TYPES:
+        return True
+    return None
 
 
 def _headers_not_html(ctx, values) -> bool:
@@ -47,7 +55,7 @@ class _PendingResponses:
     ``vars`` maps the response call to its variable, ``pending`` a variable
     to the findings that ``resp.mimetype = "text/plain"`` withdraws."""
 
-    __slots__ = ("vars", "pending", "headers", "typed")
+    __slots__ = ("vars", "pending", "headers", "typed", "html_route")
 
     def __init__(self):
         self.vars: dict[int, str] = {}
@@ -57,6 +65,9 @@ class _PendingResponses:
         self.headers: dict[str, bool] = {}
         #: (header call, HTML by default, finding) of header-typed writes
         self.typed: list = []
+        #: does a route decorator type the function's returns as HTML
+        #: (``models/servers.MEDIA_TYPE_ROUTE_DECORATORS``); None: not read yet
+        self.html_route: bool | None = None
 
 
 #: header calls that set the content type of header-typed writes
@@ -76,6 +87,12 @@ class _HeaderTypes:
         self.classes: dict[tuple, set] = {}
         #: (class, header call, HTML by default, finding)
         self.pending: list = []
+
+
+#: attributes of ATTRIBUTE_TYPED_RESPONSES (a cheap test before the lookup)
+_TYPED_ATTRIBUTES = frozenset(
+    a for bodies, type_attr, _ in servers.ATTRIBUTE_TYPED_RESPONSES.values()
+    for a in (*bodies, type_attr))
 
 
 class UnescapedHtmlResponse(Rule):
@@ -126,12 +143,16 @@ class UnescapedHtmlResponse(Rule):
         "mark_safe() (SCG202 judges those); HTML built in another function; "
         "http.server wfile.write() unless the handler (or its class) sends an "
         "HTML Content-Type; Tornado write() after a non-HTML Content-Type "
-        "(also in set_default_headers())."
+        "(also in set_default_headers()); Falcon resp.text unless the responder "
+        "sets an HTML resp.content_type "
+        "(or Content-Type header); Litestar returns unless the route's "
+        "media_type is HTML."
     )
     calls = frozenset(web.HTML_RESPONSES) | frozenset(web.MEDIA_TYPE_RESPONSES) | frozenset(
-        servers.HEADER_TYPED_RESPONSES) | _HEADER_CALLS
+        servers.HEADER_TYPED_RESPONSES) | _HEADER_CALLS | frozenset(
+        servers.ATTRIBUTE_TYPE_HEADER_CALLS)
     node_types = (ast.Call, ast.Return, ast.Assign)
-    report_types = (ast.Call, ast.Return)
+    report_types = (ast.Call, ast.Return, ast.Assign)
     reads_labels = frozenset({labels.safe("html"), labels.MARKUP, labels.EXCEPTION})
     function_state = _PendingResponses
     file_state = _HeaderTypes
@@ -142,7 +163,8 @@ class UnescapedHtmlResponse(Rule):
             return None
         if type(node) is ast.Return:
             fn = ctx.fn
-            if fn is None or fn.framework != "flask" or node.value is None:
+            if fn is None or node.value is None or (
+                    fn.framework != "flask" and not self._html_route(ctx, fn)):
                 return None
             body = node.value
             if type(body) is ast.Tuple and body.elts:
@@ -157,6 +179,9 @@ class UnescapedHtmlResponse(Rule):
             return
         if q in servers.HEADER_TYPED_RESPONSES or q in _HEADER_CALLS:
             return self._header_typed(node, ctx, q)
+        if q in servers.ATTRIBUTE_TYPE_HEADER_CALLS:
+            self._type_header(node, ctx, q)
+            return None
         spec = web.HTML_RESPONSES.get(q)
         media_only = False
         if spec is None:
@@ -175,6 +200,21 @@ class UnescapedHtmlResponse(Rule):
                 and len(node.args) <= max(type_pos, default=99):
             return
         return self._judge(ctx, node, body, ctx.source_text(node.func) + "()")
+
+    def _html_route(self, ctx, fn) -> bool:
+        """``@get("/", media_type=MediaType.HTML)`` (Litestar): the returns
+        of the handler are served as HTML."""
+        st = ctx.fn_state(self)
+        if st.html_route is None:
+            st.html_route = False
+            if fn.is_route:
+                for d in fn.node.decorator_list:
+                    if type(d) is ast.Call and d.keywords and \
+                            ctx.call_name(d) in servers.MEDIA_TYPE_ROUTE_DECORATORS:
+                        kw = ctx.keyword(d, "media_type")
+                        st.html_route = kw is not None and _is_html(ctx, kw) is True
+                        break
+        return st.html_route
 
     def _judge(self, ctx, node, body, sink):
         v = ctx.value(body)
@@ -232,6 +272,8 @@ class UnescapedHtmlResponse(Rule):
             return
         st = ctx.fn_state(self)
         target = node.targets[0]
+        if type(target) is ast.Attribute and target.attr in _TYPED_ATTRIBUTES:
+            self._attribute_typed(node, target, ctx, st)
         if isinstance(target, ast.Name) and isinstance(node.value, ast.Call):
             st.vars[id(node.value)] = target.id
             return
@@ -248,6 +290,34 @@ class UnescapedHtmlResponse(Rule):
             v = ctx.value(node.value)
             if v.known and "html" not in str(v.cval).lower():
                 del st.pending[var]
+
+    def _type_header(self, node, ctx, q):
+        """``resp.set_header("Content-Type", ...)`` (Falcon): as an
+        assignment of the response's content-type attribute."""
+        name, value = ctx.arg(node, 0, "name"), ctx.arg(node, 1, "value")
+        if ctx.fn is None or name is None or value is None:
+            return
+        n = ctx.value(name)
+        if n.known and str(n.cval).lower() == servers.CONTENT_TYPE_HEADER:
+            typ = servers.ATTRIBUTE_TYPE_HEADER_CALLS[q]
+            key = f"{typ}.{servers.ATTRIBUTE_TYPED_RESPONSES[typ][1]}"
+            ctx.fn_state(self).headers[key] = _is_html(ctx, value) is True
+
+    def _attribute_typed(self, node, target, ctx, st):
+        """``resp.text = body`` (Falcon): HTML when the handler sets an HTML
+        ``resp.content_type``; judged when the function ends."""
+        q = ctx.qualname(target.value)
+        spec = servers.ATTRIBUTE_TYPED_RESPONSES.get(q) if q else None
+        if spec is None:
+            return
+        bodies, type_attr, default = spec
+        key = f"{q}.{type_attr}"
+        if target.attr == type_attr:
+            st.headers[key] = _is_html(ctx, node.value) is True
+        elif target.attr in bodies:
+            found = self._judge(ctx, node, node.value, ctx.source_text(target))
+            if found:
+                st.typed.extend((key, default, report) for report in found)
 
     def finish_function(self, ctx):
         st = ctx.fn_state(self)
