@@ -7,6 +7,10 @@ carry a marker saying what they are (``hosts``, ``properties``,
 each of them also gets ``slow`` here, which ``addopts`` deselects.  Run them
 with ``pytest -m slow`` (all) or ``pytest -m hosts`` (one); ``.ci/run`` runs
 the fast tier, then ``-m slow``.
+
+Both run on pytest-xdist workers (``addopts``: ``-n auto --dist loadfile``),
+a test file on one worker, so the per-session caches of ``tests.toolrun``
+are computed once per file's worker; ``-n0`` runs in one process.
 """
 from __future__ import annotations
 

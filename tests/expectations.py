@@ -14,6 +14,7 @@ options for the whole file.
 """
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -42,36 +43,52 @@ def markers(data: bytes) -> Iterable[tuple[tokenize.TokenInfo, re.Match]]:
                 yield tok, m
 
 
+@functools.lru_cache(maxsize=None)
+def _parse(data: bytes) -> tuple:
+    """A file's markers and options, as immutable values: tokenizing is the
+    slow part, and the fast tier reads each fixture's expectations several
+    times (cached by content, so a rewritten file is read again)."""
+    expected: set[tuple[int, str]] = set()
+    missing: set[tuple[int, str]] = set()
+    spurious: set[tuple[int, str]] = set()
+    columns: dict[tuple[int, str], set[int]] = {}
+    options: dict = {}
+    anywhere: set[tuple[int, str]] = set()
+    for tok in tokenize.tokenize(io.BytesIO(data).readline):
+        if tok.type == tokenize.COMMENT:
+            m = _OPTIONS.search(tok.string)
+            if m:
+                options.update(json.loads(m.group("json")))
+    for tok, m in markers(data):
+        line = tok.start[0]
+        target = {None: expected, "-missing": missing,
+                  "-spurious": spurious}[m.group("kind")]
+        for code, col in parse_codes(m.group("codes")):
+            target.add((line, code))
+            if col is None:
+                anywhere.add((line, code))
+            else:
+                columns.setdefault((line, code), set()).add(col)
+    for key in anywhere:
+        columns.pop(key, None)
+    return (frozenset(expected), frozenset(missing), frozenset(spurious),
+            tuple((key, frozenset(cols)) for key, cols in columns.items()),
+            json.dumps(options))
+
+
 class Expectations:
     def __init__(self, path: Path):
         self.path = Path(path)
+        expected, missing, spurious, columns, options = _parse(self.path.read_bytes())
         #: (line, code) pairs, as before columns were written
-        self.expected: set[tuple[int, str]] = set()
-        self.missing: set[tuple[int, str]] = set()
-        self.spurious: set[tuple[int, str]] = set()
+        self.expected: set[tuple[int, str]] = set(expected)
+        self.missing: set[tuple[int, str]] = set(missing)
+        self.spurious: set[tuple[int, str]] = set(spurious)
         #: (line, code) -> the 1-based columns written for it (only where
         #: every mention of the code on that line names a column)
-        self.columns: dict[tuple[int, str], set[int]] = {}
-        self.options: dict = {}
-        data = self.path.read_bytes()
-        anywhere: set[tuple[int, str]] = set()
-        for tok in tokenize.tokenize(io.BytesIO(data).readline):
-            if tok.type == tokenize.COMMENT:
-                m = _OPTIONS.search(tok.string)
-                if m:
-                    self.options.update(json.loads(m.group("json")))
-        for tok, m in markers(data):
-            line = tok.start[0]
-            target = {None: self.expected, "-missing": self.missing,
-                      "-spurious": self.spurious}[m.group("kind")]
-            for code, col in parse_codes(m.group("codes")):
-                target.add((line, code))
-                if col is None:
-                    anywhere.add((line, code))
-                else:
-                    self.columns.setdefault((line, code), set()).add(col)
-        for key in anywhere:
-            self.columns.pop(key, None)
+        self.columns: dict[tuple[int, str], set[int]] = {
+            key: set(cols) for key, cols in columns}
+        self.options: dict = json.loads(options)
 
     @staticmethod
     def positions(findings) -> set[tuple[int, str, int]]:

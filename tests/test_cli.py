@@ -4,7 +4,8 @@ The command line (rules, explain, check, profile, --version), what a user's
 mistakes give (exit 2 and one line on stderr, never a traceback), a reader
 that goes away (``| head``), the sdist (tests and fixtures inside, and its
 tests run), the wheel's metadata and package data, and the repository's
-pre-commit hooks through ``pre-commit try-repo``.
+pre-commit hooks through ``pre-commit try-repo`` (these three in the
+``workflows`` tier: they build and install whole environments).
 """
 from __future__ import annotations
 
@@ -452,6 +453,7 @@ def sdist(tmp_path_factory) -> Path:
     return _build("build_sdist", clone, tmp_path_factory.mktemp("sdist"))
 
 
+@pytest.mark.workflows  # builds and runs a whole install: a slow tier
 def test_sdist_has_tests_fixtures_and_license_and_its_tests_run(sdist, tmp_path):
     names = {name.split("/", 1)[1] for name in unpack(sdist, tmp_path) if "/" in name}
     tracked = [p.relative_to(REPO).as_posix() for p in (REPO / "tests" / "fixtures").rglob("*.py")]
@@ -474,6 +476,7 @@ def test_sdist_has_tests_fixtures_and_license_and_its_tests_run(sdist, tmp_path)
     assert re.search(r"\d+ passed", out), out[-3000:]
 
 
+@pytest.mark.workflows  # builds and runs a whole install: a slow tier
 def test_wheel_metadata_and_package_data(sdist, tmp_path):
     unpack(sdist, tmp_path)
     wheel = _build("build_wheel", tmp_path / sdist.name[:-len(".tar.gz")], tmp_path / "wheel")
@@ -585,6 +588,7 @@ def _git(repo: Path, *args: str) -> None:
                    timeout=60)
 
 
+@pytest.mark.workflows  # installs the hooks into fresh environments: a slow tier
 def test_precommit_hooks_through_try_repo(tmp_path):
     """``pre-commit try-repo`` installs this repository's hooks as a user's
     ``repo:`` would: a vulnerable file fails both hooks, the fixed one passes."""

@@ -6,6 +6,7 @@ lines marked ``# expect:``; ``good.py`` must report nothing at all.
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -31,10 +32,17 @@ ALL_CODES = [r.code for r in ALL_RULES]
 
 
 def findings(path: Path):
+    return Expectations(path), _findings(path)
+
+
+@functools.lru_cache(maxsize=None)
+def _findings(path: Path):
+    """The engine's findings (in strict mode: only tests with ``strict`` call
+    this), once per file: several tests read them."""
+    assert engine._STRICT
     exp = Expectations(path)
-    found = check_source(path.read_bytes(), str(path), select=ALL_CODES,
-                         options=Options.from_mapping(exp.options))
-    return exp, found
+    return check_source(path.read_bytes(), str(path), select=ALL_CODES,
+                        options=Options.from_mapping(exp.options))
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
