@@ -30,7 +30,9 @@ class PlaintextPasswordStorage(Rule):
         "A stored plaintext password is every user's password for every "
         "site where they reused it, handed to whoever reads a backup, a log "
         "or an SQL injection result (CWE-256). Store only the output of a "
-        "password hasher; check logins with its verify function."
+        "password hasher; check logins with its verify function. An SQL "
+        "`INSERT`/`UPDATE` naming a password column is reported whether the "
+        "password is bound as a parameter or pasted into the statement's text."
     )
     example = (
         "from flask import Flask, request\n"
@@ -158,6 +160,13 @@ class PlaintextPasswordStorage(Rule):
                 v = ctx.value(node.args[0])
                 if _raw_password(v):
                     return [self.found(node, source=ctx.source_text(node.args[0]), where="in a file")]
+            if func.attr in ("execute", "executemany") and len(node.args) == 1:
+                # the password pasted into the statement's text
+                text = ctx.value(node.args[0])
+                if text.text and not text.known and db.SQL_WRITE.search(text.text) and \
+                        PASSWORD_COLUMN.search(text.text) and _raw_password(text):
+                    return [self.found(node, source=ctx.source_text(node.args[0]),
+                                       where="in a password column (pasted into the SQL text)")]
             if func.attr in ("execute", "executemany") and len(node.args) >= 2:
                 text = ctx.value(node.args[0])
                 if text.known and isinstance(text.cval, str) and db.SQL_WRITE.search(
