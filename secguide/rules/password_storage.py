@@ -127,15 +127,17 @@ class PlaintextPasswordStorage(Rule):
             func.id if isinstance(func, ast.Name) else "")
         if name in auth.HASHING_CALLS:
             return
-        if name == "add":
-            if node.args and isinstance(func, ast.Attribute) and \
-                    ctx.source_text(func.value).endswith("session"):
+        if name == "add":  # set.add() too: a cheap test of the receiver first
+            recv = func.value if type(func) is ast.Attribute else None
+            if node.args and (type(recv) is ast.Attribute and recv.attr == "session" or
+                              type(recv) is ast.Name and recv.id == "session"):
                 hit = _positional_model(ctx, node.args[0], node)
                 if hit:
                     return [self.found(node, source=ctx.source_text(hit[0]),
                                        where=f"as the {hit[1]} argument of {hit[2]}() "
                                              f"saved by {ctx.source_text(func)}()")]
-            return
+            if not node.keywords:
+                return
         for kw in node.keywords:
             if kw.arg and kw.arg.lower() in PASSWORD_FIELDS and \
                     _raw_password(ctx.value(kw.value)):
