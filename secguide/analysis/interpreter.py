@@ -19,6 +19,7 @@ import operator
 from secguide.analysis.definitions import DefinitionsMixin
 from secguide.analysis.functions import dotted
 from secguide.analysis.names import EXCEPTION
+from secguide.labels import SAFE_PREFIX
 from secguide.analysis.scope import element, join_envs
 from secguide.analysis.evaluator import compare
 from secguide.analysis.values import ANYCONST, NOVAL, UNKNOWN, Value, const
@@ -34,6 +35,8 @@ class Interpreter(DefinitionsMixin):
     #: the states at each ``break``/``continue`` of the innermost loop
     #: (``(is_break, env)``), None outside loops
     _loop_exits: list | None = None
+    #: a loop body is being walked a second time (see ``_second_pass``)
+    _second_walk = False
 
     # -- statements -------------------------------------------------------------
     def _block(self, body: list) -> bool:
@@ -105,8 +108,12 @@ class Interpreter(DefinitionsMixin):
         outer, self._loop_exits = self._loop_exits, []
         try:
             self.scope.env, demoted = _loop_entry(before, st.body)
-            self._bind(st.target, element(self.value(st.iter)))
+            entry = dict(self.scope.env)  # the body binds in place
+            item = element(self.value(st.iter))
+            self._bind(st.target, item)
             self._block(st.body)
+            if self._needs_second_pass(entry, st.body, st.target):
+                self._second_pass(entry, st.body, lambda: self._bind(st.target, item))
             self._after_loop(before, st.orelse, demoted)
         finally:
             self._loop_exits = outer
@@ -123,11 +130,47 @@ class Interpreter(DefinitionsMixin):
                 self.scope.env = before
                 self._block(st.orelse)
                 return False
+            entry = dict(self.scope.env)  # the body binds in place
             self._block(st.body)
+            if self._needs_second_pass(entry, st.body):
+                self._second_pass(entry, st.body, lambda: self._walk(st.test))
             self._after_loop(before, st.orelse, demoted)
         finally:
             self._loop_exits = outer
         return False
+
+    def _needs_second_pass(self, entry: dict, body: list, target=None) -> bool:
+        """A binding gained taint or a label in the body (at its end or at a
+        ``continue``): the next iteration reads it at the top of the body.
+        Nested loops of a second pass, and bodies with definitions (their
+        bodies would be deferred twice), get one pass."""
+        if self._second_walk:
+            return False
+        ends = [self.scope.env] + [e for is_break, e in self._loop_exits if not is_break]
+        skip: set = set()
+        if target is not None:
+            _target_names(target, skip)
+        if not any(_gained(entry, e, skip) for e in ends):
+            return False
+        return not any(type(n) in _DEFINITIONS for n in _statements(body))
+
+    def _second_pass(self, entry: dict, body: list, head) -> None:
+        """Walk ``body`` again from the join of its entry state and the
+        states that go round the loop; the state after it is the join of
+        both passes (a finding of both is recorded once: per rule and node)."""
+        end = self.scope.env
+        top = join_envs(entry, end)
+        for is_break, e in self._loop_exits:
+            if not is_break:
+                top = join_envs(top, e)
+        self.scope.env = top
+        self._second_walk = True
+        try:
+            head()
+            self._block(body)
+        finally:
+            self._second_walk = False
+        self.scope.env = join_envs(end, self.scope.env)
 
     def _after_loop(self, before: dict, orelse: list, demoted: dict | None) -> None:
         """The state after a loop: no iteration, the end of the body, and
@@ -438,6 +481,41 @@ _BODIES = {t: tuple(operator.attrgetter(f) for f in ("body", "orelse", "finalbod
            for t in (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith,
                      ast.Try, ast.ExceptHandler, *((ast.TryStar,) if hasattr(ast, "TryStar")
                                                    else ()))}
+
+
+_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+
+
+def _gained(before: dict, after: dict, skip: set) -> bool:
+    """Some name of ``after`` carries an origin of untrusted data or a label
+    (not a sanitizer's) that it did not carry in ``before``."""
+    for k, v in after.items():
+        b = before.get(k)
+        if b is v:
+            continue
+        if b is None or k in skip:
+            continue  # bound in the body first (or the loop's own target)
+        if v.taint and v.taint != b.taint and any(o not in b.taint for o in v.taint):
+            return True
+        if v.labels and v.labels != b.labels and any(
+                lab not in b.labels and not lab.startswith(SAFE_PREFIX) for lab in v.labels):
+            return True
+    return False
+
+
+def _statements(body: list):
+    """Every statement of ``body``, nested blocks included (no expressions
+    except lambdas at statement level are looked at)."""
+    stack = list(body)
+    while stack:
+        s = stack.pop()
+        yield s
+        if type(s) is ast.Match:
+            for case in s.cases:
+                stack.extend(case.body)
+            continue
+        for f in _BODIES.get(type(s), ()):
+            stack.extend(f(s))
 
 
 def _rebound(body: list) -> set:

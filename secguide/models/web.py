@@ -171,6 +171,13 @@ EXCEPTION_TEXT = frozenset({
     "traceback.format_exc", "traceback.format_exception", "traceback.format_tb",
     "traceback.format_exception_only", "traceback.format_stack", "sys.exc_info",
 })
+#: template renderers: the context reaches the rendered page.  Templates
+#: escape, so they are SAFE_RESPONSE_CALLS for XSS, but exception text in the
+#: context is still shown to the client (SCG801)
+TEMPLATE_RESPONSES = frozenset({
+    "flask.render_template", "django.shortcuts.render", "django.shortcuts.render_to_response",
+    "django.template.loader.render_to_string", "django.template.response.TemplateResponse",
+})
 #: response constructors: what goes in reaches the client (SCG801)
 RESPONSE_CALLS = frozenset({
     "flask.jsonify", "flask.json.jsonify", "flask.make_response", "flask.Response",
@@ -181,4 +188,4 @@ RESPONSE_CALLS = frozenset({
     "starlette.responses.HTMLResponse", "fastapi.responses.HTMLResponse",
     "starlette.responses.Response", "fastapi.responses.Response", "fastapi.Response",
     "rest_framework.response.Response",
-}) | servers.RESPONSE_CALLS
+}) | servers.RESPONSE_CALLS | TEMPLATE_RESPONSES

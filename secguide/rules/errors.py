@@ -67,7 +67,10 @@ class ExceptionExposed(Rule):
         "application: file paths, SQL text, library versions, sometimes "
         "values from configuration. Sent to the client they map the attack "
         "surface for free (CWE-209). Log them on the server; answer with a "
-        "generic message and an id to correlate."
+        "generic message and an id to correlate. A template context is the "
+        "client too: `render_template('error.html', error=str(e))` or Django's "
+        "`render(request, ..., {'error': e})` shows the text on the page "
+        "(the template escapes it, which stops XSS, not the disclosure)."
     )
     example = (
         "from flask import Flask, jsonify\n\n"
@@ -130,7 +133,11 @@ class ExceptionExposed(Rule):
             return None
         if t is ast.Return:
             if node.value is not None and labels.EXCEPTION in ctx.value(node.value).labels:
-                return self._report(node, node.value, ctx, st, "the response")
+                v = node.value
+                if type(v) is ast.Call and ctx.call_name(v) in web.TEMPLATE_RESPONSES:
+                    return self._report(node, v, ctx, st,
+                                        f"the template context of {ctx.source_text(v.func)}()")
+                return self._report(node, v, ctx, st, "the response")
         elif t is ast.Raise:
             exc = node.exc
             if isinstance(exc, ast.Call) and last_name(exc.func) in logs.HTTP_ERRORS:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import re
 
 from secguide import labels
 from secguide.models import auth, db
@@ -29,7 +30,9 @@ class PlaintextPasswordStorage(Rule):
         "A stored plaintext password is every user's password for every "
         "site where they reused it, handed to whoever reads a backup, a log "
         "or an SQL injection result (CWE-256). Store only the output of a "
-        "password hasher; check logins with its verify function."
+        "password hasher; check logins with its verify function. An SQL "
+        "`INSERT`/`UPDATE` naming a password column is reported whether the "
+        "password is bound as a parameter or pasted into the statement's text."
     )
     example = (
         "from flask import Flask, request\n"
@@ -68,11 +71,17 @@ class PlaintextPasswordStorage(Rule):
         "resolved is not reported (the setter may hash), and neither is a model "
         "method that stores its own parameter (`self.password = password`): the "
         "callers decide what they pass. A model that stores the value as given is "
-        "reported; a constructor whose class is not found in the project (or with "
+        "reported, and so is a model of the same file whose `__init__` stores "
+        "a parameter as given when it receives the raw password by position "
+        "and is saved with `session.add()`; a positional call to a class "
+        "defined elsewhere is not. A module-level dict of user records "
+        "(`users[name] = password`, `users[name] = {'password': pw}`) is a store; "
+        "a dict local to the function, or one not named for users or "
+        "accounts, is not. A constructor whose class is not found in the project (or with "
         "project facts off) is reported at LOW confidence, as a guess from names."
     )
     sees_local_assigns = False  # settings, session keys, attributes only
-    calls = auth.FILE_DUMPS | auth.FILE_WRITE_METHODS | {"execute", "executemany"}
+    calls = auth.FILE_DUMPS | auth.FILE_WRITE_METHODS | {"execute", "executemany", "add"}
     calls_with_keywords = True  # User(password=...)
     node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call, ast.Assign)
@@ -81,6 +90,11 @@ class PlaintextPasswordStorage(Rule):
     def check(self, node, ctx):
         if type(node) is ast.Assign:
             for target in node.targets:
+                if type(target) is ast.Subscript:
+                    where = _dict_store(ctx, target, node.value)
+                    if where:
+                        return [self.found(node, source=ctx.source_text(node.value), where=where)]
+                    continue
                 if not (isinstance(target, ast.Attribute) and
                         is_password_name(target.attr) and target.attr.lower() in PASSWORD_FIELDS):
                     continue
@@ -113,6 +127,17 @@ class PlaintextPasswordStorage(Rule):
             func.id if isinstance(func, ast.Name) else "")
         if name in auth.HASHING_CALLS:
             return
+        if name == "add":  # set.add() too: a cheap test of the receiver first
+            recv = func.value if type(func) is ast.Attribute else None
+            if node.args and (type(recv) is ast.Attribute and recv.attr == "session" or
+                              type(recv) is ast.Name and recv.id == "session"):
+                hit = _positional_model(ctx, node.args[0], node)
+                if hit:
+                    return [self.found(node, source=ctx.source_text(hit[0]),
+                                       where=f"as the {hit[1]} argument of {hit[2]}() "
+                                             f"saved by {ctx.source_text(func)}()")]
+            if not node.keywords:
+                return
         for kw in node.keywords:
             if kw.arg and kw.arg.lower() in PASSWORD_FIELDS and \
                     _raw_password(ctx.value(kw.value)):
@@ -137,6 +162,13 @@ class PlaintextPasswordStorage(Rule):
                 v = ctx.value(node.args[0])
                 if _raw_password(v):
                     return [self.found(node, source=ctx.source_text(node.args[0]), where="in a file")]
+            if func.attr in ("execute", "executemany") and len(node.args) == 1:
+                # the password pasted into the statement's text
+                text = ctx.value(node.args[0])
+                if text.text and not text.known and db.SQL_WRITE.search(text.text) and \
+                        PASSWORD_COLUMN.search(text.text) and _raw_password(text):
+                    return [self.found(node, source=ctx.source_text(node.args[0]),
+                                       where="in a password column (pasted into the SQL text)")]
             if func.attr in ("execute", "executemany") and len(node.args) >= 2:
                 text = ctx.value(node.args[0])
                 if text.known and isinstance(text.cval, str) and db.SQL_WRITE.search(
@@ -262,3 +294,125 @@ def _receiver_class(ctx, base: ast.AST, at: ast.AST) -> str | None:
 
 def _raw_password(v) -> bool:
     return labels.PASSWORD in v.labels and labels.HASHED not in v.labels and not v.is_const
+
+
+#: the name of a module-level dict (or a constant key in the path to the
+#: slot) that holds user records: ``users``, ``USER_DB``, ``db["accounts"]``
+_USER_STORE = re.compile(r"(?i)user|account|member|customer|login")
+
+
+def _dict_store(ctx, target: ast.Subscript, value: ast.AST) -> str | None:
+    """Where a plaintext password is put in a module-level dict of user
+    records: ``users[name] = password``, ``users[name] = {"password": pw}``,
+    ``db["users"][name]["password"] = pw``; else None."""
+    if ctx.fn is None:
+        return None
+    node, words, field = target, [], False
+    while type(node) is ast.Subscript:
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            words.append(key.value)
+            field = field or node is target and key.value.lower() in PASSWORD_FIELDS
+        node = node.value
+    if type(node) is not ast.Name:
+        return None
+    root = node.id
+    if not (_USER_STORE.search(root) or any(_USER_STORE.search(w) for w in words)):
+        return None
+    if field or type(value) is not ast.Dict:
+        if not _raw_password(ctx.value(value)):
+            return None
+    elif not any(isinstance(k, ast.Constant) and isinstance(k.value, str) and
+                 k.value.lower() in PASSWORD_FIELDS and _raw_password(ctx.value(v))
+                 for k, v in zip(value.keys, value.values)):
+        return None
+    if not _module_dict(ctx, root) or _bound_in(ctx.fn.node, root):
+        return None
+    return f"in the user store {root}"
+
+
+def _module_dict(ctx, name: str) -> bool:
+    """``name`` is bound to a dict at module level."""
+    for st in ctx.tree.body:
+        if isinstance(st, (ast.Assign, ast.AnnAssign)) and st.value is not None:
+            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                v = st.value
+                if type(v) is ast.Dict or type(v) is ast.Call and isinstance(v.func, (
+                        ast.Name, ast.Attribute)) and (getattr(v.func, "id", None) or
+                                                       v.func.attr) in _DICT_FACTORIES:
+                    return True
+    return False
+
+
+_DICT_FACTORIES = frozenset({"dict", "defaultdict", "OrderedDict"})
+
+
+def _bound_in(fn: ast.AST, name: str) -> bool:
+    """``name`` is a parameter or assigned in ``fn`` (a local, not the module's)."""
+    args = fn.args
+    if any(a.arg == name for a in args.posonlyargs + args.args + args.kwonlyargs):
+        return True
+    count = 0
+    for n in ast.walk(fn):
+        count += 1
+        if count > 5_000:
+            return True
+        if type(n) is ast.Name and n.id == name and type(n.ctx) is ast.Store:
+            return True
+    return False
+
+
+def _positional_model(ctx, arg: ast.AST, at: ast.AST):
+    """``(value, field, class)`` when ``arg`` (a constructor call, or a name
+    assigned one earlier in the function) passes a raw password by position
+    to a model class of this module whose ``__init__`` stores that parameter
+    as given; else None."""
+    if type(arg) is ast.Name and ctx.fn is not None:
+        last = None
+        count = 0
+        for n in ast.walk(ctx.fn.node):
+            count += 1
+            if count > 5_000:
+                return None
+            if type(n) is ast.Assign and n.lineno < at.lineno and any(
+                    type(t) is ast.Name and t.id == arg.id for t in n.targets) and (
+                    last is None or n.lineno > last.lineno):
+                last = n
+        if last is None:
+            return None
+        arg = last.value
+    if type(arg) is not ast.Call or type(arg.func) is not ast.Name or not arg.args:
+        return None
+    cls = next((st for st in ctx.tree.body if type(st) is ast.ClassDef and
+                st.name == arg.func.id), None)
+    if cls is None or not any(_model_base(b) for b in filter(None, map(_dotted, cls.bases))):
+        return None
+    init = next((st for st in cls.body if isinstance(st, ast.FunctionDef) and
+                 st.name == "__init__"), None)
+    if init is None:
+        return None
+    params = [a.arg for a in init.args.posonlyargs + init.args.args][1:]
+    stored = {t.attr for st in init.body if type(st) is ast.Assign and type(st.value) is ast.Name
+              for t in st.targets if type(t) is ast.Attribute and type(t.value) is ast.Name
+              and t.value.id == "self" and t.attr == st.value.id}
+    for i, a in enumerate(arg.args[:len(params)]):
+        if type(a) is ast.Starred:
+            return None
+        p = params[i]
+        if p.lower() in PASSWORD_FIELDS and p in stored and _raw_password(ctx.value(a)):
+            if _class_verdict(ctx, cls.name) == _SAFE:
+                return None
+            return a, p, cls.name
+    return None
+
+
+def _dotted(node: ast.AST) -> str | None:
+    parts = []
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)
+        node = node.value
+    if type(node) is not ast.Name:
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
