@@ -13,23 +13,20 @@ here: the engine's subclass fills them in.  Nothing here knows a rule.
 from __future__ import annotations
 
 import ast
-import contextlib
-import operator
 
 from secguide.analysis.definitions import DefinitionsMixin
-from secguide.analysis.functions import dotted
+from secguide.analysis.loops import (
+    _DEFINITIONS, _gained, _is_terminating_call, _loop_entry, _restore, _statements, _target_names,
+)
+from secguide.analysis.walking import CHILDREN, COMPREHENSIONS, ExpressionWalk  # noqa: F401 (read here)
 from secguide.analysis.names import EXCEPTION
-from secguide.labels import SAFE_PREFIX
 from secguide.analysis.scope import element, join_envs
 from secguide.analysis.evaluator import compare
-from secguide.analysis.values import ANYCONST, NOVAL, UNKNOWN, Value, const
-from secguide.models.frameworks import TERMINATING_CALLS
+from secguide.analysis.values import NOVAL, Value, const
 from secguide.models.types import CONFIG_SET, CONTAINER_ADDERS, CONTAINER_REMOVERS
 
-COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
 
-
-class Interpreter(DefinitionsMixin):
+class Interpreter(ExpressionWalk, DefinitionsMixin):
     """Statements, branches, loops, definitions and the deferral of bodies."""
 
     #: the states at each ``break``/``continue`` of the innermost loop
@@ -380,232 +377,6 @@ class Interpreter(DefinitionsMixin):
             return True
         return leaves
 
-    # -- expressions inside statements ------------------------------------------
-    def _walk(self, node: ast.AST) -> None:
-        """Visit ``node``'s sub-expressions for what binds names (``:=``) and
-        comprehension scopes.  (The engine's walk also calls the rules.)"""
-        children = CHILDREN
-        stack = [node]
-        while stack:
-            n = stack.pop()
-            t = type(n)
-            if t is ast.Constant:
-                continue
-            if t is ast.NamedExpr:
-                self._bind(n.target, self.value(n.value))
-            elif t in COMPREHENSIONS:
-                self._walk_comprehension(n)
-                continue
-            get = children.get(t)
-            if get is None:
-                continue
-            for c in ((get[0](n),) if type(get) is tuple else get(n)):
-                if type(c) is list:
-                    stack.extend(c)
-                elif c is not None:
-                    stack.append(c)
-
-    def _walk_comprehension(self, node) -> None:
-        """Walk a comprehension with its loop variables bound, as at run time."""
-        with self._comprehension_scope(node):
-            for gen in node.generators:
-                for cond in gen.ifs:
-                    self._walk(cond)
-            if type(node) is ast.DictComp:
-                self._walk(node.key)
-                self._walk(node.value)
-            else:
-                self._walk(node.elt)
-
-    @contextlib.contextmanager
-    def _comprehension_scope(self, node):
-        """Bind the loop variables (and apply ``if`` filters such as
-        ``if k in ALLOWED``) for the duration of the block, then restore."""
-        env = self.scope.env
-        saved = dict(env)
-        saved_loop = self._loop_names
-        try:
-            for gen in node.generators:
-                self._walk(gen.iter)
-                self._bind(gen.target, element(self.value(gen.iter)))
-                self._loop_names = self._loop_names | {
-                    n.id for n in ast.walk(gen.target) if isinstance(n, ast.Name)}
-                for cond in gen.ifs:
-                    self._narrow(cond, True)
-            yield
-        finally:
-            env.clear()
-            env.update(saved)
-            self._loop_names = saved_loop
-
-    def _walk_target(self, target: ast.AST) -> None:
-        if not isinstance(target, ast.Name):
-            self._walk(target)
-
-    def _walk_pattern(self, pattern) -> None:
-        for node in ast.walk(pattern):
-            if isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-                self.scope.env[node.name] = UNKNOWN
-            elif isinstance(node, ast.MatchMapping) and node.rest:
-                self.scope.env[node.rest] = UNKNOWN
-
-
-def _loop_entry(before: dict, body: list) -> tuple[dict, dict | None]:
-    """The state a loop body starts from: a constant the body rebinds (or a
-    container it changes) may differ on a later iteration, so inside the
-    body it is a constant of unknown value (``first = True`` .. ``if
-    first:``).  Returns that state and the demoted names (value in the body,
-    value before)."""
-    env = dict(before)
-    demoted = None
-    names = None
-    for k, v in before.items():
-        c = v.cval
-        if v.items is None and (c is NOVAL or c is ANYCONST):
-            continue
-        if names is None:
-            names = _rebound(body)
-        if k not in names:
-            continue
-        d = v.copy(cval=NOVAL if c is NOVAL else ANYCONST, items=None)
-        env[k] = d
-        if demoted is None:
-            demoted = {}
-        demoted[k] = (d, v)
-    return env, demoted
-
-
-#: per statement type, getters of its fields that hold nested statements
-_BODIES = {t: tuple(operator.attrgetter(f) for f in ("body", "orelse", "finalbody", "handlers")
-                    if f in t._fields)
-           for t in (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith,
-                     ast.Try, ast.ExceptHandler, *((ast.TryStar,) if hasattr(ast, "TryStar")
-                                                   else ()))}
-
-
-_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
-
-
-def _gained(before: dict, after: dict, skip: set) -> bool:
-    """Some name of ``after`` carries an origin of untrusted data or a label
-    (not a sanitizer's) that it did not carry in ``before``."""
-    for k, v in after.items():
-        b = before.get(k)
-        if b is v:
-            continue
-        if b is None or k in skip:
-            continue  # bound in the body first (or the loop's own target)
-        if v.taint and v.taint != b.taint and any(o not in b.taint for o in v.taint):
-            return True
-        if v.labels and v.labels != b.labels and any(
-                lab not in b.labels and not lab.startswith(SAFE_PREFIX) for lab in v.labels):
-            return True
-    return False
-
-
-def _statements(body: list):
-    """Every statement of ``body``, nested blocks included (no expressions
-    except lambdas at statement level are looked at)."""
-    stack = list(body)
-    while stack:
-        s = stack.pop()
-        yield s
-        if type(s) is ast.Match:
-            for case in s.cases:
-                stack.extend(case.body)
-            continue
-        for f in _BODIES.get(type(s), ()):
-            stack.extend(f(s))
-
-
-def _rebound(body: list) -> set:
-    """Names a block binds or changes in place (assignment and loop targets,
-    ``x[k] = v``, ``x.append(v)``, definitions, imports): statements only."""
-    out: set = set()
-    stack = list(body)
-    while stack:
-        s = stack.pop()
-        t = type(s)
-        if t is ast.Assign:
-            for tg in s.targets:
-                _target_names(tg, out)
-        elif t is ast.AugAssign or t is ast.AnnAssign:
-            _target_names(s.target, out)
-        elif t is ast.Expr:
-            v = s.value
-            if type(v) is ast.Call and type(v.func) is ast.Attribute and \
-                    type(v.func.value) is ast.Name:
-                out.add(v.func.value.id)
-            continue
-        elif t is ast.For or t is ast.AsyncFor:
-            _target_names(s.target, out)
-        elif t is ast.With or t is ast.AsyncWith:
-            for item in s.items:
-                if item.optional_vars is not None:
-                    _target_names(item.optional_vars, out)
-        elif t in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
-            out.add(s.name)
-            continue
-        elif t is ast.ExceptHandler:
-            if s.name:
-                out.add(s.name)
-        elif t is ast.Match:
-            for case in s.cases:
-                stack.extend(case.body)
-                for n in ast.walk(case.pattern):
-                    name = getattr(n, "name", None) or getattr(n, "rest", None)
-                    if name:
-                        out.add(name)
-            continue
-        elif t is ast.Import or t is ast.ImportFrom:
-            for a in s.names:
-                out.add((a.asname or a.name).split(".", 1)[0])
-            continue
-        elif t is ast.Delete:
-            for tg in s.targets:
-                _target_names(tg, out)
-            continue
-        for f in _BODIES.get(t, ()):
-            stack.extend(f(s))
-    return out
-
-
-def _target_names(target: ast.AST, out: set) -> None:
-    t = type(target)
-    if t is ast.Name:
-        out.add(target.id)
-    elif t is ast.Tuple or t is ast.List:
-        for e in target.elts:
-            _target_names(e, out)
-    elif t is ast.Starred:
-        _target_names(target.value, out)
-    elif t is ast.Subscript or t is ast.Attribute:
-        if t is ast.Attribute:
-            key = dotted(target)  # an ``a.b`` key of the environment
-            if key is not None:
-                out.add(key)
-        base = target.value
-        while type(base) in (ast.Subscript, ast.Attribute):
-            base = base.value
-        if type(base) is ast.Name:
-            out.add(base.id)
-
-
-def _restore(env: dict, demoted: dict) -> None:
-    """Names a loop body did not rebind get their known value back."""
-    for k, (d, v) in demoted.items():
-        if env.get(k) is d:
-            env[k] = v
-
-
-def _is_terminating_call(expr: ast.AST) -> bool:
-    if type(expr) is ast.Call:
-        func = expr.func
-        tf = type(func)
-        last = func.attr if tf is ast.Attribute else (func.id if tf is ast.Name else None)
-        return last in TERMINATING_CALLS and dotted(func) is not None
-    return False
-
 
 STMT_HANDLERS: dict = {
     ast.Assign: Interpreter._st_assign, ast.Expr: Interpreter._st_expr,
@@ -628,37 +399,3 @@ if hasattr(ast, "TryStar"):  # 3.11+
     STMT_HANDLERS[ast.TryStar] = Interpreter._try
 #: statements of no type above
 STMT_OTHER = Interpreter._st_other
-
-#: fields that never hold a node (names, flags, numbers) or need no visit
-_SKIP_FIELDS = frozenset({"ctx", "type_comment", "kind", "id", "attr", "arg",
-                          "conversion", "is_async", "simple", "level",
-                          "module", "asname"})
-
-
-def _node_classes(root: type = ast.AST) -> list[type]:
-    out = []
-    for sub in root.__subclasses__():
-        out.append(sub)
-        out += _node_classes(sub)
-    return out
-
-
-def _children_getters() -> dict:
-    """Per expression node class, a getter of the fields that hold its
-    sub-expressions: ``attrgetter(f1, f2)`` (a tuple of values) for several
-    fields, ``(attrgetter(f),)`` for one.  Leaves, statements (walked by
-    ``_stmt``) and constants have none.  Built once, at import."""
-    table = {}
-    for t in _node_classes():
-        if issubclass(t, ast.stmt) or t is ast.Constant:
-            continue
-        fields = tuple(f for f in getattr(t, "_fields", ()) if f not in _SKIP_FIELDS)
-        if len(fields) == 1:
-            table[t] = (operator.attrgetter(fields[0]),)
-        elif fields:
-            table[t] = operator.attrgetter(*fields)
-    return table
-
-
-#: the sub-expression getters of each expression node class
-CHILDREN: dict = _children_getters()
