@@ -267,8 +267,19 @@ class ProjectFacts:
             agg.global_rate_limit |= mf.global_rate_limit
             agg.csrf_protect |= mf.csrf_protect
             agg.before_request.extend(f"{mf.name}.{b}" for b in mf.before_request)
+            for router, deps in mf.included_routers.items():
+                agg.included_routers.setdefault(router, []).extend(deps)
         self._app = agg
         return agg
+
+    def included_router(self, name: str) -> list:
+        """The ``Depends``/``Security`` targets (``"Depends:pkg.deps.auth"``)
+        that the app's setup modules include this module's router ``name``
+        with (``app.include_router(items.router, dependencies=[...])``)."""
+        mod = self.layout.module
+        if not mod:
+            return []
+        return self.app().included_routers.get(f"{mod}.{name}", [])
 
     def explain(self) -> dict:
         """Everything derived for this file, for ``python -m secguide facts``."""
