@@ -85,6 +85,8 @@ class ModuleFacts:
     #: absolute router name -> ``["Depends:absolute.dep", "Security:..."]``
     #: (``app.include_router(items.router, dependencies=[Depends(auth)])``)
     included_routers: dict = field(default_factory=dict)
+    #: module-level instances of its classes: ``store = Store(...)`` -> name -> class
+    instances: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return asdict(self)
