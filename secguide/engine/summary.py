@@ -72,7 +72,7 @@ class SummaryCalls:
                 fnode, info, _ = ref
                 if info.is_route or info.class_info is not None:
                     return
-                summary = self._local_summary(fnode)
+                summary = self._local_summary(fnode, info)
                 through = f" through {fnode.name}()"
             elif fv.qual is None:
                 # self.method(data) in a method of a class of this file
@@ -113,9 +113,11 @@ class SummaryCalls:
             self._query = _SummaryQuery()
         return self._query
 
-    def _local_summary(self, fnode) -> S.FunctionSummary | None:
+    def _local_summary(self, fnode, info=None) -> S.FunctionSummary | None:
         """The summary of a function of this file: the file in summary mode,
-        that function alone (and what it calls), once per function."""
+        that function alone (and what it calls), once per function (a
+        nested function runs with the module as its enclosing scope: what
+        it reads of its outer function is unknown)."""
         local = self._local
         if local is None:
             local = self._local = {}
@@ -127,7 +129,7 @@ class SummaryCalls:
             try:
                 local[key] = _engine.SummaryContext(
                     self.tree, self.filename, _tables(_ALL_CODES, self.is_test_file),
-                    self.options, query).summarise(fnode.name, fnode)
+                    self.options, query).summarise(fnode.name, fnode, info)
             finally:
                 query.stack.pop()
         return local[key]
@@ -296,7 +298,7 @@ class SummaryMode:
         #: the files these summaries were computed from (other modules')
         self.deps: set = set()
 
-    def summarise(self, name: str, fnode=None) -> S.FunctionSummary | None:
+    def summarise(self, name: str, fnode=None, info=None) -> S.FunctionSummary | None:
         """Walk the module body (no rule runs there), then run function
         ``name`` (the def ``fnode``, or the one the name is bound to) and
         what it calls: its summary."""
@@ -313,6 +315,9 @@ class SummaryMode:
             if entry is None:
                 return None
             fnode = entry[0]
+        elif info is not None and not any(e[0] is fnode for e in self._deferred):
+            # a nested function: its outer function does not run here
+            self._deferred.append((fnode, info, self._module_scope))
         return self._local_summary(fnode)
 
     def _uses(self, deps) -> None:
@@ -346,7 +351,7 @@ class SummaryMode:
             tuple(sorted(fields.items())), tuple(sorted(params.items())),
             getattr(where, "lineno", 0))
 
-    def _local_summary(self, fnode) -> S.FunctionSummary | None:
+    def _local_summary(self, fnode, info=None) -> S.FunctionSummary | None:
         """Inside summary mode: the callee of this module runs now if it
         has not yet (its entries are recorded as it runs)."""
         if id(fnode) not in self._fids and id(fnode) not in self._in_progress:
