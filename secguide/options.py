@@ -83,7 +83,8 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
                "besides the analysed file's package root and its own folder",
                item="path"),
     OptionSpec("project-cache-dir", "path",
-               "a folder where project facts are cached across runs (content-hash "
+               "a folder where project facts and parameter-to-sink summaries are "
+               "cached across runs (content-hash "
                "keys, safe under parallel runs); empty: memory only"),
 )
 

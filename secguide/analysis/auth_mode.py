@@ -94,6 +94,9 @@ class AuthIndex:
         self.defs: dict[str, ast.AST] = {}
         self.owner: dict[int, ast.ClassDef] = {}
         self.routers: dict[str, list] = {}
+        #: ``router = APIRouter()`` without dependencies: another module
+        #: (the app setup) may include it with some
+        self.bare_routers: set[str] = set()
         self._cache: dict[int, AuthMode] = {}
         for st in tree.body:
             if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -108,6 +111,9 @@ class AuthIndex:
                     for t in st.targets:
                         if isinstance(t, ast.Name):
                             self.routers[t.id] = deps
+                elif (dotted(st.value.func) or "").rsplit(".", 1)[-1] == "APIRouter":
+                    self.bare_routers.update(
+                        t.id for t in st.targets if isinstance(t, ast.Name))
             elif isinstance(st, ast.Expr) and isinstance(st.value, ast.Call):
                 call = st.value
                 # app.include_router(router, dependencies=[...])
@@ -190,6 +196,11 @@ class AuthIndex:
                     and isinstance(dec.func.value, ast.Name) and dec.func.value.id in self.routers:
                 # @router.post(...) on a router built with dependencies=[...]
                 self._router_dependencies(self.routers[dec.func.value.id], seen)
+            elif isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute) \
+                    and isinstance(dec.func.value, ast.Name) \
+                    and dec.func.value.id in self.bare_routers and self.project is not None:
+                # included by the app's setup with dependencies=[...]
+                self._included_dependencies(dec.func.value.id, seen)
             if self._is_token_decorator(target, name):
                 seen.token = seen.token or f"@{name}"
                 seen.principal = seen.principal or f"@{name}"
@@ -241,6 +252,21 @@ class AuthIndex:
                 if dep is not None and self.project is not None and \
                         self.project.is_token_auth_decorator(self.qual(dep)):
                     seen.token = seen.token or f"Depends({dep_name})"
+
+    def _included_dependencies(self, router: str, seen: _Seen) -> None:
+        """``app.include_router(<this module>.router, dependencies=[Depends(x)])``
+        in an app setup module: the router's routes have the principal when
+        ``x`` gives one (the same test as a dependency stated here)."""
+        p = self.project
+        for dep in p.included_router(router):
+            kind, _, qual = dep.partition(":")
+            name = qual.rsplit(".", 1)[-1]
+            if kind == "Security" or name and (
+                    A.PRINCIPAL_DEPENDENCY.match(name) or p.is_auth_decorator(qual)):
+                seen.principal = seen.principal or f"Depends({name or kind}) on include_router"
+                if qual and p.is_token_auth_decorator(qual):
+                    seen.token = seen.token or f"Depends({name})"
+                return
 
     def _body(self, fn, seen: _Seen, depth: int, done: set) -> None:
         req = _request_names(fn)

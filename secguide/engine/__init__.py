@@ -89,6 +89,8 @@ class FileContext(SummaryCalls, FileAnalysis):
         self._codes = tables.codes
         #: summaries of this file's functions (same-file helpers), on first use
         self._local: dict | None = None
+        #: this file's top-level classes' methods (``self.method(data)``), on first use
+        self._methods: dict | None = None
         self._query: _SummaryQuery | None = None
 
     def run(self) -> list[Finding]:
@@ -245,7 +247,9 @@ class FileContext(SummaryCalls, FileAnalysis):
                     fv = self.value(n.func)
                     q = fv.qual
                     if fv.ref is not None or q is not None and \
-                            q.partition(".")[0] not in _NOT_PROJECT:
+                            q.partition(".")[0] not in _NOT_PROJECT or \
+                            q is None and self.fn.class_info is not None and \
+                            type(n.func) is ast.Attribute:  # self.method(...)
                         self._summary_call(n, fv)
             elif t is ast.NamedExpr:
                 self._bind(n.target, self.value(n.value))

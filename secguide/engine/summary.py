@@ -66,15 +66,24 @@ class SummaryCalls:
                     break
             else:
                 return
+        shift = 0  # 1: a bound method, its first parameter is not passed
         try:
             if ref is not None:
                 fnode, info, _ = ref
                 if info.is_route or info.class_info is not None:
                     return
-                summary = self._local_summary(fnode)
+                summary = self._local_summary(fnode, info)
                 through = f" through {fnode.name}()"
+            elif fv.qual is None:
+                # self.method(data) in a method of a class of this file
+                fnode = self._own_method(call.func)
+                if fnode is None:
+                    return
+                summary = self._local_summary(fnode)
+                through = f" through {self.fn.class_info.name}.{fnode.name}()"
+                shift = _bound(summary, True)
             else:
-                summary, through = self._project_summary(fv.qual)
+                summary, through, shift = self._project_summary(fv.qual)
         except RecursionError:
             self._truncated(call)
             return
@@ -84,7 +93,9 @@ class SummaryCalls:
             return
         if summary is None or not summary.entries:
             return
-        args = S.call_arguments(call, summary, self.keyword)
+        args = S.call_arguments(_Shifted(call) if shift else call, summary, self.keyword)
+        if shift:
+            args.pop(0, None)
         values = {i: value(a) for i, a in args.items()}
         for entry in summary.entries:
             if entry.code not in self._codes:
@@ -102,9 +113,11 @@ class SummaryCalls:
             self._query = _SummaryQuery()
         return self._query
 
-    def _local_summary(self, fnode) -> S.FunctionSummary | None:
+    def _local_summary(self, fnode, info=None) -> S.FunctionSummary | None:
         """The summary of a function of this file: the file in summary mode,
-        that function alone (and what it calls), once per function."""
+        that function alone (and what it calls), once per function (a
+        nested function runs with the module as its enclosing scope: what
+        it reads of its outer function is unknown)."""
         local = self._local
         if local is None:
             local = self._local = {}
@@ -116,27 +129,53 @@ class SummaryCalls:
             try:
                 local[key] = _engine.SummaryContext(
                     self.tree, self.filename, _tables(_ALL_CODES, self.is_test_file),
-                    self.options, query).summarise(fnode.name, fnode)
+                    self.options, query).summarise(fnode.name, fnode, info)
             finally:
                 query.stack.pop()
         return local[key]
 
-    def _project_summary(self, qual: str) -> tuple[S.FunctionSummary | None, str]:
+    def _own_method(self, func) -> ast.AST | None:
+        """The def of ``self.name`` when ``func`` is that and the function
+        running is a method of a top-level class of this file (not a route:
+        a class the framework dispatches to is still searched)."""
+        fn = self.fn
+        if type(func) is not ast.Attribute or type(func.value) is not ast.Name \
+                or func.value.id != "self" or fn is None or fn.class_info is None:
+            return None
+        methods = self._methods
+        if methods is None:
+            methods = self._methods = _class_methods(self.tree)
+        return methods.get(fn.class_info.name, {}).get(func.attr)
+
+    def _project_summary(self, qual: str) -> tuple[S.FunctionSummary | None, str, int]:
         """The summary of the project function ``qual`` names (through the
-        analysed file's imports), and the path text for the message."""
+        analysed file's imports), the path text for the message and 1 when
+        the call binds the callee's first parameter (a method called on an
+        instance).  A method is found as ``module.Class.method`` or
+        ``module.instance.method`` (``instance = Class()`` at module level)."""
         project = self.project
         if project is None:
-            return None, ""
+            return None, "", 0
+        shift = -1
         hit = project.function_def(qual)
         if hit is None:
-            return None, ""
-        mf, name = hit
+            hit = project.method_def(qual)
+            if hit is None:
+                return None, "", 0
+            mf, name, instance = hit
+            shift = 1 if instance else 0
+        else:
+            mf, name = hit
         if not mf.path or os.path.abspath(mf.path) == os.path.abspath(self.filename):
-            return None, ""
+            return None, "", 0
         summary = self._function_summary(os.path.abspath(mf.path), name)
         rel = mf.name.replace(".", "/") + (
             "/__init__.py" if os.path.basename(mf.path) == "__init__.py" else ".py")
-        return summary, f" through {name}() in {rel}"
+        if shift >= 0:
+            shift = _bound(summary, shift == 1)
+        else:
+            shift = 0
+        return summary, f" through {name}() in {rel}", shift
 
     def _function_summary(self, path: str, name: str) -> S.FunctionSummary | None:
         """The summary of function ``name`` of the project module at ``path``:
@@ -199,14 +238,50 @@ class SummaryCalls:
         """The files the summaries used here were computed from."""
 
 
+class _Shifted:
+    """A call seen with one argument before its own (the bound ``self``):
+    the argument indexes of ``call_arguments`` are the callee's parameters."""
+
+    __slots__ = ("args", "keywords")
+
+    def __init__(self, call: ast.Call):
+        self.args = [_BOUND] + list(call.args)
+        self.keywords = call.keywords
+
+
+#: the bound first argument of a method call (never evaluated: dropped)
+_BOUND = ast.Constant(value=None)
+
+
+def _bound(summary, instance: bool) -> int:
+    """1 when the call binds the method's first parameter: ``self``/``cls``
+    called on an instance, ``cls`` called on the class; a static method
+    binds nothing."""
+    if summary is None or not summary.params:
+        return 0
+    first = summary.params[0]
+    return 1 if first == "cls" or instance and first == "self" else 0
+
+
+def _class_methods(tree: ast.Module) -> dict:
+    """Class name -> method name -> def, for the module's top-level classes."""
+    out: dict = {}
+    for st in tree.body:
+        if type(st) is ast.ClassDef:
+            out[st.name] = {m.name: m for m in st.body
+                            if type(m) in (ast.FunctionDef, ast.AsyncFunctionDef)}
+    return out
+
+
 class SummaryMode:
     """A module in summary mode: each plain function's parameters carry a
     symbolic origin, every rule runs, and a finding whose flow starts at
     parameters only becomes a parameter-to-sink entry of that function
     (``analysis.summaries``); nothing is reported.  Lazy: the module body
     is walked without rules, then only the function a call passes untrusted
-    data to runs, with the functions it calls.  Routes and methods are not
-    summarised (nothing in the project calls them by name)."""
+    data to runs, with the functions it calls.  Routes are not summarised
+    (nothing in the project calls them by name); a method is, when a call
+    names it (``self.method``, ``Class.method``, ``instance.method``)."""
 
     _symbolic = True
 
@@ -223,25 +298,33 @@ class SummaryMode:
         #: the files these summaries were computed from (other modules')
         self.deps: set = set()
 
-    def summarise(self, name: str, fnode=None) -> S.FunctionSummary | None:
+    def summarise(self, name: str, fnode=None, info=None) -> S.FunctionSummary | None:
         """Walk the module body (no rule runs there), then run function
         ``name`` (the def ``fnode``, or the one the name is bound to) and
         what it calls: its summary."""
         self._block(self.tree.body)
         self._finish_module()
-        if fnode is None:
+        if fnode is None and "." in name:  # "Class.method"
+            cls, _, meth = name.partition(".")
+            fnode = _class_methods(self.tree).get(cls, {}).get(meth)
+            if fnode is None:
+                return None
+        elif fnode is None:
             bound = self._module_scope.env.get(name)
             entry = bound.ref if bound is not None else None
             if entry is None:
                 return None
             fnode = entry[0]
+        elif info is not None and not any(e[0] is fnode for e in self._deferred):
+            # a nested function: its outer function does not run here
+            self._deferred.append((fnode, info, self._module_scope))
         return self._local_summary(fnode)
 
     def _uses(self, deps) -> None:
         self.deps.update(deps)
 
     def _function(self, node, info, parent) -> None:
-        if info.is_route or info.class_info is not None:
+        if info.is_route:
             return
         super()._function(node, info, parent)
 
@@ -268,7 +351,7 @@ class SummaryMode:
             tuple(sorted(fields.items())), tuple(sorted(params.items())),
             getattr(where, "lineno", 0))
 
-    def _local_summary(self, fnode) -> S.FunctionSummary | None:
+    def _local_summary(self, fnode, info=None) -> S.FunctionSummary | None:
         """Inside summary mode: the callee of this module runs now if it
         has not yet (its entries are recorded as it runs)."""
         if id(fnode) not in self._fids and id(fnode) not in self._in_progress:

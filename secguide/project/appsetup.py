@@ -30,6 +30,41 @@ def setup_call(n: ast.Call, name: str, mf: ModuleFacts, imports: dict, before: l
     if last in ("before_request", "before_app_request") and n.args \
             and isinstance(n.args[0], ast.Name):
         before.append(n.args[0].id)
+    if last == "include_router" and n.args:
+        include_router(n, mf, imports)
+
+
+def _absolute(name: str, mf: ModuleFacts, imports: dict) -> str:
+    """``items.router`` through the module's imports, a module-level name
+    of the module itself qualified by the module."""
+    head, _, rest = name.partition(".")
+    if head in imports:
+        return imports[head] + ("." + rest if rest else "")
+    return f"{mf.name}.{name}" if mf.name else name
+
+
+def include_router(n: ast.Call, mf: ModuleFacts, imports: dict) -> None:
+    """``app.include_router(items.router, dependencies=[Depends(auth)])``:
+    the router's absolute name and its ``Depends``/``Security`` targets."""
+    router = dotted(n.args[0]) if isinstance(n.args[0], (ast.Name, ast.Attribute)) else None
+    if not router:
+        return
+    deps = []
+    for k in n.keywords:
+        if k.arg != "dependencies" or not isinstance(k.value, (ast.List, ast.Tuple)):
+            continue
+        for e in k.value.elts:
+            if not isinstance(e, ast.Call):
+                continue
+            kind = last_name(dotted(e.func))
+            if kind not in ("Depends", "Security"):
+                continue
+            dep = e.args[0] if e.args else next(
+                (kw.value for kw in e.keywords if kw.arg == "dependency"), None)
+            target = dotted(dep) if isinstance(dep, (ast.Name, ast.Attribute)) else None
+            deps.append(f"{kind}:{_absolute(target, mf, imports) if target else ''}")
+    if deps:
+        mf.included_routers.setdefault(_absolute(router, mf, imports), []).extend(deps)
 
 
 def setup_store(n: ast.AST, mf: ModuleFacts) -> None:

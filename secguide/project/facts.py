@@ -47,6 +47,10 @@ def module_facts(tree: ast.Module, name: str, path: str, imports: dict) -> Modul
         elif isinstance(st, ast.ClassDef):
             mf.classes[st.name] = class_facts(st, imports, name, local_classes)
         else:
+            if type(st) is ast.Assign and type(st.value) is ast.Call \
+                    and type(st.value.func) is ast.Name and st.value.func.id in mf.classes:
+                mf.instances.update((t.id, st.value.func.id) for t in st.targets
+                                    if type(t) is ast.Name)
             app_setup(st, mf, imports)
     return mf
 

@@ -150,6 +150,26 @@ class ProjectFacts:
             return None
         return hit
 
+    def method_def(self, qual: str | None) -> tuple[ModuleFacts, str, bool] | None:
+        """``(module facts, "Class.method", called on an instance)`` when
+        ``qual`` names a method of a class of another project module through
+        the class (``Store.archive``) or a module-level instance of it
+        (``store.find`` where ``store = Store(...)``), or None."""
+        q = self.absolute(qual)
+        if not q or q.count(".") < 2:
+            return None
+        owner, _, meth = q.rpartition(".")
+        mod, _, obj = owner.rpartition(".")
+        mf = self.module(mod)
+        if mf is None or mf.broken or mf is self._own:
+            return None
+        if obj in mf.classes:
+            return mf, f"{obj}.{meth}", False
+        cls = mf.instances.get(obj)
+        if cls in mf.classes:
+            return mf, f"{cls}.{meth}", True
+        return None
+
     def klass(self, qual: str | None) -> ClassFacts | None:
         hit = self._lookup(self.absolute(qual) or "")
         return hit[0].classes.get(hit[1]) if hit else None
@@ -267,8 +287,19 @@ class ProjectFacts:
             agg.global_rate_limit |= mf.global_rate_limit
             agg.csrf_protect |= mf.csrf_protect
             agg.before_request.extend(f"{mf.name}.{b}" for b in mf.before_request)
+            for router, deps in mf.included_routers.items():
+                agg.included_routers.setdefault(router, []).extend(deps)
         self._app = agg
         return agg
+
+    def included_router(self, name: str) -> list:
+        """The ``Depends``/``Security`` targets (``"Depends:pkg.deps.auth"``)
+        that the app's setup modules include this module's router ``name``
+        with (``app.include_router(items.router, dependencies=[...])``)."""
+        mod = self.layout.module
+        if not mod:
+            return []
+        return self.app().included_routers.get(f"{mod}.{name}", [])
 
     def explain(self) -> dict:
         """Everything derived for this file, for ``python -m secguide facts``."""

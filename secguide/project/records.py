@@ -81,6 +81,12 @@ class ModuleFacts:
     broken: bool = False
     #: absolute names of the modules it star-imports (``from .views import *``)
     star_imports: list = field(default_factory=list)
+    #: routers of other modules included here with dependencies:
+    #: absolute router name -> ``["Depends:absolute.dep", "Security:..."]``
+    #: (``app.include_router(items.router, dependencies=[Depends(auth)])``)
+    included_routers: dict = field(default_factory=dict)
+    #: module-level instances of its classes: ``store = Store(...)`` -> name -> class
+    instances: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return asdict(self)
