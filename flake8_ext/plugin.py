@@ -32,8 +32,7 @@ import sys
 from typing import Any, Iterator
 
 import secguide
-from secguide.options import BY_NAME, OPTION_SPECS, OptionError, Options, option_name, \
-    parse_value, unknown_option
+from secguide.options import OPTION_SPECS, OptionError, Options, flake8_section, parse_value
 
 #: the namespace attribute holding the checked options (no ``secguide_``
 #: prefix: that is the options' own)
@@ -140,16 +139,6 @@ def config_files(stage1: Any) -> list[str]:
     return [f for f in [main, *(getattr(stage1, "append_config", None) or [])] if f]
 
 
-def _flake8_list(text: str) -> list[str]:
-    """A config value split as flake8 splits a comma-separated option."""
-    try:
-        from flake8.utils import parse_comma_separated_list
-
-        return parse_comma_separated_list(text)
-    except ImportError:  # pragma: no cover - every supported flake8 has it
-        return [t.strip() for t in text.replace("\n", ",").split(",") if t.strip()]
-
-
 def check_config_files(files: list[str]) -> None:
     """``OptionError`` for a ``secguide-*`` key of a ``[flake8]`` section
     that names no option, or whose value is not one it accepts."""
@@ -159,21 +148,7 @@ def check_config_files(files: list[str]) -> None:
             cfg.read(path, encoding="UTF-8")
         except (UnicodeDecodeError, configparser.Error):
             continue  # flake8 reports or ignores an unreadable file itself
-        if not cfg.has_section("flake8"):
-            continue
-        where = f"{path} [flake8]"
-        for key in cfg.options("flake8"):
-            if not key.replace("_", "-").startswith("secguide-"):
-                continue
-            name = option_name(key)
-            if name is None:
-                raise unknown_option(key, prefix="secguide-").located(where)
-            spec = BY_NAME[name]
-            text = cfg.get("flake8", key)
-            try:
-                parse_value(spec, _flake8_list(text) if spec.kind == "list" else text, key)
-            except OptionError as err:
-                raise err.located(where) from None
+        flake8_section(cfg, f"{path} [flake8]")
 
 
 def check_namespace(options: Any) -> Options:

@@ -10,7 +10,7 @@ import os
 import re
 from typing import Iterator
 
-from secguide.options import BY_NAME, OptionError, Options, option_name, unknown_option
+from secguide.options import BY_NAME, OptionError, Options, flake8_section, option_name
 
 
 class UsageError(Exception):
@@ -71,23 +71,10 @@ def _ini(path: str):
 def _flake8_options(path: str) -> dict[str, object]:
     """The ``secguide-*`` keys of ``path``'s ``[flake8]`` section, checked
     (``OptionError`` placed in the file); other keys are flake8's."""
-    cfg = _ini(path)
-    if not cfg.has_section("flake8"):
-        return {}
-    where = f"{_shown(path)} [flake8]"
-    raw: dict[str, object] = {}
-    for key in cfg.options("flake8"):
-        if not key.replace("_", "-").startswith("secguide-"):
-            continue
-        name = option_name(key)
-        if name is None:
-            raise unknown_option(key, prefix="secguide-").located(where)
-        text = cfg.get("flake8", key)
-        # a list is split as flake8 splits its comma-separated options
-        raw[key] = [t for t in re.split(r"[,\s]", text) if t.strip()] \
-            if BY_NAME[name].kind == "list" else text
-    Options.from_mapping(raw, where)  # checked here, with the file's key names
-    return {option_name(key): value for key, value in raw.items()}
+    found = flake8_section(_ini(path), f"{_shown(path)} [flake8]")
+    # a list is split as flake8 splits its comma-separated options
+    return {name: [t for t in re.split(r"[,\s]", text) if t.strip()]
+            if BY_NAME[name].kind == "list" else text for name, text in found.items()}
 
 
 def _block(found: object, where: str) -> dict[str, object]:

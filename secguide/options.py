@@ -192,6 +192,30 @@ def parse_value(spec: OptionSpec, value: Any, key: str | None = None) -> Any:
     return value.strip()
 
 
+def flake8_section(cfg: Any, where: str) -> dict[str, str]:
+    """The ``secguide-*`` keys of the ``[flake8]`` section of a parsed INI
+    file (a ``configparser`` object), by option name, as written; each is
+    checked (``OptionError`` placed at ``where`` for a key that names no
+    option or a value the option does not take).  Read by the flake8
+    plugin and by ``python -m secguide check``."""
+    found: dict[str, str] = {}
+    if not cfg.has_section("flake8"):
+        return found
+    for key in cfg.options("flake8"):
+        if not key.replace("_", "-").startswith("secguide-"):
+            continue
+        name = option_name(key)
+        if name is None:
+            raise unknown_option(key, prefix="secguide-").located(where)
+        text = cfg.get("flake8", key)
+        try:
+            parse_value(BY_NAME[name], text, key)
+        except OptionError as err:
+            raise err.located(where) from None
+        found[name] = text
+    return found
+
+
 def rule_options(rule) -> list[OptionSpec]:
     """The options a rule's findings depend on: those it declares
     (``reads_options``) and those that change a label it reads."""
