@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import ast
 import collections
+import glob
 import json
 import os
 import re
@@ -51,6 +52,9 @@ REPO = os.path.dirname(HERE)
 DEFAULT_TRIAGE = os.path.join(REPO, "..", "shared", "bench", "apps", "triage-A.tsv")
 if not os.path.exists(DEFAULT_TRIAGE):
     DEFAULT_TRIAGE = "/work/shared/bench/apps/triage-A.tsv"
+#: rows for findings triaged after the shared file was written (same columns)
+PROJECT_TRIAGE = sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                               "triage-A-p*.tsv")))
 
 #: name, GitHub repository, pinned commit, framework (the README's table)
 APPS = (
@@ -313,7 +317,7 @@ def run(args) -> int:
     names = [a[0] for a in APPS]
     if args.apps:
         names = [n for n in names if n in args.apps.split(",")]
-    rows = read_triage(args.triage)
+    rows = [row for path in (args.triage or [DEFAULT_TRIAGE, *PROJECT_TRIAGE]) for row in read_triage(path)]
     select = args.select.split(",") if args.select else None
     from secguide.engine import selected_rules
 
@@ -487,7 +491,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--via", choices=("engine", "flake8", "both"), default="engine")
     ap.add_argument("--select", help="rule codes or prefixes (default: the default rules; "
                                      "SCG: every rule, opt-in ones included)")
-    ap.add_argument("--triage", default=DEFAULT_TRIAGE)
+    ap.add_argument("--triage", action="append",
+                    help="a triage TSV (repeatable; default: the shared triage-A.tsv and "
+                         "this folder's triage-A-p*.tsv, the findings triaged since)")
     ap.add_argument("--apps", help="comma-separated subset of the apps")
     ap.add_argument("--all-files", action="store_true", help="count tests and migrations too")
     ap.add_argument("--list-untriaged", action="store_true")
