@@ -52,19 +52,26 @@ def _upward(start: str) -> Iterator[str]:
         path = parent
 
 
-def _ini(path: str):
-    import configparser
-
-    cfg = configparser.RawConfigParser()
+def _parsed(path: str, parse, errors, kind: str):
+    """``parse(file)`` of ``path`` opened as UTF-8 text; a missing or
+    unreadable file, or ``errors`` raised by ``parse``, as a ``UsageError``
+    naming the file (``kind``: what the file should have been)."""
     try:
         with open(path, encoding="utf-8") as fh:
-            cfg.read_file(fh, source=path)
+            return parse(fh)
     except FileNotFoundError:
         raise UsageError(f"{_shown(path)}: no such file or directory") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{_shown(path)}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    except configparser.Error as exc:
-        raise UsageError(f"{_shown(path)}: not a valid INI file: {exc}") from None
+    except errors as exc:
+        raise UsageError(f"{_shown(path)}: not {kind}: {exc}") from None
+
+
+def _ini(path: str):
+    import configparser
+
+    cfg = configparser.RawConfigParser()
+    _parsed(path, lambda fh: cfg.read_file(fh, source=path), configparser.Error, "a valid INI file")
     return cfg
 
 
@@ -98,15 +105,7 @@ def _yaml_options(path: str) -> dict[str, object]:
     except ImportError:
         raise UsageError(f"{_shown(path)}: reading YAML needs PyYAML "
                          "(pip install bandit brings it)") from None
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise UsageError(f"{_shown(path)}: no such file or directory") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{_shown(path)}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{_shown(path)}: not valid YAML: {exc}") from None
+    data = _parsed(path, yaml.safe_load, yaml.YAMLError, "valid YAML")
     found = data.get("secguide") if isinstance(data, dict) else None
     return _block(found, f"{_shown(path)}, secguide: block")
 
@@ -166,12 +165,4 @@ def _load_toml(path: str) -> dict:
         except ImportError:
             raise UsageError("reading TOML on Python 3.10 needs the tomli package "
                              "(pip install 'bandit[toml]' brings it)") from None
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file or directory") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: not valid TOML: {exc}") from None
+    return _parsed(path, lambda fh: tomllib.loads(fh.read()), tomllib.TOMLDecodeError, "valid TOML")

@@ -137,6 +137,10 @@ CREDENTIAL_HOLDER = re.compile(
     r"settings|options|params|request|handler|adapter|pool|engine|url|login|form|"
     r"context|ssl|tls|cert)")
 
+#: names of a module-level dict (or a constant key on the path to the slot)
+#: that holds user records: ``users``, ``USER_DB``, ``db["accounts"]``
+USER_STORE = re.compile(r"(?i)user|account|member|customer|login")
+
 # ---------------------------------------------------------------- comparing and making secrets
 #: secret kinds (``secret_kind``) whose comparison must take constant time (SCG504)
 TIMING_SECRET_KINDS = frozenset({"password", "token", "secret", "api key", "key", "signature",

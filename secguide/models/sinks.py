@@ -3,6 +3,8 @@
 Each table maps the qualified name of a call to where its dangerous
 argument is: ``(position, keyword)``; position None means keyword only.
 """
+import re
+
 from secguide.models import servers
 
 #: commands run by a shell (SCG102); subprocess functions only with shell=True
@@ -22,6 +24,8 @@ SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash",
                     "/usr/bin/bash", "/usr/bin/sh", "/bin/zsh", "cmd", "cmd.exe",
                     "powershell", "powershell.exe", "pwsh"})
 SHELL_FLAGS = frozenset({"-c", "/c", "-Command", "-command", "/C"})
+#: a cluster of short options ending in ``c`` (``bash -lc``, ``sh -ec``)
+SHELL_FLAG_CLUSTER = re.compile(r"-[a-z]{1,4}c")
 
 #: template sources (SCG104)
 TEMPLATE_CALLS = {

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ast
-import re
 
 from secguide.analysis.functions import dotted
 from secguide.analysis.scope import slots
@@ -273,10 +272,6 @@ def argv_slots(ctx, argv: ast.AST) -> list:
     return []
 
 
-#: a cluster of short options ending in ``c`` (``bash -lc``, ``sh -ec``)
-SHORT_FLAGS_C = re.compile(r"-[a-z]{1,4}c")
-
-
 def shell_command(elts: list):
     """The command of ``[shell, "-c", command, ...]`` (None for other argv)."""
     if len(elts) < 3:
@@ -284,7 +279,7 @@ def shell_command(elts: list):
     prog, flag = elts[0], elts[1]
     if prog.known and flag.known and isinstance(prog.cval, str) and \
             isinstance(flag.cval, str) and (
-                flag.cval in sinks.SHELL_FLAGS or SHORT_FLAGS_C.fullmatch(flag.cval)) and (
+                flag.cval in sinks.SHELL_FLAGS or sinks.SHELL_FLAG_CLUSTER.fullmatch(flag.cval)) and (
                 prog.cval in sinks.SHELLS or prog.cval.replace("\\", "/").rsplit(
                     "/", 1)[-1].lower() in sinks.SHELLS):
         return elts[2]

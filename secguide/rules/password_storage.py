@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import re
 
 from secguide import labels
-from secguide.models import auth, db
+from secguide.models import auth, db, types
 from secguide.rule import Rule
-from secguide.vocab import CREDENTIAL_HOLDER, PASSWORD_COLUMN, PASSWORD_FIELDS, is_password_name
+from secguide.vocab import CREDENTIAL_HOLDER, PASSWORD_COLUMN, PASSWORD_FIELDS, USER_STORE, \
+    is_password_name
 
 
 def _model_constructor(name: str) -> bool:
@@ -272,17 +272,7 @@ def _receiver_class(ctx, base: ast.AST, at: ast.AST) -> str | None:
     for a in args.posonlyargs + args.args + args.kwonlyargs:
         if a.arg == base.id and a.annotation is not None:
             return _class_qual(ctx, a.annotation)
-    last = None
-    count = 0
-    for n in ast.walk(fn):
-        count += 1
-        if count > 5_000:
-            break
-        if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.lineno < at.lineno and n.value is not None:
-            targets = n.targets if isinstance(n, ast.Assign) else [n.target]
-            if any(isinstance(t, ast.Name) and t.id == base.id for t in targets) and (
-                    last is None or n.lineno > last.lineno):
-                last = n
+    last = _last_assignment(fn, base.id, at.lineno)
     if last is None:
         return None
     if isinstance(last, ast.AnnAssign):
@@ -292,13 +282,27 @@ def _receiver_class(ctx, base: ast.AST, at: ast.AST) -> str | None:
     return _model_of(ctx, last.value)
 
 
+def _last_assignment(fn: ast.AST, name: str, line: int):
+    """The last ``name = ...`` / ``name: T = ...`` in ``fn`` before ``line``
+    (None when there is none, or past 5,000 nodes: undecided).  Read only
+    once a finding is otherwise made, never per node."""
+    last = None
+    count = 0
+    for n in ast.walk(fn):
+        count += 1
+        if count > 5_000:
+            return None
+        t = type(n)
+        if (t is ast.Assign or t is ast.AnnAssign) and n.value is not None and n.lineno < line:
+            targets = n.targets if t is ast.Assign else [n.target]
+            if any(type(x) is ast.Name and x.id == name for x in targets) and (
+                    last is None or n.lineno > last.lineno):
+                last = n
+    return last
+
+
 def _raw_password(v) -> bool:
     return labels.PASSWORD in v.labels and labels.HASHED not in v.labels and not v.is_const
-
-
-#: the name of a module-level dict (or a constant key in the path to the
-#: slot) that holds user records: ``users``, ``USER_DB``, ``db["accounts"]``
-_USER_STORE = re.compile(r"(?i)user|account|member|customer|login")
 
 
 def _dict_store(ctx, target: ast.Subscript, value: ast.AST) -> str | None:
@@ -317,7 +321,7 @@ def _dict_store(ctx, target: ast.Subscript, value: ast.AST) -> str | None:
     if type(node) is not ast.Name:
         return None
     root = node.id
-    if not (_USER_STORE.search(root) or any(_USER_STORE.search(w) for w in words)):
+    if not (USER_STORE.search(root) or any(USER_STORE.search(w) for w in words)):
         return None
     if field or type(value) is not ast.Dict:
         if not _raw_password(ctx.value(value)):
@@ -332,20 +336,17 @@ def _dict_store(ctx, target: ast.Subscript, value: ast.AST) -> str | None:
 
 
 def _module_dict(ctx, name: str) -> bool:
-    """``name`` is bound to a dict at module level."""
+    """``name`` is bound to a dict at module level (a literal or an empty
+    container of ``models.types.EMPTY_CONTAINERS``)."""
     for st in ctx.tree.body:
         if isinstance(st, (ast.Assign, ast.AnnAssign)) and st.value is not None:
             targets = st.targets if isinstance(st, ast.Assign) else [st.target]
             if any(isinstance(t, ast.Name) and t.id == name for t in targets):
                 v = st.value
-                if type(v) is ast.Dict or type(v) is ast.Call and isinstance(v.func, (
-                        ast.Name, ast.Attribute)) and (getattr(v.func, "id", None) or
-                                                       v.func.attr) in _DICT_FACTORIES:
+                if type(v) is ast.Dict or type(v) is ast.Call and \
+                        types.EMPTY_CONTAINERS.get(ctx.call_name(v)) == "dict":
                     return True
     return False
-
-
-_DICT_FACTORIES = frozenset({"dict", "defaultdict", "OrderedDict"})
 
 
 def _bound_in(fn: ast.AST, name: str) -> bool:
@@ -369,16 +370,7 @@ def _positional_model(ctx, arg: ast.AST, at: ast.AST):
     to a model class of this module whose ``__init__`` stores that parameter
     as given; else None."""
     if type(arg) is ast.Name and ctx.fn is not None:
-        last = None
-        count = 0
-        for n in ast.walk(ctx.fn.node):
-            count += 1
-            if count > 5_000:
-                return None
-            if type(n) is ast.Assign and n.lineno < at.lineno and any(
-                    type(t) is ast.Name and t.id == arg.id for t in n.targets) and (
-                    last is None or n.lineno > last.lineno):
-                last = n
+        last = _last_assignment(ctx.fn.node, arg.id, at.lineno)
         if last is None:
             return None
         arg = last.value
