@@ -1,7 +1,7 @@
 """Cost of the pack inside its host tools, as ratios from one interleaved run.
 
 usage: python benchmarks/hosts.py CORPUS_DIR [--repeat 3] [--tools flake8,bandit]
-                                 [--without PYTHON]
+                                 [--with PYTHON] [--without PYTHON]
 
 Prints, medians of CPU time (user+sys of the child processes) over
 ``--repeat`` interleaved rounds, and each tool's peak RSS:
@@ -13,6 +13,12 @@ runs use that interpreter, with every one of the host's own tests:
   flake8 --select E,W,F,C90,SCG  vs  (no pack) flake8 --select E,W,F,C90,SCG
   bandit (all tests, pack)       vs  (no pack) bandit (all tests)
 and the engine alone (parse excluded) in thousands of lines per second.
+``--with PYTHON`` runs the hosts with the pack from that interpreter's
+virtualenv (default: this one).  ``benchmarks/venvs.sh`` makes both: the pack
+installed from a wheel, as users install it, and the hosts alone.  An
+editable install of the pack is measured too, with a warning: setuptools'
+editable finder sits in front of every import of the host process (about
+0.1 s a run that an installed pack does not cost).
 Ratios carry over between machines; absolute times do not.
 """
 from __future__ import annotations
@@ -53,10 +59,19 @@ def engine_speed(root: str) -> tuple[int, float, int]:
                 continue
             lines += data.count(b"\n")
             t0 = time.process_time()
-            analyze_tree(tree, f)
+            analyze_tree(tree, os.path.join(dp, f))  # a path: project facts on
             spent += time.process_time() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return lines, spent, peak
+
+
+def editable(python: str) -> bool:
+    """Is the pack an editable install in ``python``'s environment?"""
+    probe = ("import importlib.metadata as m, json\n"
+             "t = m.distribution('secguide').read_text('direct_url.json') or '{}'\n"
+             "print(json.loads(t).get('dir_info', {}).get('editable', False))")
+    out = subprocess.run([python, "-c", probe], capture_output=True, text=True)
+    return out.stdout.strip() == "True"
 
 
 def compile_pack() -> None:
@@ -82,9 +97,15 @@ def main() -> int:
                     help="comma-separated hosts to measure (default: both)")
     ap.add_argument("--without", metavar="PYTHON",
                     help="python of a virtualenv with the hosts but without the pack")
+    ap.add_argument("--with", dest="with_", metavar="PYTHON", default=sys.executable,
+                    help="python of a virtualenv with the hosts and the pack "
+                         "(default: this one)")
     args = ap.parse_args()
-    py = sys.executable
-    compile_pack()
+    py = args.with_
+    if editable(py):
+        compile_pack()
+        print("note: the pack is an editable install here; a wheel install "
+              "(benchmarks/venvs.sh) is what users run")
     from secguide.registry import ALL_RULES
 
     codes = ",".join(r.code for r in ALL_RULES)

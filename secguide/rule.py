@@ -104,6 +104,9 @@ class Rule:
     #: attributes), so the shared pass skips it on those statements, the
     #: most common ones
     sees_local_assigns: ClassVar[bool] = True
+    #: for Constant rules: string constants shorter than this are never
+    #: looked at (the shared walk skips them, the most common constants)
+    min_str_len: ClassVar[int] = 0
     default_enabled: ClassVar[bool] = True
     #: test modules and test settings never see this rule
     skip_test_files: ClassVar[bool] = False

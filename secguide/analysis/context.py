@@ -47,7 +47,7 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
         self.fn: FunctionInfo | None = None
         #: the analysis hit Python's recursion limit somewhere (values lost)
         self.truncated = False
-        self._memo: dict[int, Value] = {}
+        self._memo: dict[ast.AST, Value] = {}
         self._deferred: list = []
         #: return value of each analysed plain function of this file, by def node
         self._summaries: dict[int, Value] = {}
@@ -72,7 +72,7 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
         self.scope.counts = {}
         #: test modules and test settings (see _test_file)
         self.is_test_file = self._test_file(filename)
-        self._call_names: dict[int, str | None] = {}
+        self._call_names: dict[ast.Call, str | None] = {}
         #: first names of the ``a.b`` keys ever bound in an environment: an
         #: attribute of any other name is not looked up as a dotted key
         self._dotted_bases: set[str] = set()
@@ -89,8 +89,7 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
         """The abstract value of ``node`` at the current point."""
         if node is None:
             return UNKNOWN
-        key = id(node)
-        v = self._memo.get(key)
+        v = self._memo.get(node)  # by identity: AST nodes hash by id
         if v is None:
             try:  # _ev inlined: one Python frame less per nesting level
                 t = type(node)
@@ -111,7 +110,7 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
             except RecursionError:
                 v = UNKNOWN
                 self._truncated(node)
-            self._memo[key] = v
+            self._memo[node] = v
         return v
 
     def qualname(self, node: ast.AST) -> str | None:
@@ -120,12 +119,11 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
 
     def call_name(self, call: ast.Call) -> str | None:
         """Qualified name of what ``call`` calls (``hashlib.sha256``), or None."""
-        key = id(call)
-        q = self._call_names.get(key, _MISSING)
+        q = self._call_names.get(call, _MISSING)
         if q is _MISSING:
             q = self.value(call.func).qual
             q = web.ALIASES.get(q, q) if q else None
-            self._call_names[key] = q
+            self._call_names[call] = q
         return q
 
     @staticmethod

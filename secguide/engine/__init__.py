@@ -20,7 +20,7 @@ from secguide.project import FactsCache, ProjectFacts
 from secguide.rule import Finding, Rule
 
 from secguide.engine.tables import (  # noqa: F401 - the engine's names, as before
-    _ALL_CODES, _INSTANCES, KEYWORD_CALLS, LOCAL_ASSIGN, STR_CONSTANT, DispatchTables,
+    _ALL_CODES, _INSTANCES, KEYWORD_CALLS, LOCAL_ASSIGN, STR_CONSTANT, STR_MIN, DispatchTables,
     _tables, selected_rules)
 from secguide.engine.summary import (  # noqa: F401
     _NOT_PROJECT, _SUMMARIES, MAX_SUMMARY_DEPTH, SummaryCalls, SummaryMode, _SummaryQuery)
@@ -205,7 +205,10 @@ class FileContext(SummaryCalls, FileAnalysis):
         t = type(node)
         if t is ast.Name or t is ast.Constant:  # a third of the calls: a leaf
             if t is ast.Constant:
-                rules = active.get(STR_CONSTANT) if type(node.value) is str else None
+                s = node.value
+                rules = active.get(STR_CONSTANT) if type(s) is str else None
+                if rules and len(s) < active[STR_MIN]:
+                    return
             else:
                 rules = active.get(t)
             if rules:
@@ -218,6 +221,7 @@ class FileContext(SummaryCalls, FileAnalysis):
         in_function = self.fn is not None
         children = CHILDREN
         str_rules = active.get(STR_CONSTANT)
+        str_min = active[STR_MIN] if str_rules else 0
         stack = [node]
         pop = stack.pop
         push = stack.append
@@ -226,7 +230,7 @@ class FileContext(SummaryCalls, FileAnalysis):
             n = pop()
             t = type(n)
             if t is ast.Constant:  # the most common node: no children
-                if str_rules and type(n.value) is str:
+                if str_rules and type(n.value) is str and len(n.value) >= str_min:
                     for r in str_rules:
                         res = r.check(n, self)
                         if res:
@@ -246,10 +250,12 @@ class FileContext(SummaryCalls, FileAnalysis):
                     # can have a summary: nothing more for other callees
                     fv = self.value(n.func)
                     q = fv.qual
+                    f = n.func
                     if fv.ref is not None or q is not None and \
                             q.partition(".")[0] not in _NOT_PROJECT or \
-                            q is None and self.fn.class_info is not None and \
-                            type(n.func) is ast.Attribute:  # self.method(...)
+                            q is None and type(f) is ast.Attribute and \
+                            type(f.value) is ast.Name and f.value.id == "self" and \
+                            self.fn.class_info is not None:  # self.method(...)
                         self._summary_call(n, fv)
             elif t is ast.NamedExpr:
                 self._bind(n.target, self.value(n.value))

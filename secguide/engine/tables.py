@@ -20,6 +20,8 @@ LOCAL_ASSIGN = "local-assign"
 KEYWORD_CALLS = "(keywords)"
 #: dispatch key of the Constant rules: they see string constants only
 STR_CONSTANT = "str-constant"
+#: key of the shortest string the Constant rules look at (``min_str_len``)
+STR_MIN = "str-min"
 
 
 class DispatchTables:
@@ -59,6 +61,7 @@ class DispatchTables:
         for table in (dispatch, plain):
             if ast.Constant in table:
                 table[STR_CONSTANT] = table.pop(ast.Constant)
+                table[STR_MIN] = min(r.min_str_len for r in table[STR_CONSTANT])
             if ast.Assign in table:
                 table[LOCAL_ASSIGN] = tuple(r for r in table[ast.Assign] if r.sees_local_assigns)
         self.dispatch = dispatch

@@ -119,6 +119,7 @@ class HardcodedSecret(Rule):
     )
     calls = frozenset(config.SIGNING_KEY_ARGS) | SETTING_UPDATERS
     calls_with_keywords = True  # Client(api_key="...")
+    min_str_len = 16  # token formats and URLs with a password: none shorter
     node_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant, ast.Dict,
                   ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Compare)
     report_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant)
@@ -183,7 +184,10 @@ class HardcodedSecret(Rule):
             if name.upper() in config.SECRET_SETTINGS and _literal_secret(ctx.value(value)):
                 return [self.found(_literal_node(value, node), what=name)]
         for kw in node.keywords:
-            if kw.arg and _named_secret_literal(kw.arg, ctx.value(kw.value), extra):
+            # the name first: most keywords name no secret, and their values
+            # are then never computed
+            if kw.arg and secret_kind(kw.arg, extra) in config.LITERAL_SECRET_KINDS and \
+                    _named_secret_literal(kw.arg, ctx.value(kw.value), extra):
                 return [self.found(_literal_node(kw.value, node),
                                    what=f"{kw.arg}= of {ctx.source_text(node.func)}()")]
         return None

@@ -137,6 +137,7 @@ class PrivilegedAccount(Rule):
     calls = config.SETUID_CALLS | config.DB_CONNECT_CALLS | system.CONTAINER_STARTS
     node_types = (ast.Call, ast.Constant, ast.JoinedStr, ast.Assign, ast.Dict)
     report_types = (ast.Call, ast.Constant, ast.JoinedStr)
+    min_str_len = 5  # "x://@"
     skip_test_files = True
     file_state = _DatabaseSettings
 
