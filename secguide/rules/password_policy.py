@@ -56,6 +56,8 @@ class WeakPasswordPolicy(Rule):
             return self._declared(node, ctx)
         if t is ast.Dict:
             return self._django_validator(node, ctx)
+        if not (_is_len(node.left) or any(_is_len(c) for c in node.comparators)):
+            return None  # most comparisons: no len(...) in them
         operands = [node.left] + list(node.comparators)
         for i, op in enumerate(node.ops):
             found = self._pair(ctx, node, operands[i], type(op), operands[i + 1])
@@ -89,8 +91,11 @@ class WeakPasswordPolicy(Rule):
         ``password = serializers.CharField(min_length=6)``,
         ``password: str = Field(min_length=6)``, ``password: constr(min_length=6)``."""
         targets = node.targets if type(node) is ast.Assign else [node.target]
-        if not any(is_password_name(last_name(t)) for t in targets
-                   if isinstance(t, (ast.Name, ast.Attribute))):
+        for t in targets:
+            tt = type(t)
+            if (tt is ast.Name or tt is ast.Attribute) and is_password_name(last_name(t)):
+                break
+        else:
             return None
         calls = [c for c in (node.value, getattr(node, "annotation", None))
                  if isinstance(c, ast.Call)]
@@ -165,6 +170,10 @@ class WeakPasswordPolicy(Rule):
 
 def _what(n: int) -> str:
     return f"password length check against {n}"
+
+
+def _is_len(node) -> bool:
+    return type(node) is ast.Call and type(node.func) is ast.Name and node.func.id == "len"
 
 
 def _len_of_password(ctx, node) -> bool:

@@ -156,8 +156,12 @@ class PasswordFastHash(Rule):
 
     def _django_hashers(self, node, ctx):
         """``PASSWORD_HASHERS = ["...MD5PasswordHasher", ...]`` in settings."""
-        if ctx.is_test_file or not any(isinstance(t, ast.Name) and t.id == "PASSWORD_HASHERS"
-                                       for t in node.targets):
+        for t in node.targets:
+            if type(t) is ast.Name and t.id == "PASSWORD_HASHERS":
+                break
+        else:
+            return None  # every other assignment
+        if ctx.is_test_file:
             return None
         value = node.value
         if not isinstance(value, (ast.List, ast.Tuple)) or not value.elts:
