@@ -15,4 +15,5 @@ rm -rf .bench/with .bench/without
 "$py" -m venv .bench/without
 .bench/with/bin/pip install -q -c requirements/constraints.txt . flake8 bandit
 .bench/without/bin/pip install -q -c requirements/constraints.txt flake8 bandit
-echo "python benchmarks/hosts.py CORPUS --with .bench/with/bin/python --without .bench/without/bin/python"
+echo "from a folder outside the checkout (python -m puts the current folder first on sys.path):"
+echo "  cd /tmp && python $PWD/benchmarks/hosts.py CORPUS --repeat 7 --with $PWD/.bench/with/bin/python --without $PWD/.bench/without/bin/python"

@@ -148,6 +148,12 @@ class FileContext(SummaryCalls, FileAnalysis):
             st = states[key] = rule.function_state()
         return st
 
+    def fn_state_if_made(self, rule: Rule):
+        """The rule's state for the current function if the rule made it
+        (``fn_state``) during the walk, else None (a finisher with nothing
+        recorded need not make one)."""
+        return self.fn.rule_states.get(type(rule))
+
     # ------------------------------------------------ the analysis's hooks
     def _stmt(self, st: ast.stmt) -> bool:
         self._memo = {}

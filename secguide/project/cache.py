@@ -19,7 +19,7 @@ from secguide.project.modules import ModuleFile, ProjectLayout, import_table, st
 #: files over this size are never read
 MAX_BYTES = 2_000_000
 #: parsed trees kept per process (the most recently used)
-MAX_TREES = 16
+MAX_TREES = 4
 #: bump when the facts' shape or meaning changes (invalidates disk caches)
 FACTS_VERSION = "3"
 

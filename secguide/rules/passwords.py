@@ -148,8 +148,8 @@ class PasswordFastHash(Rule):
         return None
 
     def finish_function(self, ctx):
-        st = ctx.fn_state(self)
-        if not st.pending:
+        st = ctx.fn_state_if_made(self)
+        if st is None or not st.pending:
             return None
         iterated = _iterated(st)
         return [found for q, found in st.pending if q not in iterated]

@@ -320,7 +320,9 @@ class UnescapedHtmlResponse(Rule):
                 st.typed.extend((key, default, report) for report in found)
 
     def finish_function(self, ctx):
-        st = ctx.fn_state(self)
+        st = ctx.fn_state_if_made(self)
+        if st is None:
+            return None  # nothing recorded in this function
         out = [report for items in st.pending.values() for report in items]
         ci = ctx.fn.class_info if ctx.fn is not None else None
         for setter, default, report in st.typed:
