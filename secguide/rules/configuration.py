@@ -184,10 +184,7 @@ class HardcodedSecret(Rule):
             if name.upper() in config.SECRET_SETTINGS and _literal_secret(ctx.value(value)):
                 return [self.found(_literal_node(value, node), what=name)]
         for kw in node.keywords:
-            # the name first: most keywords name no secret, and their values
-            # are then never computed
-            if kw.arg and secret_kind(kw.arg, extra) in config.LITERAL_SECRET_KINDS and \
-                    _named_secret_literal(kw.arg, ctx.value(kw.value), extra):
+            if kw.arg and _named_secret_literal(kw.arg, ctx.value(kw.value), extra):
                 return [self.found(_literal_node(kw.value, node),
                                    what=f"{kw.arg}= of {ctx.source_text(node.func)}()")]
         return None

@@ -177,8 +177,7 @@ def _is_len(node) -> bool:
 
 
 def _len_of_password(ctx, node) -> bool:
-    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len"
-            and len(node.args) == 1):
+    if not (_is_len(node) and len(node.args) == 1):
         return False
     v = ctx.value(node.args[0])
     return labels.PASSWORD in v.labels and labels.HASHED not in v.labels
