@@ -29,6 +29,8 @@ from __future__ import annotations
 import ast
 import os
 import re
+import sys
+import weakref
 
 #: Bandit versions whose internals (above) were read
 VERIFIED = ((1, 7, 6), (1, 9, 4))
@@ -67,6 +69,78 @@ def tester(frame):
 def enabled_codes(tester) -> frozenset[str]:
     """Codes of the secguide tests in ``tester``'s test set."""
     return _split(_full(tester))[1]
+
+
+# -- which tests the run named ---------------------------------------------
+#
+# Bandit has no "off by default" for a plugin: every installed test runs
+# unless the run names its tests (``-t``, ``tests:`` in a config file or
+# profile: the profile's ``include``).  An opt-in rule is analysed only when
+# the run named it.  The profile is an argument of ``BanditTestSet.__init__``
+# and is not kept, so it is read there: ``_load_tests`` (called by that
+# ``__init__``) iterates every test's ``_checks`` once, and a secguide test's
+# ``_checks`` is a ``CheckList`` whose iteration notes, for that test set,
+# the test ids the profile included (empty: the run named none).
+
+#: Bandit's test set -> the test ids its profile included
+_NAMED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _test_set_codes():
+    """The code objects of ``BanditTestSet.__init__`` and ``_load_tests``,
+    on a verified Bandit; else None."""
+    if _TEST_SET[0] is None and _run_tests_code() is not None:
+        try:
+            from bandit.core.test_set import BanditTestSet
+            _TEST_SET[0] = (BanditTestSet.__init__.__code__,
+                            BanditTestSet._load_tests.__code__)
+        except Exception:  # noqa: BLE001 - not as verified
+            return None
+    return _TEST_SET[0]
+
+
+_TEST_SET: list = [None]
+
+
+class CheckList(list):
+    """A secguide test's ``_checks`` (Bandit's check names): a list that,
+    iterated by ``BanditTestSet._load_tests``, notes which tests the test
+    set's profile included (read nowhere else; never changes the list)."""
+
+    __slots__ = ()
+
+    def __iter__(self):
+        try:
+            frame = sys._getframe(1)
+            if frame.f_back is not None:
+                _note_profile(frame, frame.f_back)
+        except Exception:  # noqa: BLE001 - never in Bandit's way
+            return super().__iter__()
+        return super().__iter__()
+
+
+def _note_profile(load_frame, init_frame) -> None:
+    codes = _test_set_codes()
+    if codes is None or init_frame.f_code is not codes[0] or \
+            load_frame.f_code is not codes[1]:
+        return
+    test_set = load_frame.f_locals.get("self")
+    if test_set is None or test_set in _NAMED:
+        return
+    profile = init_frame.f_locals.get("profile") or {}
+    include = profile.get("include") or () if isinstance(profile, dict) else ()
+    _NAMED[test_set] = frozenset(str(t) for t in include)
+
+
+def named_codes(tester) -> frozenset[str]:
+    """The test ids the run named for ``tester``'s test set (``-t``,
+    ``tests:``); empty when it named none, or when that is not known (an
+    unverified Bandit, a test set built some other way)."""
+    full = _full(tester)
+    try:
+        return _NAMED.get(full, frozenset())
+    except TypeError:  # not weakly referenceable: not Bandit's test set
+        return frozenset()
 
 
 #: AST classes Bandit never runs tests on: a finding there cannot be reported

@@ -5,7 +5,9 @@ id, so ``-t``/``-s``, profiles and ``# nosec SCG101`` work as for Bandit's
 own tests.  It looks up its rule's finding on ``context.node`` in the file's
 results (:mod:`bandit_ext.results`, analysed at the file's first call) and
 never raises; :mod:`bandit_ext._trim` keeps Bandit from calling tests with
-nothing to report in the file.  Every test reads the config section
+nothing to report in the file.  An opt-in rule (off by default in flake8)
+is analysed only in a run that names its test (``-t SCG202``, ``tests:``),
+since Bandit runs every installed test otherwise.  Every test reads the config section
 ``secguide:`` (``[tool.bandit.secguide]``), checked at a file's first call:
 a bad block is logged naming the key and the ``-c`` file, and Bandit exits
 with 2.  ``bandit-config-generator`` writes that one block (``__getattr__``).
@@ -26,6 +28,8 @@ from secguide.suppression import Suppressions
 
 CONFIG_SECTION = "secguide"   # the Bandit config section every test reads
 _ALL_CODES = frozenset(r.code for r in ALL_RULES)
+#: opt-in rules: analysed only in a run that names their test (``-t``, ``tests:``)
+_OPT_IN = frozenset(r.code for r in ALL_RULES if not r.default_enabled)
 _NAMES = {r.test_name(): r.code for r in ALL_RULES}
 
 
@@ -74,8 +78,7 @@ def _analyse(raw: dict, node, config, frame) -> results.FileResults:
         logging.getLogger(__name__).error("%s", err.located(where))
         raise SystemExit(2) from None
     tester = _trim.tester(frame)
-    found = results.analyse(raw, node, config,
-                            _ALL_CODES if tester is None else _trim.enabled_codes(tester))
+    found = results.analyse(raw, node, config, _selected(tester))
     data = results.source(raw.get("file_data")) if found.hits else None
     if data is not None:
         suppressions = Suppressions(data, results.module_of(node), _NAMES)
@@ -86,6 +89,20 @@ def _analyse(raw: dict, node, config, frame) -> results.FileResults:
     if tester is not None:
         _trim.trim(tester, found.kinds)
     return found
+
+
+def _selected(tester) -> frozenset[str]:
+    """The rules to analyse: those whose tests the run enabled, less the
+    opt-in ones it did not name (Bandit has no "off by default": a plain
+    ``bandit -r`` runs every test; ``-t SCG202`` or ``tests: [SCG202]``
+    names one).  Without the tester (an unverified Bandit) every default
+    rule, and Bandit drops what its disabled tests would have said."""
+    if tester is None:
+        return _ALL_CODES - _OPT_IN
+    enabled = _trim.enabled_codes(tester)
+    if enabled & _OPT_IN:
+        enabled = enabled - (_OPT_IN - _trim.named_codes(tester))
+    return enabled
 
 
 def _to_issue(rule, finding, node):
@@ -121,6 +138,7 @@ def _make_test(rule):
     test.__name__ = test.__qualname__ = rule.test_name()
     test.__doc__ = rule.help_text()
     test.secguide_code = code   # how bandit_ext._trim tells our tests apart
+    test._checks = _trim.CheckList()   # notes the tests a run names (opt-in rules)
     test = _props.checks(*bandit_checks(rule.report_types))(test)
     return _props.takes_config(CONFIG_SECTION)(_props.test_id(code)(test))
 

@@ -6,7 +6,7 @@
     python -m secguide check --select SCG1 --ignore SCG104 src
     python -m secguide profile                 # the recommended Bandit profile (YAML)
     python -m secguide profile --merge pyproject.toml   # its skips merged with yours
-    python -m secguide codes                   # SCG101,SCG102,... for bandit -t / -s
+    python -m secguide codes [--all]           # SCG101,SCG102,... for bandit -t / -s
 
 ``check`` exits 0 when nothing is found, 1 when something is, and 2 on a
 usage error or when a file could not be read or parsed (reported on stderr;
@@ -45,7 +45,9 @@ _CODE_PREFIX = re.compile(r"SCG\d{0,3}")
 
 
 def cmd_codes(args: argparse.Namespace) -> int:
-    print(",".join(rule.code for rule in ALL_RULES))
+    """The codes of the rules on by default (``--all``: opt-in ones too),
+    for ``bandit -t``, where naming an opt-in rule turns it on."""
+    print(",".join(rule.code for rule in ALL_RULES if args.all or rule.default_enabled))
     return 0
 
 
@@ -302,8 +304,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="an extra source root (the project-roots option)")
     facts.set_defaults(run=cmd_facts)
 
-    sub.add_parser("codes", help="the codes, comma separated (for bandit -t / -s)"
-                   ).set_defaults(run=cmd_codes)
+    codes = sub.add_parser("codes", help="the codes of the rules on by default, comma "
+                           "separated (for bandit -t / -s)")
+    codes.add_argument("--all", action="store_true",
+                       help="opt-in rules too (naming one in bandit -t runs it)")
+    codes.set_defaults(run=cmd_codes)
     return parser
 
 

@@ -11,6 +11,13 @@ import textwrap
 from secguide.rule import Rule
 
 
+#: how an opt-in rule is turned on in each tool (Bandit runs every installed
+#: test unless the run names its tests)
+OPT_IN_HOWTO = ("no; flake8: `--extend-select {c}` (or `extend-select` in the config); "
+                "Bandit: name it, `bandit -t {c}` or `tests: [{c}]` in the config (a run "
+                "that names no test, skips or not, leaves it out)")
+
+
 def one_line(text: str) -> str:
     return " ".join(str(text).split())
 
@@ -63,7 +70,7 @@ def rule_page(rule: type[Rule]) -> str:
         f"* CWE: [CWE-{rule.cwe}]({rule.cwe_url()})",
         f"* Severity: {rule.severity}, confidence: {rule.confidence}",
         f"* Guide section: {one_line(rule.section)}",
-        f"* On by default: {'yes' if rule.default_enabled else 'no'}",
+        f"* On by default: {'yes' if rule.default_enabled else OPT_IN_HOWTO.format(c=rule.code)}",
         "",
         "## Why",
         "",

@@ -50,10 +50,13 @@ def test_readme_demo_runs_both_tools_on_the_example():
     assert "flake8 --select SCG examples/vulnerable_app" in first_block
 
 
-def test_codes_command_lists_every_rule(capsys):
+def test_codes_command_lists_the_default_rules_or_all(capsys):
     from secguide.__main__ import main
 
     assert main(["codes"]) == 0
+    assert capsys.readouterr().out.strip() == ",".join(
+        rule.code for rule in ALL_RULES if rule.default_enabled)
+    assert main(["codes", "--all"]) == 0
     assert capsys.readouterr().out.strip() == ",".join(rule.code for rule in ALL_RULES)
 
 

@@ -281,8 +281,9 @@ def test_bandit_t_and_s_select_our_tests():
 
     skip = bandit(targets, "--ignore-nosec", "-s", "SCG101")
     assert skip.data is not None, skip.output
+    opt_in = {r.code for r in ALL_RULES if not r.default_enabled}
     assert {(h.path, h.line, h.code) for h in scg(skip.hits)} == \
-        {f for f in full if f[2] != "SCG101"}
+        {f for f in full if f[2] != "SCG101" and f[2] not in opt_in}
 
 
 def test_bandit_analyses_only_the_enabled_rules(spy):
@@ -296,7 +297,8 @@ def test_bandit_analyses_only_the_enabled_rules(spy):
     spy.clear()
     _run_bandit_in_process(path, exclude={"SCG101"})
     assert len(spy) == 1
-    assert spy[0]["select"] == sorted(set(all_codes()) - {"SCG101"})
+    opt_in = {r.code for r in ALL_RULES if not r.default_enabled}
+    assert spy[0]["select"] == sorted(set(all_codes()) - {"SCG101"} - opt_in)
 
 
 def test_bandit_runs_no_analysis_when_all_our_tests_are_skipped(spy):
@@ -332,6 +334,56 @@ def test_opt_in_rules_are_off_by_default_in_flake8(spy, capsys):
     spy.clear()
     _run_flake8_in_process(["--extend-select", ",".join(opt_in), path], capsys)
     assert spy and set(opt_in) <= set(spy[0]["select"])
+
+
+def _opt_in_fixture() -> tuple[str, Path]:
+    opt_in = [r.code for r in ALL_RULES if not r.default_enabled]
+    if not opt_in:
+        pytest.skip("no opt-in rule")
+    code = opt_in[0]
+    path = REPO / "tests" / "fixtures" / code / "bad.py"
+    assert any(f.code == code for f in engine_findings(path, select=[code])), \
+        f"{code}'s bad fixture has no finding"
+    return code, path
+
+
+def test_opt_in_rules_run_in_bandit_only_when_the_run_names_them(spy):
+    """Bandit has no off-by-default: a run that names no test (skips
+    allowed) leaves an opt-in rule out; ``-t``/``tests:`` naming it runs it."""
+    from bandit_ext import _trim
+
+    if _trim._run_tests_code() is None:
+        pytest.skip("not a verified Bandit: opt-in rules stay off")
+    code, path = _opt_in_fixture()
+    for include, exclude in ((set(), set()), (set(), {"B101"}), ({"SCG101"}, set())):
+        spy.clear()
+        issues = _run_bandit_in_process(path, include=include, exclude=exclude)
+        assert code not in {i.test_id for i in issues}, (include, exclude)
+        assert spy and code not in spy[0]["select"], (include, exclude)
+    for include in ({code}, {code, "SCG101", "B308"}):
+        spy.clear()
+        issues = _run_bandit_in_process(path, include=include)
+        assert code in {i.test_id for i in issues}, include
+        assert spy and code in spy[0]["select"]
+    # named, then skipped: not run
+    issues = _run_bandit_in_process(path, include={code, "SCG101"}, exclude={code})
+    assert code not in {i.test_id for i in issues}
+
+
+@pytest.mark.hosts
+def test_opt_in_rules_in_bandit_command_lines(tmp_path):
+    code, path = _opt_in_fixture()
+    target = [rel(path)]
+    plain = bandit(target, "--ignore-nosec")
+    assert plain.data is not None, plain.output
+    assert code not in {h.code for h in plain.hits}
+    named = bandit(target, "--ignore-nosec", "-t", code)
+    assert {h.code for h in named.hits} == {code}
+    config = tmp_path / "bandit.yaml"
+    config.write_text(f"tests: [{code}, B101]\n", encoding="utf-8")
+    profile = bandit(target, "--ignore-nosec", "-c", str(config))
+    assert {(h.line, h.code) for h in scg(profile.hits)} == \
+        {(h.line, h.code) for h in named.hits}
 
 
 # -- configuration -----------------------------------------------------------

@@ -199,8 +199,14 @@ def _merge(into: dict, found: dict) -> None:
 
 #: both tools report what the analysis found, whatever comments a fixture
 #: carries; every SCG rule is selected (``--select SCG`` also selects opt-in
-#: rules; Bandit runs all its tests)
+#: rules; Bandit runs every SCG test named with ``-t``, as an opt-in rule
+#: runs in Bandit only when the run names it)
 FLAKE8_ALL = ("--select=SCG", "--disable-noqa")
+
+
+def bandit_all() -> tuple[str, str]:
+    """Bandit's ``-t`` naming every SCG test (opt-in ones included)."""
+    return ("-t", ",".join(all_codes()))
 
 
 @functools.lru_cache(maxsize=None)
@@ -217,7 +223,7 @@ def adapter_results() -> AdapterResults:
             run = flake8(targets, *FLAKE8_ALL, *flake8_option_args(options))
             f8_runs.append(run)
             _merge(f8, run.positions(col_base=1))
-            extra = ["--ignore-nosec"]
+            extra = ["--ignore-nosec", *bandit_all()]
             if options:
                 extra += ["-c", str(bandit_config_file(options, Path(tmp)))]
             run = bandit(targets, *extra)
@@ -255,15 +261,15 @@ def _flake8_in_process(targets: list[str], argv: list[str], output: Path) -> lis
 
 
 def _bandit_in_process(targets: list[str], config_file: Path | None):
-    """Bandit's manager on ``targets``, every test, ``# nosec`` ignored, in
-    debug mode (an exception in a test aborts the file into ``skipped``
+    """Bandit's manager on ``targets``, every SCG test named (opt-in ones
+    included), ``# nosec`` ignored, in debug mode (an exception in a test aborts the file into ``skipped``
     instead of being logged and ignored).  Returns (issues, skipped)."""
     from bandit.core import config as b_config
     from bandit.core import manager as b_manager
 
     conf = b_config.BanditConfig(str(config_file) if config_file else None)
     mgr = b_manager.BanditManager(conf, "file", debug=True, quiet=True, ignore_nosec=True,
-                                  profile={"include": set(), "exclude": set()})
+                                  profile={"include": set(all_codes()), "exclude": set()})
     mgr.discover_files(targets)
     mgr.run_tests()
     return mgr.get_issue_list(), mgr.skipped

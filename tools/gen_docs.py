@@ -90,6 +90,12 @@ def _code_block(source: str) -> str:
     return "```python\n" + textwrap.dedent(source).strip("\n") + "\n```"
 
 
+def _on_by_default(rule) -> str:
+    from secguide.ruledoc import OPT_IN_HOWTO
+
+    return "yes" if rule.default_enabled else _cell(OPT_IN_HOWTO.format(c=rule.code))
+
+
 def render_rule_page(rule) -> str:
     """The Markdown page docs/rules/<code>.md of one rule."""
     name = bandit_test_name(rule)
@@ -107,6 +113,7 @@ def render_rule_page(rule) -> str:
         f"| Severity | {rule.severity} |",
         f"| Confidence | {rule.confidence} |",
         f"| CWE | {cwe_link(rule)} |",
+        f"| On by default | {_on_by_default(rule)} |",
         f"| Message | `{_cell(rule.code + ' ' + rule.message)}` |",
         "",
         "## Why",
