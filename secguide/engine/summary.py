@@ -16,7 +16,7 @@ import sys
 
 import secguide.engine as _engine
 from secguide.analysis import summaries as S
-from secguide.analysis.functions import param_names
+from secguide.analysis.functions import dotted, param_names
 from secguide.engine.tables import _ALL_CODES, _INSTANCES, _tables
 from secguide.options import Options
 from secguide.project import ProjectFacts
@@ -28,6 +28,8 @@ _SUMMARIES = SummaryStore()
 _NOT_PROJECT = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 #: how deep a chain of modules' summaries is followed
 MAX_SUMMARY_DEPTH = 6
+#: how many base classes are searched for an inherited ``self.method``
+MAX_BASES = 16
 
 
 class _SummaryQuery:
@@ -77,10 +79,14 @@ class SummaryCalls:
             elif fv.qual is None:
                 # self.method(data) in a method of a class of this file
                 fnode = self._own_method(call.func)
-                if fnode is None:
-                    return
-                summary = self._local_summary(fnode)
-                through = f" through {self.fn.class_info.name}.{fnode.name}()"
+                if fnode is not None:
+                    summary = self._local_summary(fnode)
+                    through = f" through {self.fn.class_info.name}.{fnode.name}()"
+                else:  # defined by a base class, of this file or a project module
+                    found = self._base_method(call.func)
+                    if found is None:
+                        return
+                    summary, through = found
                 shift = _bound(summary, True)
             else:
                 summary, through, shift = self._project_summary(fv.qual)
@@ -146,6 +152,68 @@ class SummaryCalls:
         if methods is None:
             methods = self._methods = _class_methods(self.tree)
         return methods.get(fn.class_info.name, {}).get(func.attr)
+
+    def _base_method(self, func) -> tuple[S.FunctionSummary | None, str] | None:
+        """``self.name(...)`` in a method of a class of this file that does
+        not define ``name``: the summary of the first definition along its
+        base classes, depth first (Python's order for single inheritance),
+        and the path text; a base of this file is searched in the file, a
+        base of another project module through its summaries.  None when no
+        base within reach defines it (a framework base, a bound reached)."""
+        fn = self.fn
+        if type(func) is not ast.Attribute or type(func.value) is not ast.Name \
+                or func.value.id != "self" or fn is None or fn.class_info is None:
+            return None
+        methods = self._methods
+        if methods is None:
+            methods = self._methods = _class_methods(self.tree)
+        name = func.attr
+        start = fn.class_info.name
+        seen = {start}
+        stack = list(reversed(fn.class_info.bases))
+        steps = 0
+        while stack and steps < MAX_BASES:
+            base = stack.pop()
+            steps += 1
+            if not base or base in seen:
+                continue
+            seen.add(base)
+            if base in methods:  # a class of this file
+                fnode = methods[base].get(name)
+                if fnode is not None:
+                    return self._local_summary(fnode), f" through {base}.{name}()"
+                stack.extend(reversed(self._file_class_bases(base)))
+                continue
+            if "." not in base or base.partition(".")[0] in _NOT_PROJECT:
+                continue
+            project = self.project
+            if project is None:
+                continue
+            summary, through, _ = self._project_summary(f"{base}.{name}")
+            if summary is not None:
+                return summary, through
+            facts = project.klass(base)
+            if facts is not None:
+                stack.extend(reversed(facts.bases))
+        return None
+
+    def _file_class_bases(self, name: str) -> list[str]:
+        """The bases of this file's top-level class ``name``, resolved
+        through the module's imports (``Repo`` -> ``app.base.Repo``)."""
+        env = self._module_scope.env
+        for st in self.tree.body:
+            if type(st) is ast.ClassDef and st.name == name:
+                out = []
+                for b in st.bases:
+                    d = dotted(b)
+                    if not d:
+                        continue
+                    head, _, rest = d.partition(".")
+                    v = env.get(head)
+                    q = v.qual if v is not None else None
+                    out.append(q + ("." + rest if rest else "") if q else d)
+                return out
+        return []
 
     def _project_summary(self, qual: str) -> tuple[S.FunctionSummary | None, str, int]:
         """The summary of the project function ``qual`` names (through the
