@@ -42,6 +42,8 @@ RETURN_TYPES: dict[str, str] = {
     "logging.getLogger": "logging.Logger", "logging.Logger": "logging.Logger",
     "logging.LoggerAdapter": "logging.LoggerAdapter",
     "jinja2.Environment": "jinja2.Environment",
+    "starlette.templating.Jinja2Templates": "starlette.templating.Jinja2Templates",
+    "fastapi.templating.Jinja2Templates": "starlette.templating.Jinja2Templates",
     "builtins.open": "io.File", "io.open": "io.File", "codecs.open": "io.File",
     "socket.socket": "socket.socket",
     "fastapi.FastAPI": "fastapi.FastAPI",

@@ -136,6 +136,7 @@ SAFE_RESPONSE_CALLS = frozenset({
     "flask.render_template_string",  # SCG104's business
     "django.shortcuts.render", "django.http.JsonResponse",
     "django.template.loader.render_to_string",
+    "starlette.templating.Jinja2Templates.TemplateResponse",
 })
 
 #: response constructors whose body is served as text/html by default:
@@ -177,6 +178,8 @@ EXCEPTION_TEXT = frozenset({
 TEMPLATE_RESPONSES = frozenset({
     "flask.render_template", "django.shortcuts.render", "django.shortcuts.render_to_response",
     "django.template.loader.render_to_string", "django.template.response.TemplateResponse",
+    # templates = Jinja2Templates(directory=...); templates.TemplateResponse(...)
+    "starlette.templating.Jinja2Templates.TemplateResponse",
 })
 #: response constructors: what goes in reaches the client (SCG801)
 RESPONSE_CALLS = frozenset({

@@ -68,8 +68,9 @@ class ExceptionExposed(Rule):
         "values from configuration. Sent to the client they map the attack "
         "surface for free (CWE-209). Log them on the server; answer with a "
         "generic message and an id to correlate. A template context is the "
-        "client too: `render_template('error.html', error=str(e))` or Django's "
-        "`render(request, ..., {'error': e})` shows the text on the page "
+        "client too: `render_template('error.html', error=str(e))`, Django's "
+        "`render(request, ..., {'error': e})` or Starlette/FastAPI's "
+        "`templates.TemplateResponse(request, ..., {'error': str(e)})` shows the text on the page "
         "(the template escapes it, which stops XSS, not the disclosure)."
     )
     example = (
