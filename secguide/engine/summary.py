@@ -16,10 +16,11 @@ import sys
 
 import secguide.engine as _engine
 from secguide.analysis import summaries as S
-from secguide.analysis.functions import dotted, param_names
+from secguide.analysis.functions import param_names
 from secguide.engine.tables import _ALL_CODES, _INSTANCES, _tables
 from secguide.options import Options
 from secguide.project import ProjectFacts
+from secguide.project.classes import written_bases
 from secguide.project.summaries import SummaryStore, stat_key
 
 #: parameter-to-sink summaries of project modules, per process
@@ -144,6 +145,14 @@ class SummaryCalls:
         """The def of ``self.name`` when ``func`` is that and the function
         running is a method of a top-level class of this file (not a route:
         a class the framework dispatches to is still searched)."""
+        methods = self._self_call_methods(func)
+        if methods is None:
+            return None
+        return methods.get(self.fn.class_info.name, {}).get(func.attr)
+
+    def _self_call_methods(self, func) -> dict | None:
+        """This file's classes' methods when ``func`` is ``self.name`` in a
+        method of a class; else None."""
         fn = self.fn
         if type(func) is not ast.Attribute or type(func.value) is not ast.Name \
                 or func.value.id != "self" or fn is None or fn.class_info is None:
@@ -151,7 +160,7 @@ class SummaryCalls:
         methods = self._methods
         if methods is None:
             methods = self._methods = _class_methods(self.tree)
-        return methods.get(fn.class_info.name, {}).get(func.attr)
+        return methods
 
     def _base_method(self, func) -> tuple[S.FunctionSummary | None, str] | None:
         """``self.name(...)`` in a method of a class of this file that does
@@ -160,17 +169,13 @@ class SummaryCalls:
         and the path text; a base of this file is searched in the file, a
         base of another project module through its summaries.  None when no
         base within reach defines it (a framework base, a bound reached)."""
-        fn = self.fn
-        if type(func) is not ast.Attribute or type(func.value) is not ast.Name \
-                or func.value.id != "self" or fn is None or fn.class_info is None:
-            return None
-        methods = self._methods
+        methods = self._self_call_methods(func)
         if methods is None:
-            methods = self._methods = _class_methods(self.tree)
+            return None
         name = func.attr
-        start = fn.class_info.name
+        start = self.fn.class_info.name
         seen = {start}
-        stack = list(reversed(fn.class_info.bases))
+        stack = list(reversed(self.fn.class_info.bases))
         steps = 0
         while stack and steps < MAX_BASES:
             base = stack.pop()
@@ -201,18 +206,14 @@ class SummaryCalls:
         """The bases of this file's top-level class ``name``, resolved
         through the module's imports (``Repo`` -> ``app.base.Repo``)."""
         env = self._module_scope.env
+
+        def resolve(head: str) -> str | None:
+            v = env.get(head)
+            return v.qual if v is not None else None
+
         for st in self.tree.body:
             if type(st) is ast.ClassDef and st.name == name:
-                out = []
-                for b in st.bases:
-                    d = dotted(b)
-                    if not d:
-                        continue
-                    head, _, rest = d.partition(".")
-                    v = env.get(head)
-                    q = v.qual if v is not None else None
-                    out.append(q + ("." + rest if rest else "") if q else d)
-                return out
+                return written_bases(st, resolve)
         return []
 
     def _project_summary(self, qual: str) -> tuple[S.FunctionSummary | None, str, int]:

@@ -10,19 +10,28 @@ from secguide.project.records import ClassFacts, FunctionFacts, dotted, last_nam
 from secguide.project.scan import scan_function
 
 
-def class_facts(cls: ast.ClassDef, imports: dict, module: str, local_classes: set) -> ClassFacts:
+def written_bases(cls: ast.ClassDef, resolve) -> list[str]:
+    """The base classes of ``cls`` as dotted names, the first name of each
+    resolved by ``resolve(name)`` (the qualified name an import or a class
+    of the module gives it; None: left as written)."""
     bases = []
     for b in cls.bases:
         name = dotted(b)
         if not name:
             continue
         head, _, rest = name.partition(".")
+        full = resolve(head)
+        bases.append(full + ("." + rest if rest else "") if full else name)
+    return bases
+
+
+def class_facts(cls: ast.ClassDef, imports: dict, module: str, local_classes: set) -> ClassFacts:
+    def resolve(head: str) -> str | None:
         if head in imports:
-            name = imports[head] + ("." + rest if rest else "")
-        elif head in local_classes:
-            name = f"{module}.{name}" if module else name
-        bases.append(name)
-    facts = ClassFacts(name=cls.name, line=cls.lineno, bases=bases)
+            return imports[head]
+        return f"{module}.{head}" if module and head in local_classes else None
+
+    facts = ClassFacts(name=cls.name, line=cls.lineno, bases=written_bases(cls, resolve))
     hashing_methods: set = set()
     for st in cls.body:
         if isinstance(st, (ast.Assign, ast.AnnAssign)):
