@@ -27,6 +27,7 @@ and untrimmed runs report the same issues, Bandit's own included.
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import re
 import sys
@@ -86,6 +87,9 @@ def enabled_codes(tester) -> frozenset[str]:
 _NAMED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
+_TEST_SET: list = [None]
+
+
 def _test_set_codes():
     """The code objects of ``BanditTestSet.__init__`` and ``_load_tests``,
     on a verified Bandit; else None."""
@@ -99,9 +103,6 @@ def _test_set_codes():
     return _TEST_SET[0]
 
 
-_TEST_SET: list = [None]
-
-
 class CheckList(list):
     """A secguide test's ``_checks`` (Bandit's check names): a list that,
     iterated by ``BanditTestSet._load_tests``, notes which tests the test
@@ -110,18 +111,15 @@ class CheckList(list):
     __slots__ = ()
 
     def __iter__(self):
-        try:
-            frame = sys._getframe(1)
-            if frame.f_back is not None:
-                _note_profile(frame, frame.f_back)
-        except Exception:  # noqa: BLE001 - never in Bandit's way
-            return super().__iter__()
+        with contextlib.suppress(Exception):  # never in Bandit's way
+            _note_profile(sys._getframe(1))
         return super().__iter__()
 
 
-def _note_profile(load_frame, init_frame) -> None:
+def _note_profile(load_frame) -> None:
     codes = _test_set_codes()
-    if codes is None or init_frame.f_code is not codes[0] or \
+    init_frame = load_frame.f_back
+    if codes is None or init_frame is None or init_frame.f_code is not codes[0] or \
             load_frame.f_code is not codes[1]:
         return
     test_set = load_frame.f_locals.get("self")
