@@ -187,7 +187,11 @@ TEST_DOUBLE_PREFIXES = ("Fake", "Dummy", "Stub", "Mock")
 #: last words of an item key that names who, not a secret: ``credentials["username"]``
 #: is a user name even though the container is named like a secret
 ITEM_IDENTIFIER_WORDS = frozenset({"username", "user", "login", "email", "name", "id",
-                                   "uid", "userid"})
+                                   "uid", "userid",
+                                   # JOSE header parameters and registered JWT claims
+                                   # that name a key, an algorithm or a party
+                                   "kid", "alg", "typ", "iss", "aud", "sub", "signer",
+                                   "issuer", "audience", "subject", "arn"})
 #: literal texts shaped like identifiers, not secrets: UPPER_SNAKE and dotted names
 UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 DOTTED_NAME = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+")

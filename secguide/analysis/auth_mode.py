@@ -236,6 +236,11 @@ class AuthIndex:
             calls = [d] if isinstance(d, ast.Call) else []
             if isinstance(a.annotation, ast.Subscript):
                 calls += [e for e in ast.walk(a.annotation.slice) if isinstance(e, ast.Call)]
+            elif isinstance(a.annotation, (ast.Name, ast.Attribute)) and self.project is not None:
+                # user: CurrentUser, an alias of Annotated[User, Depends(...)]
+                deps = self.project.dependency_alias(self.qual(a.annotation))
+                if deps:
+                    self._stated_dependencies(deps, seen, "")
             self._router_dependencies(calls, seen)
 
     def _router_dependencies(self, calls: list, seen: _Seen) -> None:
@@ -257,13 +262,19 @@ class AuthIndex:
         """``app.include_router(<this module>.router, dependencies=[Depends(x)])``
         in an app setup module: the router's routes have the principal when
         ``x`` gives one (the same test as a dependency stated here)."""
+        self._stated_dependencies(self.project.included_router(router), seen,
+                                  " on include_router")
+
+    def _stated_dependencies(self, deps: list, seen: _Seen, where: str) -> None:
+        """Project facts' ``"Depends:pkg.deps.auth"`` entries: the principal
+        when one gives it (the same test as a dependency stated here)."""
         p = self.project
-        for dep in p.included_router(router):
+        for dep in deps:
             kind, _, qual = dep.partition(":")
             name = qual.rsplit(".", 1)[-1]
             if kind == "Security" or name and (
                     A.PRINCIPAL_DEPENDENCY.match(name) or p.is_auth_decorator(qual)):
-                seen.principal = seen.principal or f"Depends({name or kind}) on include_router"
+                seen.principal = seen.principal or f"Depends({name or kind}){where}"
                 if qual and p.is_token_auth_decorator(qual):
                     seen.token = seen.token or f"Depends({name})"
                 return

@@ -14,7 +14,8 @@ import ast
 
 from secguide import labels as L
 from secguide.analysis.names import (ARG_INDEX, ARG_LABELS, EXCEPTION, HASHED, MARKUP,
-                                     PASSWORD, PRINCIPAL, RANDOM, UKEYS)
+                                     PASSWORD, PRINCIPAL, RANDOM, SECRET_OR_PASSWORD, UKEYS,
+                                     identifier_key)
 from secguide.analysis.scope import container, element, element_typ, list_index
 from secguide.analysis.strings import BRACE_FIELD, MAX_TEXT, build, format_string
 from secguide.analysis.values import (ANYCONST, EMPTY, NUMBER, SAFE, SAFE_LABELS, UNKNOWN, Origin,
@@ -218,7 +219,9 @@ class CallsMixin:
         rt = ty.RETURN_TYPES.get(fq)
         if rt is not None:
             carried = EMPTY
-            if rt == crypto.HASH_OBJECT and args:
+            if rt == crypto.HASH_OBJECT and any(k.arg == "key" for k in node.keywords):
+                rt = crypto.HMAC_OBJECT  # blake2b(key=...): a keyed MAC
+            elif rt == crypto.HASH_OBJECT and args:
                 carried = self.value(args[0]).labels & RANDOM
             return Value(qual=rt, labels=carried)
         if fq == "builtins.getattr" and len(args) >= 2:
@@ -289,6 +292,8 @@ class CallsMixin:
             if m in ty.MAPPING_GETTERS and args:
                 key = self.value(args[0])
                 if key.known and isinstance(key.cval, str):
+                    if identifier_key(key.cval):
+                        lab = lab - SECRET_OR_PASSWORD  # credentials.get("username")
                     lab = lab | self.name_labels(key.cval)
                 taint = self._refine(recv.taint, node)
                 return Value(taint=taint, labels=lab,

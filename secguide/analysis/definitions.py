@@ -64,6 +64,8 @@ class DefinitionsMixin:
         info = analyse_function(st, self._resolve, self._module_has,
                                 self._class_info if self.scope.is_class else None,
                                 self.filename, self._url_views)
+        if info.framework == "fastapi" and self.project is not None:
+            self._alias_dependencies(st, info)
         parent = self.scope
         while parent.is_class:
             parent = parent.parent
@@ -71,6 +73,19 @@ class DefinitionsMixin:
         self._deferred.append(entry)
         self.scope.env[st.name] = Value(typ="function", ref=entry)
         self._count(st.name)
+
+    def _alias_dependencies(self, st, info) -> None:
+        """Parameters annotated with a FastAPI dependency alias (``db:
+        DbSession`` where ``DbSession = Annotated[Session, Depends(get_db)]``,
+        here or in a project module) are dependencies, not request data."""
+        args = st.args
+        extra = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs
+                 if a.annotation is not None and type(a.annotation) in (ast.Name, ast.Attribute)
+                 and a.arg not in info.depends_params
+                 and self.project.dependency_alias(self.qualname(a.annotation)
+                                                   or dotted(a.annotation))]
+        if extra:
+            info.depends_params = info.depends_params + tuple(extra)
 
     def _class(self, st: ast.ClassDef) -> None:
         for d in st.decorator_list:

@@ -12,7 +12,8 @@ import operator
 from typing import Callable
 
 from secguide.analysis.calls import CallsMixin, server_meta
-from secguide.analysis.names import CARRIED, EXCEPTION, MARKUP, SECRET, UKEYS
+from secguide.analysis.names import (CARRIED, EXCEPTION, MARKUP, SECRET, SECRET_OR_PASSWORD, UKEYS,
+                                     identifier_key)
 from secguide.analysis.scope import element, element_typ, list_index
 from secguide.analysis.strings import (MAX_TEXT, PERCENT_FIELD, build, fold, format_string,
                                        join_safe)
@@ -65,14 +66,18 @@ class EvaluatorMixin(CallsMixin):
                 item = None
             if item is not None:
                 return item
-        lab = self.name_labels(key.cval) if key.known and isinstance(key.cval, str) else EMPTY
-        if base.taint and key.known and isinstance(key.cval, str) and server_meta(base, key.cval):
+        str_key = key.known and type(key.cval) is str
+        lab = self.name_labels(key.cval) if str_key else EMPTY
+        if base.taint and str_key and server_meta(base, key.cval):
             return UNKNOWN
+        held = base.labels
+        if held and str_key and identifier_key(key.cval):
+            held = held - SECRET_OR_PASSWORD  # credentials["username"]: who, not a secret
         if base.taint:
             taint = self._refine(base.taint, node)
             if isinstance(node.slice, ast.Slice):
-                return base.copy(taint=taint, items=None, labels=(base.labels | lab) - SECRET)
-            return Value(taint=taint, labels=base.labels | lab, typ=element_typ(base.typ),
+                return base.copy(taint=taint, items=None, labels=(held | lab) - SECRET)
+            return Value(taint=taint, labels=held | lab, typ=element_typ(base.typ),
                          text=base.text)
         if base.items is not None:
             return element(base).with_labels(lab)
@@ -80,7 +85,7 @@ class EvaluatorMixin(CallsMixin):
             return Value(cval=ANYCONST, raw=False, labels=lab)
         if base.typ == "exception":
             return Value(labels=EXCEPTION)
-        carried = base.labels & CARRIED
+        carried = held & CARRIED
         if type(node.slice) is ast.Slice:
             carried -= SECRET  # token[-4:]: a masked form
         if lab or carried:

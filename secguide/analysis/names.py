@@ -6,7 +6,8 @@ import functools
 
 from secguide import labels as L
 from secguide.analysis.values import EMPTY
-from secguide.vocab import LABEL_HINT, LOGGABLE_SECRET_KINDS, is_password_name, secret_kind
+from secguide.vocab import (ITEM_IDENTIFIER_WORDS, LABEL_HINT, LOGGABLE_SECRET_KINDS,
+                            is_password_name, secret_kind, words)
 
 PASSWORD = frozenset({L.PASSWORD})
 SECRET = frozenset({L.SECRET})
@@ -43,3 +44,16 @@ def name_labels_full(name: str, extra_pw: tuple, extra_secret: tuple) -> frozens
     if secret_kind(name, extra_secret) in LOGGABLE_SECRET_KINDS or lab:
         lab = lab | SECRET
     return lab
+
+
+#: what an item named like an identifier does not carry from its container
+SECRET_OR_PASSWORD = frozenset({L.PASSWORD, L.SECRET})
+
+
+@functools.lru_cache(maxsize=4096)  # pure: keys repeat across files
+def identifier_key(key: str) -> bool:
+    """An item key that names who or which (``"username"``, ``"email"``,
+    ``"user_id"``): ``credentials.get("username")`` is a user name, not a
+    secret, whatever its container is called."""
+    ws = words(key)
+    return bool(ws) and ws[-1] in ITEM_IDENTIFIER_WORDS

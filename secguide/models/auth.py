@@ -228,3 +228,10 @@ TOKEN_OBJECTS = frozenset({"token", "tokens", "key", "keys", "apikey"})
 CREDENTIAL_PARAM_WORDS = frozenset({"password", "passwd", "pwd", "passphrase", "otp",
                                     "totp", "code", "pin", "passcode", "credentials",
                                     "form"})
+#: a call that checks a guessed credential: a name with one of these verbs and
+#: a credential word (``user.verify_password``, ``check_otp``), or one of
+#: ``CREDENTIAL_CHECK_CALLS`` (``bcrypt.checkpw``, passlib/pyotp ``verify``)
+CREDENTIAL_CHECK_VERBS = frozenset({"verify", "check", "authenticate", "compare", "match",
+                                    "matches"})
+CREDENTIAL_CHECK_CALLS = frozenset({"verify", "authenticate", "checkpw", "check_password_hash",
+                                    "compare_digest", "verify_and_update"})

@@ -85,6 +85,8 @@ FLASK_CORS = frozenset({"flask_cors.CORS", "flask_cors.cross_origin"})
 CORS_MIDDLEWARE = frozenset({"starlette.middleware.cors.CORSMiddleware",
                              "fastapi.middleware.cors.CORSMiddleware"})
 DJANGO_CORS_ALL = frozenset({"CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"})
+#: the django-cors-headers setting that sends cookies and auth headers cross-origin
+DJANGO_CORS_CREDENTIALS = "CORS_ALLOW_CREDENTIALS"
 
 #: hosts that may be reached over plain http
 LOCAL_HOSTS = re.compile(

@@ -14,6 +14,8 @@ FAST_HASHES = frozenset({
 HASH_BY_NAME = frozenset({"hashlib.new"})
 #: type name of the objects above (their .update() hashes data)
 HASH_OBJECT = "hashlib.HASH"
+#: what ``hmac.new()`` (and a keyed ``hashlib.blake2b(key=...)``) returns
+HMAC_OBJECT = "hmac.HMAC"
 HMAC_NEW = frozenset({"hmac.new", "hmac.digest"})
 
 #: KDF calls and where their salt argument is: (positional index, keyword)

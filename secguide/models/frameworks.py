@@ -69,10 +69,12 @@ SETTINGS_FOLDERS = frozenset({"settings", "config", "conf", "configs", "configur
 #: settings modules, inside such a folder, for tests, CI and local development
 #: (fixed keys, debug mode and fast hashers are normal there)
 TEST_SETTINGS_MODULES = frozenset({"ci.py", "test.py", "tests.py", "testing.py",
-                                   "dev.py", "development.py"})
+                                   "dev.py", "development.py", "devel.py", "develop.py",
+                                   "local_dev.py", "dev_local.py"})
 #: file-name endings of test settings anywhere (``configuration_testing.py``,
 #: ``settings_ci.py``)
-TEST_SETTINGS_SUFFIXES = ("_testing.py", "_ci.py", "_test.py", "_tests.py")
+TEST_SETTINGS_SUFFIXES = ("_testing.py", "_ci.py", "_test.py", "_tests.py", "_dev.py",
+                          "_development.py")
 #: Django URL configuration: ``urlpatterns = [path("x/", view), ...]``
 URL_CONF_CALLS = frozenset({"path", "re_path", "url"})
 URL_PATTERNS = "urlpatterns"

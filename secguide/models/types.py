@@ -24,7 +24,7 @@ RETURN_TYPES: dict[str, str] = {
     "hashlib.new": crypto.HASH_OBJECT,
     **{f"configparser.{c}": "configparser.ConfigParser"
        for c in ("ConfigParser", "RawConfigParser", "SafeConfigParser")},
-    "hmac.new": "hmac.HMAC",
+    "hmac.new": crypto.HMAC_OBJECT,
     "flask.Flask": "flask.Flask",
     **{c: "mongo.Client" for c in sinks.MONGO_CLIENTS},
     "flask_pymongo.PyMongo": "mongo.PyMongo",

@@ -43,6 +43,40 @@ def _absolute(name: str, mf: ModuleFacts, imports: dict) -> str:
     return f"{mf.name}.{name}" if mf.name else name
 
 
+def _dependency(e: ast.AST, mf: ModuleFacts, imports: dict) -> str | None:
+    """``Depends(auth)`` / ``Security(auth)``: ``"Depends:pkg.auth"``, else None."""
+    if not isinstance(e, ast.Call):
+        return None
+    kind = last_name(dotted(e.func))
+    if kind not in ("Depends", "Security"):
+        return None
+    dep = e.args[0] if e.args else next(
+        (kw.value for kw in e.keywords if kw.arg == "dependency"), None)
+    target = dotted(dep) if isinstance(dep, (ast.Name, ast.Attribute)) else None
+    return f"{kind}:{_absolute(target, mf, imports) if target else ''}"
+
+
+def depends_alias(st: ast.stmt, mf: ModuleFacts, imports: dict) -> None:
+    """``CurrentUser = Annotated[User, Depends(get_current_user)]`` (or a
+    ``type`` statement): a parameter annotated with the alias is a FastAPI
+    dependency, not request data."""
+    t = type(st)
+    if t is ast.Assign and len(st.targets) == 1 and type(st.targets[0]) is ast.Name:
+        name, value = st.targets[0].id, st.value
+    elif t is ast.AnnAssign and type(st.target) is ast.Name and st.value is not None:
+        name, value = st.target.id, st.value
+    elif t.__name__ == "TypeAlias" and type(st.name) is ast.Name:
+        name, value = st.name.id, st.value
+    else:
+        return
+    if type(value) is not ast.Subscript or last_name(dotted(value.value)) != "Annotated" or \
+            type(value.slice) is not ast.Tuple:
+        return
+    deps = [d for d in (_dependency(e, mf, imports) for e in value.slice.elts[1:]) if d]
+    if deps:
+        mf.depends_aliases[name] = deps
+
+
 def include_router(n: ast.Call, mf: ModuleFacts, imports: dict) -> None:
     """``app.include_router(items.router, dependencies=[Depends(auth)])``:
     the router's absolute name and its ``Depends``/``Security`` targets."""
@@ -54,15 +88,9 @@ def include_router(n: ast.Call, mf: ModuleFacts, imports: dict) -> None:
         if k.arg != "dependencies" or not isinstance(k.value, (ast.List, ast.Tuple)):
             continue
         for e in k.value.elts:
-            if not isinstance(e, ast.Call):
-                continue
-            kind = last_name(dotted(e.func))
-            if kind not in ("Depends", "Security"):
-                continue
-            dep = e.args[0] if e.args else next(
-                (kw.value for kw in e.keywords if kw.arg == "dependency"), None)
-            target = dotted(dep) if isinstance(dep, (ast.Name, ast.Attribute)) else None
-            deps.append(f"{kind}:{_absolute(target, mf, imports) if target else ''}")
+            d = _dependency(e, mf, imports)
+            if d:
+                deps.append(d)
     if deps:
         mf.included_routers.setdefault(_absolute(router, mf, imports), []).extend(deps)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 
-from secguide.project.appsetup import app_setup
+from secguide.project.appsetup import app_setup, depends_alias
 from secguide.project.classes import class_facts
 from secguide.project.records import ClassFacts, FunctionFacts, ModuleFacts, dotted, last_name
 from secguide.project.scan import MAX_NODES_PER_FUNCTION, function_facts
@@ -51,6 +51,7 @@ def module_facts(tree: ast.Module, name: str, path: str, imports: dict) -> Modul
                     and type(st.value.func) is ast.Name and st.value.func.id in mf.classes:
                 mf.instances.update((t.id, st.value.func.id) for t in st.targets
                                     if type(t) is ast.Name)
+            depends_alias(st, mf, imports)
             app_setup(st, mf, imports)
     return mf
 
@@ -69,6 +70,8 @@ def module_outline(tree: ast.Module, name: str, path: str, imports: dict) -> Mod
             mf.functions[st.name] = None
         elif isinstance(st, ast.ClassDef):
             mf.classes[st.name] = None
+        else:
+            depends_alias(st, mf, imports)
     return mf
 
 

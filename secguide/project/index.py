@@ -15,7 +15,10 @@ from secguide.project.facts import ClassFacts, FunctionFacts, ModuleFacts, modul
 from secguide.project.modules import ModuleFile, ProjectLayout, import_table, star_imports
 from secguide.project.summaries import stat_key
 
-MAX_MODULES = 64
+#: a per-file bound on the project modules consulted; past it a lookup answers
+#: "not a project module", so which rules ran first could change a verdict:
+#: high enough that real files stay under it (the most on 13 apps: 68)
+MAX_MODULES = 256
 MAX_DEPTH = 6
 #: names of modules that set up the app, read for app-wide facts
 _SETUP_NAMES = ("__init__", "app", "application", "extensions", "ext", "factory",
@@ -106,6 +109,48 @@ class ProjectFacts:
         if head in self.imports:
             return self.imports[head] + ("." + rest if rest else "")
         return qual
+
+    def is_foreign(self, qual: str | None) -> bool:
+        """``qual`` (as the interpreter names it) was imported from outside
+        the project: its top-level package is no module of the project's
+        roots (an installed package or the standard library).  Asked only of
+        a file inside a package (``__init__.py`` folders): a loose script's
+        roots are a guess, and its imports may name a project package that
+        lies elsewhere."""
+        if not qual or qual.startswith("."):
+            return False
+        if "." not in (self.layout.module or "") and not self.layout.is_package:
+            return False
+        head = qual.partition(".")[0]
+        full = self.imports.get(head)
+        if full is None:
+            # the interpreter names an imported class by its absolute name
+            if head not in {v.partition(".")[0] for v in self.imports.values()}:
+                return False
+            full = head
+        return self.layout.find(full.partition(".")[0]) is None
+
+    def dependency_alias(self, qual: str | None) -> list:
+        """The ``Depends``/``Security`` targets (``"Depends:pkg.deps.auth"``)
+        of the FastAPI dependency alias ``qual`` (``CurrentUser = Annotated[
+        User, Depends(get_current_user)]`` in this file or a project module,
+        followed through re-exports), or [] when it is none."""
+        full = self.absolute(qual)
+        for _ in range(MAX_DEPTH):
+            if not full:
+                return []
+            mod, _, attr = full.rpartition(".")
+            mf = self.module(mod, full=False) if mod else (
+                self.own if attr in self.own.depends_aliases else None)
+            if mf is None or mf.broken:
+                return []
+            if attr in mf.depends_aliases:
+                return mf.depends_aliases[attr]
+            nxt = mf.imports.get(attr)
+            if nxt == full:
+                return []
+            full = nxt
+        return []
 
     def _lookup(self, qual: str, depth: int = 0, full: bool = True):
         """``(module facts, attribute)`` that define ``qual``, following

@@ -87,6 +87,9 @@ class ModuleFacts:
     included_routers: dict = field(default_factory=dict)
     #: module-level instances of its classes: ``store = Store(...)`` -> name -> class
     instances: dict = field(default_factory=dict)
+    #: FastAPI dependency aliases: ``CurrentUser = Annotated[User,
+    #: Depends(get_current_user)]`` -> name -> ``["Depends:pkg.deps.get_current_user"]``
+    depends_aliases: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return asdict(self)

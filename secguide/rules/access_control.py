@@ -3,6 +3,7 @@ assignment; IDOR is in idor.py)."""
 from __future__ import annotations
 
 import ast
+import re
 
 from secguide import labels
 from secguide.models import access, servers, sinks, system
@@ -185,9 +186,47 @@ class OpenRedirect(Rule):
         if v.built and len(v.text) > 1 and v.text[0] == "/" and v.text[1] not in "/\\\x01":
             return  # "/profile/" + name: a path on this site, whatever the name
         origins = tuple(o for o in v.tainted_for("redirect") if o.shape != "url")
-        if origins:
+        if origins and not _after_fixed_start(ctx, arg):
             return [self.found(node, source=origin_text(origins), sink=ctx.source_text(node.func))]
         return None
+
+
+#: a literal that ends the URL's host: a path separator after a character of
+#: a host or path (``example.com/``, ``recipe/``; not ``//`` or ``https://``),
+#: or the start of its query or fragment
+_FIXED_START = re.compile(r"[^/\\:]/|[?#]")
+
+
+def _concat_parts(node: ast.AST, out: list, depth: int = 0) -> list:
+    """The pieces of ``a + f"b{c}"`` in order (other expressions: one piece)."""
+    if depth < 32 and type(node) is ast.BinOp and type(node.op) is ast.Add:
+        _concat_parts(node.left, out, depth + 1)
+        _concat_parts(node.right, out, depth + 1)
+    elif type(node) is ast.JoinedStr:
+        for piece in node.values:
+            out.append(piece.value if type(piece) is ast.FormattedValue else piece)
+    else:
+        out.append(node)
+    return out
+
+
+def _after_fixed_start(ctx, arg: ast.AST) -> bool:
+    """The untrusted pieces of a concatenated redirect target come after a
+    literal that fixes where it goes: ``base + "recipe/" + pk`` (a path below
+    whatever ``base`` is), ``reverse("login") + "?next=" + url`` (the query).
+    ``"/" + url``, ``"https://" + host`` and ``base + url`` do not."""
+    if type(arg) is not ast.BinOp and type(arg) is not ast.JoinedStr:
+        return False
+    literal = ""  # the literal text since the last piece of unknown value
+    for part in _concat_parts(arg, []):
+        if type(part) is ast.Constant:
+            literal += part.value if type(part.value) is str else "\x00"
+            continue
+        v = ctx.value(part)
+        if any(o.shape != "url" for o in v.tainted_for("redirect")):
+            return _FIXED_START.search(literal) is not None
+        literal = v.cval if v.known and type(v.cval) is str else ""
+    return False
 
 
 class MassAssignment(Rule):

@@ -8,6 +8,19 @@ from secguide.rule import Rule
 from secguide.rules._common import http_url, is_true
 
 
+def _django_credentials(tree: ast.Module) -> bool:
+    """The settings module sets ``CORS_ALLOW_CREDENTIALS`` to anything but a
+    false constant (django-cors-headers' default is False: a wildcard
+    without credentials serves public data, which the rule allows)."""
+    for st in tree.body:
+        if type(st) is ast.Assign and any(isinstance(t, ast.Name) and
+                                          t.id == config.DJANGO_CORS_CREDENTIALS
+                                          for t in st.targets):
+            if not (isinstance(st.value, ast.Constant) and not st.value.value):
+                return True
+    return False
+
+
 class CorsWildcardCredentials(Rule):
     """Any origin may make credentialed requests."""
 
@@ -37,7 +50,10 @@ class CorsWildcardCredentials(Rule):
         "app = Flask(__name__)\n"
         "CORS(app, origins=['https://app.example.com'], supports_credentials=True)\n"
     )
-    not_flagged = "Explicit origin lists; wildcards without credentials; test settings."
+    not_flagged = ("Explicit origin lists; wildcards without credentials (for "
+                   "django-cors-headers: a settings module that leaves "
+                   "`CORS_ALLOW_CREDENTIALS` unset or false; one that sets it in "
+                   "another settings module is not seen); test settings.")
     calls = config.FLASK_CORS | {"Middleware", "add_middleware"}
     sees_local_assigns = False  # settings, session keys, attributes only
     node_types = (ast.Call, ast.Assign)
@@ -47,9 +63,12 @@ class CorsWildcardCredentials(Rule):
         if type(node) is ast.Assign:
             if ctx.is_test_file or ctx.fn is not None:
                 return None  # settings modules only (test settings are not deployed)
+            if not any(isinstance(t, ast.Name) and t.id in config.DJANGO_CORS_ALL
+                       for t in node.targets) or not is_true(ctx, node.value) or \
+                    not _django_credentials(ctx.tree):
+                return None
             return [self.found(node, what=f"{target.id} = True") for target in node.targets
-                    if isinstance(target, ast.Name) and target.id in config.DJANGO_CORS_ALL
-                    and is_true(ctx, node.value)]
+                    if isinstance(target, ast.Name) and target.id in config.DJANGO_CORS_ALL]
         q = ctx.call_name(node)
         if q in config.FLASK_CORS:
             creds = ctx.keyword(node, "supports_credentials")

@@ -216,8 +216,10 @@ def _class_verdict(ctx, qual: str | None) -> str:
             return _STORES
         return _SAFE  # a project class that is not persisted (form data, DTO, client)
     full = proj.absolute(qual) or qual
-    if full.split(".", 1)[0] in auth.OUTBOUND_CLIENT_PACKAGES:
-        return _SAFE  # a client that logs in to another system
+    if full.split(".", 1)[0] in auth.OUTBOUND_CLIENT_PACKAGES or proj.is_foreign(qual):
+        # a client that logs in to another system: a class of an installed
+        # package (its stored models are db.STORED_MODELS, tested first)
+        return _SAFE
     return _UNKNOWN
 
 

@@ -73,7 +73,10 @@ class AuthEndpointNoRateLimit(Rule):
         "authenticated endpoints that create or revoke a token or key (a principal from a "
         "login/token decorator, a `Depends(get_current_user)`-style dependency, the "
         "router's `dependencies=[...]`, or a controller reading `self.user`) and take no "
-        "password, code or OTP parameter; other routes."
+        "password, code or OTP parameter, and authenticated endpoints that check no "
+        "credential (no `verify_password`/`check_password`/`authenticate`/OTP `verify` "
+        "call, no comparison of a password or code): setting a new password as an "
+        "admin, switching to a user one may act for; other routes."
     )
     calls = config.GLOBAL_LIMITERS | {"add_middleware"}
     node_types = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Call)
@@ -102,9 +105,10 @@ class AuthEndpointNoRateLimit(Rule):
         ci = fn.class_info
         if ci is not None and not ci.attrs.isdisjoint(auth.THROTTLE_ATTRIBUTES):
             return None
-        if _mints_token(fn) and ctx.auth_mode(node).principal:
-            # an authenticated caller mints or revokes a token: nothing
-            # guessable is checked here
+        if ctx.auth_mode(node).principal and (_mints_token(fn) or not (
+                _credential_param(fn) or _checks_credential(node))):
+            # an authenticated caller mints or revokes a token, or the route
+            # checks no password, code or token: nothing to guess here
             return None
         ctx.file_state_of(self).unlimited.append(
             self.found(node, name=fn.name, what=f"POST {path or fn.name}"))
@@ -128,6 +132,38 @@ def _mints_token(fn) -> bool:
         return False
     return not any(auth.CREDENTIAL_PARAM_WORDS.intersection(w.lower() for w in words(p))
                    for p in fn.params)
+
+
+def _credential_param(fn) -> bool:
+    """A parameter named as a credential the caller could be guessing
+    (``password``, ``current_password``, ``otp``; not ``new_password``)."""
+    for p in fn.params:
+        ws = {w.lower() for w in words(p)}
+        if not ws.isdisjoint(auth.CREDENTIAL_PARAM_WORDS) and "new" not in ws:
+            return True
+    return False
+
+
+def _checks_credential(fn_node) -> bool:
+    """The route's body calls something that checks a guessed credential
+    (``user.verify_password(...)``, ``check_password``, ``pyotp...verify``,
+    ``authenticate(...)``) or compares a credential-named value."""
+    for n in ast.walk(fn_node):
+        t = type(n)
+        if t is ast.Call:
+            name = last_name(n.func) or ""
+            if name in auth.CREDENTIAL_CHECK_CALLS:
+                return True
+            ws = {w.lower() for w in words(name)}
+            if not ws.isdisjoint(auth.CREDENTIAL_CHECK_VERBS) and \
+                    not ws.isdisjoint(auth.CREDENTIAL_PARAM_WORDS | auth.TOKEN_OBJECTS):
+                return True
+        elif t is ast.Compare:
+            for side in (n.left, *n.comparators):
+                ws = {w.lower() for w in words(last_name(side) or "")}
+                if not ws.isdisjoint(auth.CREDENTIAL_PARAM_WORDS - {"form"}):
+                    return True
+    return False
 
 
 def _global_limit(node: ast.Call, ctx) -> bool:

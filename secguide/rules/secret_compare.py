@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secguide import labels
-from secguide.models import auth
+from secguide.models import auth, crypto
 from secguide.rule import Rule
 from secguide.rules._common import last_name
 from secguide.rules._held import _Held, _bindings_before, _held, _looked_up_by
@@ -47,6 +47,24 @@ def _code_fingerprint(ctx, node) -> bool:
     return False
 
 
+_SECRET_LABELS = frozenset({labels.SECRET, labels.PASSWORD})
+
+
+def _content_digest(ctx, func) -> bool:
+    """``hashlib.sha256(data).hexdigest()``, ``hasher.digest()``: the digest of
+    an unkeyed hash, a fingerprint of content (not a MAC: ``hmac.new`` and
+    ``blake2b(key=...)`` are keyed), unless what it hashes is named or
+    labelled a secret (``sha256(secret + body)``, a home-made MAC)."""
+    recv = func.value if type(func) is ast.Attribute else None
+    if recv is None or ctx.value(recv).qual != crypto.HASH_OBJECT:
+        return False
+    if type(recv) is ast.Call:
+        for a in recv.args:
+            if ctx.value(a).labels & _SECRET_LABELS or _secretish(ctx, a):
+                return False
+    return True
+
+
 def _secretish(ctx, node) -> str | None:
     """The secret kind of an operand by its name, or None."""
     t = type(node)
@@ -61,7 +79,7 @@ def _secretish(ctx, node) -> str | None:
     elif t is ast.Call:
         fname = last_name(node.func)
         if fname in auth.DIGEST_METHODS:
-            return "signature"
+            return None if _content_digest(ctx, node.func) else "signature"
         if fname in ("get", "getattr") and node.args:
             key = ctx.value(node.args[-1] if fname == "getattr" else node.args[0])
             name = key.cval if key.known and isinstance(key.cval, str) else None

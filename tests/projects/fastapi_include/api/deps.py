@@ -1,4 +1,6 @@
-from fastapi import HTTPException, Request
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
 
 
 def verify_session(request: Request):
@@ -8,3 +10,14 @@ def verify_session(request: Request):
     if not uid:
         raise HTTPException(status_code=401, detail="login required")
     return uid
+
+
+def get_current_user(request: Request):
+    """The logged-in user of the session, or 401."""
+    user = request.session.get("user")
+    if not user:
+        raise HTTPException(status_code=401, detail="login required")
+    return user
+
+
+CurrentUser = Annotated[dict, Depends(get_current_user)]

@@ -1,6 +1,11 @@
 """Services that store passwords through the models of ``models.py``."""
+from django.contrib.auth.models import User
 from dramatiq.brokers.redis import RedisBroker
 from flask import request
+try:
+    from wikitools import Wiki as WikiSite
+except ImportError:  # optional plugin dependency
+    WikiSite = None
 
 from accounts import models
 from accounts.models import Admins, Legacy, Member, Plain, Users
@@ -46,3 +51,13 @@ def reset_plain_typed(plain: Plain, new_password):
 
 def register_legacy():
     return Legacy(password=request.form["password"])  # expect: SCG604
+
+
+def wiki(settings):
+    # a client of an installed package that logs in to another system
+    return WikiSite(url=settings["url"], username=settings["user"], password=settings["password"])
+
+
+def register_django_user():
+    # an installed package's model that stores what it is given
+    return User(username=request.form["name"], password=request.form["password"])  # expect: SCG604

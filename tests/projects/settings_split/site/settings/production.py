@@ -2,3 +2,4 @@
 from .base import *  # noqa: F401,F403
 
 SECRET_KEY = "ci-only-not-a-secret"  # expect: SCG701
+ALLOWED_HOSTS = ["*"]  # expect: SCG703
