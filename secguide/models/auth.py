@@ -6,7 +6,8 @@ import re
 #: keyword arguments of a limiter constructor that limit every route
 GLOBAL_LIMIT_KEYWORDS = frozenset({"default_limits", "application_limits"})
 #: middleware classes that rate-limit every route
-GLOBAL_LIMIT_MIDDLEWARE = frozenset({"SlowAPIMiddleware", "SlowAPIASGIMiddleware"})
+GLOBAL_LIMIT_MIDDLEWARE = frozenset({"SlowAPIMiddleware", "SlowAPIASGIMiddleware",
+                                     "RateLimitMiddleware"})  # slowapi, asgi-ratelimit
 #: class attributes of a class-based view that throttle it
 THROTTLE_ATTRIBUTES = frozenset({"throttle_classes", "ratelimit"})
 #: path parameters (``<int:id>``, ``{id}``) dropped before the path's words are read

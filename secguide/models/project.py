@@ -56,6 +56,10 @@ PRINCIPAL_NAMES = frozenset({"current_user", "g.user", "request.user",
 #: limiter constructors and the keyword that sets a limit for every route
 LIMITER_CALLS = frozenset({"Limiter", "flask_limiter.Limiter", "slowapi.Limiter"})
 LIMITER_GLOBAL_KEYWORDS = frozenset({"default_limits", "application_limits"})
+#: ASGI middleware that limits every request (slowapi, asgi-ratelimit);
+#: ``app.add_middleware(X)`` with one, or with a project factory that builds one
+LIMIT_MIDDLEWARE = frozenset({"SlowAPIMiddleware", "SlowAPIASGIMiddleware",
+                              "RateLimitMiddleware"})
 #: configuration keys that set a limit for every route
 LIMITER_CONFIG_KEYS = frozenset({"RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION"})
 #: decorators (last name) that rate-limit one view
@@ -100,3 +104,7 @@ PERMISSION_METHODS = frozenset({"initial", "has_permission", "has_object_permiss
 #: class attributes that declare access rules
 PERMISSION_ATTRS = frozenset({"permission_required", "permission_classes",
                               "required_permission", "permission_required_list"})
+
+#: calls that make an app or router whose ``dependencies=[...]`` apply to every
+#: route it includes (FastAPI)
+DEPENDENCY_CONTAINERS = frozenset({"FastAPI", "APIRouter"})

@@ -32,6 +32,12 @@ def setup_call(n: ast.Call, name: str, mf: ModuleFacts, imports: dict, before: l
         before.append(n.args[0].id)
     if last == "include_router" and n.args:
         include_router(n, mf, imports)
+    if last == "add_middleware" and n.args and isinstance(n.args[0], (ast.Name, ast.Attribute)):
+        mw = dotted(n.args[0]) or ""
+        if last_name(mw) in M.LIMIT_MIDDLEWARE:
+            mf.global_rate_limit = True
+        elif mw and len(mf.middleware) < 32:
+            mf.middleware.append(_absolute(mw, mf, imports))
 
 
 def _absolute(name: str, mf: ModuleFacts, imports: dict) -> str:
@@ -77,12 +83,8 @@ def depends_alias(st: ast.stmt, mf: ModuleFacts, imports: dict) -> None:
         mf.depends_aliases[name] = deps
 
 
-def include_router(n: ast.Call, mf: ModuleFacts, imports: dict) -> None:
-    """``app.include_router(items.router, dependencies=[Depends(auth)])``:
-    the router's absolute name and its ``Depends``/``Security`` targets."""
-    router = dotted(n.args[0]) if isinstance(n.args[0], (ast.Name, ast.Attribute)) else None
-    if not router:
-        return
+def _dependencies_keyword(n: ast.Call, mf: ModuleFacts, imports: dict) -> list:
+    """The ``Depends``/``Security`` entries of a call's ``dependencies=[...]``."""
     deps = []
     for k in n.keywords:
         if k.arg != "dependencies" or not isinstance(k.value, (ast.List, ast.Tuple)):
@@ -91,6 +93,32 @@ def include_router(n: ast.Call, mf: ModuleFacts, imports: dict) -> None:
             d = _dependency(e, mf, imports)
             if d:
                 deps.append(d)
+    return deps
+
+
+def app_dependencies(st: ast.stmt, mf: ModuleFacts, imports: dict) -> None:
+    """``app = FastAPI(dependencies=[Depends(get_admin)])`` (or an
+    ``APIRouter``): every route it includes inherits the dependencies."""
+    if type(st) is not ast.Assign or len(st.targets) != 1 or \
+            type(st.targets[0]) is not ast.Name or type(st.value) is not ast.Call:
+        return
+    if last_name(dotted(st.value.func)) not in M.DEPENDENCY_CONTAINERS:
+        return
+    deps = _dependencies_keyword(st.value, mf, imports)
+    if deps:
+        mf.app_dependencies[st.targets[0].id] = deps
+
+
+def include_router(n: ast.Call, mf: ModuleFacts, imports: dict) -> None:
+    """``app.include_router(items.router, dependencies=[Depends(auth)])``:
+    the router's absolute name and its ``Depends``/``Security`` targets
+    (with those of the including app or router, ``app_dependencies``)."""
+    router = dotted(n.args[0]) if isinstance(n.args[0], (ast.Name, ast.Attribute)) else None
+    if not router:
+        return
+    owner = dotted(n.func.value) if isinstance(n.func, ast.Attribute) else None
+    deps = list(mf.app_dependencies.get(owner, ())) if owner else []
+    deps.extend(_dependencies_keyword(n, mf, imports))
     if deps:
         mf.included_routers.setdefault(_absolute(router, mf, imports), []).extend(deps)
 

@@ -21,7 +21,7 @@ MAX_BYTES = 2_000_000
 #: parsed trees kept per process (the most recently used)
 MAX_TREES = 4
 #: bump when the facts' shape or meaning changes (invalidates disk caches)
-FACTS_VERSION = "4"
+FACTS_VERSION = "6"
 
 
 class FactsCache:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 
-from secguide.project.appsetup import app_setup, depends_alias
+from secguide.project.appsetup import app_dependencies, app_setup, depends_alias
 from secguide.project.classes import class_facts
 from secguide.project.records import ClassFacts, FunctionFacts, ModuleFacts, dotted, last_name
 from secguide.project.scan import MAX_NODES_PER_FUNCTION, function_facts
@@ -52,6 +52,7 @@ def module_facts(tree: ast.Module, name: str, path: str, imports: dict) -> Modul
                 mf.instances.update((t.id, st.value.func.id) for t in st.targets
                                     if type(t) is ast.Name)
             depends_alias(st, mf, imports)
+            app_dependencies(st, mf, imports)
             app_setup(st, mf, imports)
     return mf
 

@@ -306,8 +306,9 @@ class ProjectFacts:
 
     def app(self) -> ModuleFacts:
         """App-wide facts: the analysed file, the top package's setup modules
-        (``__init__``, ``app``, ``extensions``, ...) and what the top
-        package's ``__init__`` imports from the project (bounded)."""
+        (``__init__``, ``app``, ``extensions``, ...), what the top
+        package's ``__init__`` imports from the project (bounded) and the
+        ``__init__`` of each package between the top and the file."""
         if self._app is not None:
             return self._app
         agg = ModuleFacts("(app)", "")
@@ -321,6 +322,11 @@ class ProjectFacts:
         top_mf = self.module(top) if top else None
         if top_mf is not None:
             names.extend(sorted(set(top_mf.imports.values()))[:16])
+        # the packages between: a sub-app's __init__ that includes this
+        # module's router (``backoffice/__init__.py``: ``app = FastAPI(
+        # dependencies=[...])``, ``app.include_router(...)``)
+        parts = (self.layout.module or "").split(".")
+        names.extend(".".join(parts[:i]) for i in range(2, min(len(parts), MAX_DEPTH)))
         for name in names:
             mf = self.own if name == self.layout.module else self.module(name)
             if mf is None:
@@ -329,7 +335,8 @@ class ProjectFacts:
                 mf = self.module(mod) if mod else None
             if mf is None or mf.broken:
                 continue
-            agg.global_rate_limit |= mf.global_rate_limit
+            agg.global_rate_limit |= mf.global_rate_limit or any(
+                self._function_is(m, lambda f: f.rate_limits, 0, set()) for m in mf.middleware)
             agg.csrf_protect |= mf.csrf_protect
             agg.before_request.extend(f"{mf.name}.{b}" for b in mf.before_request)
             for router, deps in mf.included_routers.items():

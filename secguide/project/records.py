@@ -90,6 +90,13 @@ class ModuleFacts:
     #: FastAPI dependency aliases: ``CurrentUser = Annotated[User,
     #: Depends(get_current_user)]`` -> name -> ``["Depends:pkg.deps.get_current_user"]``
     depends_aliases: dict = field(default_factory=dict)
+    #: apps and routers made with dependencies for every route:
+    #: ``app = FastAPI(dependencies=[Depends(get_admin)])`` -> "app" -> ``["Depends:..."]``
+    #: (what it includes with ``include_router`` inherits them)
+    app_dependencies: dict = field(default_factory=dict)
+    #: absolute names of project callables given to ``app.add_middleware``
+    #: (a factory that builds a limiter counts as a global limit)
+    middleware: list = field(default_factory=list)
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -84,8 +84,9 @@ def scan_function(fn, facts: FunctionFacts, p0: str | None = None,
                 facts.hashes = True
             if name in M.SIGNATURE_CALLS or last in ("compare_digest", "verify_signature"):
                 facts.token_auth = True
-            if last in M.RATE_LIMIT_DECORATORS and type(n.func) is _Attribute:
-                facts.rate_limits = True
+            if last in M.RATE_LIMIT_DECORATORS and type(n.func) is _Attribute or \
+                    last in M.LIMIT_MIDDLEWARE:
+                facts.rate_limits = True  # a limiter, or a factory of limiting middleware
             args = n.args
             if last == "get" and args and type(args[0]) is ast.Constant \
                     and isinstance(args[0].value, str) \

@@ -140,6 +140,7 @@ def _depends_evidence(node, ctx) -> bool:
         if isinstance(ann, ast.Subscript) and isinstance(ann.slice, ast.Tuple):
             candidates += ann.slice.elts
     markers = ctx.options.authz_markers
+    project = ctx.project
     for c in candidates:
         if not (isinstance(c, ast.Call) and last_name(c.func) in access.DEPENDENCY_CALLS):
             continue
@@ -149,5 +150,27 @@ def _depends_evidence(node, ctx) -> bool:
         name = last_name(dep) if dep is not None else ""
         if name and (AUTHZ_CALL.match(name) or name in PRINCIPAL_NAMES or name in markers or
                      PERMISSION_DECORATORS.match(name)):
+            return True
+        if dep is not None and project is not None and project.is_authz_decorator(
+                ctx.qualname(dep)):
+            return True  # a project dependency that denies unless a role holds
+    if project is None:
+        return False
+    # stated in another module (project facts): the router's or app's
+    # ``dependencies=[...]`` at include_router, a dependency alias annotation
+    stated = []
+    for dec in node.decorator_list:
+        if isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute) and \
+                isinstance(dec.func.value, ast.Name):
+            stated += project.included_router(dec.func.value.id)
+    for a in args.posonlyargs + args.args + args.kwonlyargs:
+        if isinstance(a.annotation, (ast.Name, ast.Attribute)):
+            stated += project.dependency_alias(ctx.qualname(a.annotation))
+    for entry in stated:
+        kind, _, qual = entry.partition(":")
+        name = qual.rsplit(".", 1)[-1]
+        if kind == access.SECURITY_DEPENDENCY or name and (
+                AUTHZ_CALL.match(name) or name in PRINCIPAL_NAMES or name in markers or
+                PERMISSION_DECORATORS.match(name)) or project.is_authz_decorator(qual):
             return True
     return False
