@@ -43,14 +43,21 @@ def build(parts: list[Value], how: str, extra_text: str = "", holes: bool = True
     raw = False
     built = None
     common = None
+    query = False  # (ordered parts) a "?" or "#" came before: a URL's query or fragment
     for p in parts:
-        if p.text:
-            text.append(p.text)
+        t = p.text
+        if p.taint and query:
+            taints.append(in_url_query(p.taint))
+        elif not p.is_const:
+            taints.append(p.taint)
+        if t:
+            text.append(t)
+            if holes and not query and ("?" in t or "#" in t):
+                query = True
         elif holes and not p.is_const:
             text.append(HOLE)
         if p.is_const:
             continue
-        taints.append(p.taint)
         labels |= p.labels
         raw = raw or p.raw
         if p.typ == "int" and not p.taint:
@@ -67,6 +74,35 @@ def build(parts: list[Value], how: str, extra_text: str = "", holes: bool = True
                  text=joined, raw=raw, labels=labels, typ="str")
 
 
+#: sinks a value in a URL's query string or fragment cannot steer: where the
+#: request goes (SSRF) and where a redirect lands
+URL_QUERY_SAFE = frozenset({"ssrf", "redirect"})
+
+
+def in_url_query(taint: tuple) -> tuple:
+    """Origins pasted after a ``?`` or ``#``: sanitized for ``URL_QUERY_SAFE``."""
+    return tuple(o if URL_QUERY_SAFE <= o.san else o._replace(san=o.san | URL_QUERY_SAFE)
+                 for o in taint)
+
+
+def _query_fields(fmt: str, fields: list, field: "re.Pattern") -> list:
+    """``fields`` with those placed after a ``?``/``#`` of ``fmt`` sanitized
+    for ``URL_QUERY_SAFE`` (``"https://h/s?order={}"``)."""
+    out = []
+    i = 0
+    for m in field.finditer(fmt):
+        if m.group(0) in ("%%", "{{", "}}"):
+            continue
+        if i >= len(fields):
+            break
+        v = fields[i]
+        if v.taint and ("?" in fmt[:m.start()] or "#" in fmt[:m.start()]):
+            v = v.copy(taint=in_url_query(v.taint))
+        out.append(v)
+        i += 1
+    return out + fields[i:]
+
+
 def format_string(fmt: Value, args, how: str, field: "re.Pattern") -> Value:
     """``fmt % args`` or ``fmt.format(*args)``: a built string whose text has
     each field replaced by its argument's constant text or by HOLE.  With a
@@ -75,6 +111,8 @@ def format_string(fmt: Value, args, how: str, field: "re.Pattern") -> Value:
     values = list(args.values()) if isinstance(args, dict) else list(args)
     known_fmt = fmt.known and isinstance(fmt.cval, str)
     fields = _field_values(fmt.cval, args, field) if known_fmt else None
+    if fields and ("?" in fmt.cval or "#" in fmt.cval) and any(v.taint for v in fields):
+        fields = _query_fields(fmt.cval, fields, field)
     built = build([fmt] + (values if fields is None else fields), how, holes=False)
     if not built.taint and not built.built and built.is_const:
         return built

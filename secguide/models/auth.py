@@ -43,6 +43,9 @@ FILE_TYPES = frozenset({"io.File", "pathlib.Path"})
 CASE_FOLDS = frozenset({"upper", "lower", "casefold"})
 #: methods whose result is a digest (``hmac.new(...).hexdigest()``)
 DIGEST_METHODS = frozenset({"hexdigest", "digest"})
+#: base classes whose members are named constants (``enum``, Django's choices)
+ENUM_BASES = frozenset({"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag", "TextChoices",
+                        "IntegerChoices", "Choices"})
 #: methods that compare two objects field by field
 EQUALITY_METHODS = frozenset({"__eq__", "__ne__", "__hash__", "__lt__"})
 #: calls whose positional arguments are SQL expressions: ``Model.token == token``

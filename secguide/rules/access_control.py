@@ -160,7 +160,11 @@ class OpenRedirect(Rule):
         "(same module or imported) that return such a check on their first "
         "argument or return False whenever `urlparse(url).netloc` is set; "
         "helpers of the same module that return their argument only after "
-        "such a check (`if url and is_safe_url(url): return url`); constant targets."
+        "such a check (`if url and is_safe_url(url): return url`); constant targets; "
+        "untrusted values after a literal path segment (`base + \"recipe/\" + pk`), "
+        "or in the query string or fragment (`reverse(\"login\") + \"?next=\" + url`). "
+        "`\"/\" + url` and `base + url` are still reported: the value can start "
+        "with `/evil.example`."
     )
     calls = frozenset(sinks.REDIRECT_CALLS) | frozenset(servers.HEADER_REDIRECTS)
     node_types = (ast.Call,)

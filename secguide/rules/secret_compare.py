@@ -50,6 +50,21 @@ def _code_fingerprint(ctx, node) -> bool:
 _SECRET_LABELS = frozenset({labels.SECRET, labels.PASSWORD})
 
 
+def _enum_member(ctx, node) -> bool:
+    """``AuthMethod.client_secret`` where ``AuthMethod`` is an ``Enum`` of
+    this file or of the project: a named constant, not a secret."""
+    if type(node) is not ast.Attribute or type(node.value) not in (ast.Name, ast.Attribute):
+        return False
+    project = ctx.project
+    if project is None:
+        return False
+    q = ctx.qualname(node.value)
+    if q is None and type(node.value) is ast.Name:
+        q = node.value.id  # a class of this file
+    return bool(q) and any(b.rsplit(".", 1)[-1] in auth.ENUM_BASES
+                           for b in project.base_names(q))
+
+
 def _content_digest(ctx, func) -> bool:
     """``hashlib.sha256(data).hexdigest()``, ``hasher.digest()``: the digest of
     an unkeyed hash, a fingerprint of content (not a MAC: ``hmac.new`` and
@@ -200,7 +215,11 @@ class TimingUnsafeCompare(Rule):
         "\"\", booleans, numbers or short literal keywords (`token_type == "
         "\"Bearer\"`); identifiers such as token_id, token_type; lengths; "
         "parser, path and pagination tokens (`next_token`, `c_token`); "
-        "signatures of code or data (`inspect.signature`, `test_db_signature()`); "
+        "signatures of code or data (`inspect.signature`, `test_db_signature()`) and "
+        "digests of unkeyed hashes (`hashlib.blake2b(data).hexdigest()`; `hmac.new` "
+        "and `blake2b(key=...)` are keyed, and a hash over a secret is still one); "
+        "members of an `Enum` of the file or project (`method == "
+        "AuthMethod.client_secret`); "
         "SQL expressions (`select(Key).where(Key.token == token)`, "
         "`query.filter(...)`, `and_`/`or_`); comparisons where neither side can "
         "be chosen by the client: a payload whose signature was checked "
@@ -250,6 +269,8 @@ class TimingUnsafeCompare(Rule):
             if _constant_name(side) and _secretish(ctx, other) is None and \
                     not ctx.value(other).taint:
                 return  # attr == _WILDCARD_TOKEN: a marker constant, not a check
+        if _enum_member(ctx, left) or _enum_member(ctx, right):
+            return  # method == AuthMethod.client_secret: a member of an Enum, a keyword
         if _confirmation(left) or _confirmation(right):
             return  # password == confirm_password: both typed by the same user
         if _code_fingerprint(ctx, left) or _code_fingerprint(ctx, right):

@@ -52,8 +52,10 @@ class Ssrf(Rule):
         "    return {'status': page.status_code}\n"
     )
     not_flagged = (
-        "Untrusted values only in params=, json=, data= or headers=, or in a "
-        "query string built by urlencode(); constant "
+        "Untrusted values only in params=, json=, data= or headers=, in a "
+        "query string built by urlencode(), or pasted after the `?` (or `#`) of "
+        "the URL (`f\"https://api.example.com/status?order={ref}\"`, `.format`, "
+        "`%`, `+`; also through helpers); constant "
         "URLs; hosts checked against an allow-list (`urlparse(url).hostname "
         "in ALLOWED_HOSTS`) on the path that sends the request; requests "
         "made through client objects whose type is not visible; `sys.argv` "
