@@ -2,7 +2,7 @@
 joined with the hand triage.
 
 usage:
-  python benchmarks/apps.py [--root .corpus/apps] [--via engine|flake8|both]
+  python benchmarks/apps.py [--set A|C] [--root .corpus/apps] [--via engine|flake8|both]
                             [--select CODES] [--triage FILE] [--apps NAME,...] [--all-files]
                             [--list-untriaged] [--list-gone] [--json]
   python benchmarks/apps.py --extract GITDIR DEST
@@ -27,6 +27,10 @@ rows ready to be triaged (the columns of triage-A.tsv, verdict empty);
 ``--list-gone`` the triaged findings no longer reported; ``--json`` all of
 it machine-readable.  Exit status 1 also when a true positive of the triage
 is no longer reported.
+
+``--set C`` does the same for the ten applications of ``APPS_C`` (fetched
+into ``.corpus/apps-c``) with ``benchmarks/triage-C.tsv``, triaged the same
+way when the pack first ran on them.
 
 ``--extract GITDIR DEST`` writes the files of a fetched snapshot (a bare git
 directory) into DEST like ``../shared/bench/apps/extract.sh``, but skips the
@@ -66,7 +70,27 @@ APPS = (
     ("mealie", "mealie-recipes/mealie", "b5643a9399465d8b4ea339e7a6639df2d697741b", "FastAPI"),
     ("fief", "fief-dev/fief", "a77e7fb65fc54d7994740619684a87e85d1293ed", "FastAPI"),
 )
-FRAMEWORK = {a[0]: a[3] for a in APPS}
+#: set C: ten more applications, never used to tune the rules before the
+#: round that triaged them (benchmarks/triage-C.tsv, RESULTS.md
+#: "Applications, set C"): a check that fixes made on set A carry over
+APPS_C = (
+    ("dispatch", "Netflix/dispatch", "dd2837e82a0bf5565b1b4b4b91ea30b7262d4061", "FastAPI"),
+    ("polar", "polarsource/polar", "c6c3645e639ee8eeaa05aa0835cf8e39e330382f", "FastAPI"),
+    ("lemur", "Netflix/lemur", "3a3c2c201d42db0eed06e79297eb8dc252c39288", "Flask"),
+    ("redash", "getredash/redash", "ca79fe988d81cdac9675b412f3dfcab107bc1fbc", "Flask"),
+    ("open-event-server", "fossasia/open-event-server", "071d1595b4af5a711875706a8fd47ee2887656fe", "Flask"),
+    ("paperless-ngx", "paperless-ngx/paperless-ngx", "b0e0e8a35373a5d9d588a507cb63c79e50a23403", "Django"),
+    ("recipes", "TandoorRecipes/recipes", "d206eddbd32bd3c40feff70ad780b0f91f325eaa", "Django"),
+    ("wger", "wger-project/wger", "aaba20184527b018e10f1be576202aa7e7cb4c21", "Django"),
+    ("taiga-back", "kaleidos-ventures/taiga-back", "b6eac2c503eaa955e5d81bc29b2e8a988b7cb36b", "Django"),
+    ("Kiwi", "kiwitcms/Kiwi", "dfcf75920db11b4cb67bb66b37b378afda5cef32", "Django"),
+)
+#: --set: its apps, its triage files, the default folder holding its apps
+SETS = {
+    "A": (APPS, None, ".corpus/apps"),
+    "C": (APPS_C, [os.path.join(HERE, "triage-C.tsv")], ".corpus/apps-c"),
+}
+FRAMEWORK = {a[0]: a[3] for a in APPS + APPS_C}
 VERDICTS = ("TP", "acceptable", "FP")
 #: a triaged finding that moved by at most this many lines still matches
 #: (reported as moved); exact matches are taken first
@@ -314,10 +338,14 @@ def _table(title: str, rows: list[tuple[str, int | None, dict]], lines_total: in
 
 # ------------------------------------------------------------------- main
 def run(args) -> int:
-    names = [a[0] for a in APPS]
+    apps, set_triage, set_root = SETS[args.set]
+    if args.root is None:
+        args.root = set_root
+    names = [a[0] for a in apps]
     if args.apps:
         names = [n for n in names if n in args.apps.split(",")]
-    rows = [row for path in (args.triage or [DEFAULT_TRIAGE, *PROJECT_TRIAGE]) for row in read_triage(path)]
+    triage = args.triage or set_triage or [DEFAULT_TRIAGE, *PROJECT_TRIAGE]
+    rows = [row for path in triage for row in read_triage(path)]
     select = args.select.split(",") if args.select else None
     from secguide.engine import selected_rules
 
@@ -343,7 +371,7 @@ def run(args) -> int:
         app_lines[name] = dict(lines)
         snap = os.path.join(appdir, ".snapshot")
         commit = open(snap).read().split()[0] if os.path.exists(snap) else None
-        pinned = {a[0]: a[2] for a in APPS}[name]
+        pinned = {a[0]: a[2] for a in apps}[name]
         if commit != pinned:
             incomplete.append(f"{name}: snapshot {commit or 'unknown (no .snapshot: extraction may be partial)'}"
                               f", README pins {pinned[:12]}")
@@ -487,7 +515,11 @@ def extract(gitdir: str, dest: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--root", default=".corpus/apps", help="folder holding the seven apps")
+    ap.add_argument("--set", choices=sorted(SETS), default="A",
+                    help="A: the seven set-A apps and triage-A.tsv (default); C: the ten "
+                         "apps of APPS_C and benchmarks/triage-C.tsv")
+    ap.add_argument("--root", default=None,
+                    help="folder holding the apps (default .corpus/apps, set C .corpus/apps-c)")
     ap.add_argument("--via", choices=("engine", "flake8", "both"), default="engine")
     ap.add_argument("--select", help="rule codes or prefixes (default: the default rules; "
                                      "SCG: every rule, opt-in ones included)")
