@@ -351,7 +351,29 @@ class ProjectFacts:
         mod = self.layout.module
         if not mod:
             return []
-        return self.app().included_routers.get(f"{mod}.{name}", [])
+        want = f"{mod}.{name}"
+        routers = self.app().included_routers
+        if want in routers:
+            return routers[want]
+        # included under a name a package re-exports it as (``from .items
+        # import router as items_router`` in ``routers/__init__.py``)
+        out: list = []
+        for key, deps in routers.items():
+            if self._reexported(key) == want:
+                out.extend(deps)
+        return out
+
+    def _reexported(self, qual: str) -> str:
+        """``qual`` followed through the project's re-exports (a package's
+        ``from .x import y [as z]``) to where it is defined, bounded."""
+        for _ in range(MAX_DEPTH):
+            mod, _, attr = qual.rpartition(".")
+            mf = self.module(mod, full=False) if mod else None
+            nxt = mf.imports.get(attr) if mf is not None and not mf.broken else None
+            if not nxt or nxt == qual:
+                return qual
+            qual = nxt
+        return qual
 
     def explain(self) -> dict:
         """Everything derived for this file, for ``python -m secguide facts``."""

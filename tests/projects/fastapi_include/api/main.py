@@ -1,7 +1,7 @@
 from fastapi import Depends, FastAPI
 
 from .deps import verify_session
-from .routers import public, tokens
+from .routers import keys_router, public, tokens
 
 app = FastAPI()
 
@@ -9,3 +9,5 @@ app = FastAPI()
 app.include_router(tokens.router, prefix="/admin", dependencies=[Depends(verify_session)])
 # the public router is included without dependencies
 app.include_router(public.router, prefix="/public")
+# a router re-exported by the routers package, with the session dependency
+app.include_router(keys_router, prefix="/keys", dependencies=[Depends(verify_session)])

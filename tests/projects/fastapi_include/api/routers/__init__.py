@@ -1,0 +1,3 @@
+from .keys import router as keys_router
+
+__all__ = ["keys_router"]
