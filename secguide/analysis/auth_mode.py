@@ -18,7 +18,7 @@ from secguide.models import auth as A
 from secguide.analysis.auth_shapes import (_capability_params, _dependencies, _header_key,
                                            _is_headers, _is_request, _is_request_obj,
                                            _request_names)
-from secguide.vocab import PERMISSION_DECORATORS
+from secguide.vocab import PERMISSION_DECORATORS, words
 
 #: how deep the request is followed into same-module functions
 MAX_DEPTH = 2
@@ -31,16 +31,21 @@ class AuthMode:
     it (None: nothing, the session by default); ``principal``: what shows an
     authenticated caller (a login/token decorator, a principal dependency,
     a read of the user), or None; ``unresolved``: functions of other modules
-    the request is handed to, whose effect is not known."""
+    the request is handed to, whose effect is not known; ``checks_credential``:
+    the view (or a function of this module it calls) verifies a password,
+    code or token it was given (``user.verify_password(...)``,
+    ``check_password``, an OTP ``verify``, a comparison of a credential)."""
 
-    __slots__ = ("kind", "evidence", "principal", "unresolved")
+    __slots__ = ("kind", "evidence", "principal", "unresolved", "checks_credential")
 
     def __init__(self, kind: str = "session", evidence: str | None = None,
-                 principal: str | None = None, unresolved: tuple = ()):
+                 principal: str | None = None, unresolved: tuple = (),
+                 checks_credential: bool = False):
         self.kind = kind
         self.evidence = evidence
         self.principal = principal
         self.unresolved = unresolved
+        self.checks_credential = checks_credential
 
     @property
     def proven(self) -> bool:
@@ -58,7 +63,8 @@ class AuthMode:
 class _Seen:
     """Evidence collected over a view and the functions it calls."""
 
-    __slots__ = ("token", "session", "signed", "callback", "principal", "unresolved")
+    __slots__ = ("token", "session", "signed", "callback", "principal", "unresolved",
+                 "checks_credential")
 
     def __init__(self):
         self.token: str | None = None      # a token decorator or header
@@ -67,9 +73,14 @@ class _Seen:
         self.callback: str | None = None   # the raw body is read
         self.principal: str | None = None
         self.unresolved: list[str] = []
+        self.checks_credential = False
 
     def mode(self) -> AuthMode:
-        unresolved = tuple(dict.fromkeys(self.unresolved))
+        mode = self._mode(tuple(dict.fromkeys(self.unresolved)))
+        mode.checks_credential = self.checks_credential
+        return mode
+
+    def _mode(self, unresolved: tuple) -> AuthMode:
         if self.token:
             return AuthMode("token", self.token, self.principal or self.token, unresolved)
         if self.session:
@@ -294,10 +305,13 @@ class AuthIndex:
                 key = _header_key(n.slice)
                 if key and _is_headers(n.value, req):
                     seen.token = seen.token or f"{key} header"
-            elif t is ast.Compare and len(n.ops) == 1 and isinstance(n.ops[0], (ast.In, ast.NotIn)):
-                key = _header_key(n.left)
-                if key and _is_headers(n.comparators[0], req):
-                    seen.token = seen.token or f"{key} header"
+            elif t is ast.Compare:
+                if len(n.ops) == 1 and isinstance(n.ops[0], (ast.In, ast.NotIn)):
+                    key = _header_key(n.left)
+                    if key and _is_headers(n.comparators[0], req):
+                        seen.token = seen.token or f"{key} header"
+                if not seen.checks_credential and _credential_compare(n):
+                    seen.checks_credential = True
             elif t is ast.Call:
                 self._call(fn, n, req, caps, seen, depth, done)
             elif t is ast.Name and n.id not in req and isinstance(n.ctx, ast.Load):
@@ -330,6 +344,8 @@ class AuthIndex:
         func = n.func
         name = (dotted(func) or "").rsplit(".", 1)[-1] if not isinstance(func, ast.Attribute) \
             else func.attr
+        if not seen.checks_credential and _credential_check(name):
+            seen.checks_credential = True
         if name == "get" and n.args and isinstance(func, ast.Attribute):
             key = _header_key(n.args[0])
             if key and _is_headers(func.value, req):
@@ -394,3 +410,22 @@ def _self_principal(cls: ast.ClassDef, seen: _Seen) -> None:
                 isinstance(n.value, ast.Name) and n.value.id == "self":
             seen.principal = f"self.{n.attr}"
             return
+
+
+def _credential_check(name: str) -> bool:
+    """A call that checks a guessed credential: ``verify_password``,
+    ``check_otp``, ``bcrypt.checkpw``, passlib/pyotp ``verify``."""
+    if name in A.CREDENTIAL_CHECK_CALLS:
+        return True
+    ws = {w.lower() for w in words(name)}
+    return not ws.isdisjoint(A.CREDENTIAL_CHECK_VERBS) and \
+        not ws.isdisjoint(A.CREDENTIAL_WORDS)
+
+
+def _credential_compare(n: ast.Compare) -> bool:
+    """``code == expected_code``: a comparison of a credential-named value."""
+    for side in (n.left, *n.comparators):
+        name = (dotted(side) or "").rsplit(".", 1)[-1]
+        if name and not {w.lower() for w in words(name)}.isdisjoint(A.CREDENTIAL_WORDS):
+            return True
+    return False

@@ -239,3 +239,6 @@ CREDENTIAL_CHECK_VERBS = frozenset({"verify", "check", "authenticate", "compare"
                                     "matches"})
 CREDENTIAL_CHECK_CALLS = frozenset({"verify", "authenticate", "checkpw", "check_password_hash",
                                     "compare_digest", "verify_and_update"})
+#: words that name a guessable credential in a checked call or comparison
+CREDENTIAL_WORDS = frozenset({"password", "passwd", "pwd", "passphrase", "otp", "totp", "code",
+                              "pin", "passcode", "credentials", "token", "tokens", "key"})

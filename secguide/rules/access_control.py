@@ -196,9 +196,10 @@ class OpenRedirect(Rule):
 
 
 #: a literal that ends the URL's host: a path separator after a character of
-#: a host or path (``example.com/``, ``recipe/``; not ``//`` or ``https://``),
-#: or the start of its query or fragment
-_FIXED_START = re.compile(r"[^/\\:]/|[?#]")
+#: a host or path (``example.com/``, ``recipe/``; not ``//`` or ``https://``).
+#: (A value after a ``?`` or ``#`` is sanitized where the string is built:
+#: ``analysis.strings.in_url_query``.)
+_FIXED_START = re.compile(r"[^/\\:]/")
 
 
 def _concat_parts(node: ast.AST, out: list, depth: int = 0) -> list:
@@ -217,8 +218,7 @@ def _concat_parts(node: ast.AST, out: list, depth: int = 0) -> list:
 def _after_fixed_start(ctx, arg: ast.AST) -> bool:
     """The untrusted pieces of a concatenated redirect target come after a
     literal that fixes where it goes: ``base + "recipe/" + pk`` (a path below
-    whatever ``base`` is), ``reverse("login") + "?next=" + url`` (the query).
-    ``"/" + url``, ``"https://" + host`` and ``base + url`` do not."""
+    whatever ``base`` is).  ``"/" + url``, ``"https://" + host`` and ``base + url`` do not."""
     if type(arg) is not ast.BinOp and type(arg) is not ast.JoinedStr:
         return False
     literal = ""  # the literal text since the last piece of unknown value

@@ -105,8 +105,9 @@ class AuthEndpointNoRateLimit(Rule):
         ci = fn.class_info
         if ci is not None and not ci.attrs.isdisjoint(auth.THROTTLE_ATTRIBUTES):
             return None
-        if ctx.auth_mode(node).principal and (_mints_token(fn) or not (
-                _credential_param(fn) or _checks_credential(node))):
+        mode = ctx.auth_mode(node)
+        if mode.principal and (_mints_token(fn) or not (
+                _credential_param(fn) or mode.checks_credential)):
             # an authenticated caller mints or revokes a token, or the route
             # checks no password, code or token: nothing to guess here
             return None
@@ -141,28 +142,6 @@ def _credential_param(fn) -> bool:
         ws = {w.lower() for w in words(p)}
         if not ws.isdisjoint(auth.CREDENTIAL_PARAM_WORDS) and "new" not in ws:
             return True
-    return False
-
-
-def _checks_credential(fn_node) -> bool:
-    """The route's body calls something that checks a guessed credential
-    (``user.verify_password(...)``, ``check_password``, ``pyotp...verify``,
-    ``authenticate(...)``) or compares a credential-named value."""
-    for n in ast.walk(fn_node):
-        t = type(n)
-        if t is ast.Call:
-            name = last_name(n.func) or ""
-            if name in auth.CREDENTIAL_CHECK_CALLS:
-                return True
-            ws = {w.lower() for w in words(name)}
-            if not ws.isdisjoint(auth.CREDENTIAL_CHECK_VERBS) and \
-                    not ws.isdisjoint(auth.CREDENTIAL_PARAM_WORDS | auth.TOKEN_OBJECTS):
-                return True
-        elif t is ast.Compare:
-            for side in (n.left, *n.comparators):
-                ws = {w.lower() for w in words(last_name(side) or "")}
-                if not ws.isdisjoint(auth.CREDENTIAL_PARAM_WORDS - {"form"}):
-                    return True
     return False
 
 
