@@ -16,7 +16,7 @@ from secguide.analysis.names import (CARRIED, EXCEPTION, MARKUP, SECRET, SECRET_
                                      identifier_key)
 from secguide.analysis.scope import element, element_typ, list_index
 from secguide.analysis.strings import (MAX_TEXT, PERCENT_FIELD, build, fold, format_string,
-                                       join_safe)
+                                       as_number, join_safe, numeric_spec)
 from secguide.analysis.values import (ANYCONST, EMPTY, NOVAL, NUMBER, UNKNOWN, Value, const,
                                       join, merge_taint, sanitize)
 from secguide.models.mongo import MONGO_NEXT
@@ -99,8 +99,11 @@ class EvaluatorMixin(CallsMixin):
                 parts.append(const(piece.value))
             elif type(piece) is ast.FormattedValue:
                 v = self.value(piece.value)
-                if piece.format_spec is not None and v.typ == "int":
-                    v = NUMBER
+                spec = piece.format_spec
+                if spec is not None and (v.typ == "int" or piece.conversion == -1 and all(
+                        type(x) is ast.Constant for x in spec.values) and numeric_spec(
+                        "".join(str(x.value) for x in spec.values))):
+                    v = as_number(v)  # f"{n:d}": only a number renders (a string raises)
                 parts.append(v)
         return build(parts, "an f-string")
 

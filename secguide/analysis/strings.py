@@ -11,7 +11,7 @@ import ast
 import operator
 import re
 
-from secguide.analysis.values import ANYCONST, EMPTY, SAFE_LABELS, Value, const, merge_taint
+from secguide.analysis.values import ANYCONST, EMPTY, NUMBER, SAFE_LABELS, Value, const, merge_taint
 
 #: where a non-constant value was pasted into a built string's text
 HOLE = "\x01"
@@ -193,8 +193,40 @@ def _field_values(text: str, args, field: "re.Pattern") -> list | None:
             if item is None:
                 return None
             v = item
+        if _numeric(whole, field):
+            v = as_number(v)  # "%d", "{:x}", "{:.2f}": only a number renders (else TypeError)
         out.append(v)
     return out
+
+
+#: ``%`` conversions that render numbers only (a string there raises TypeError)
+PERCENT_NUMERIC = frozenset("diouxXeEfFgG")
+#: a standard format spec of a numeric type: ``d``, ``,.2f``, ``>08x``
+#: (a string there raises ValueError); ``%Y-%m-%d`` and other specs are not
+NUMERIC_SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?\d*[,_]?(?:\.\d+)?[bdeEfFgGnoxX%]\Z",
+                          re.DOTALL)
+
+
+def _numeric(whole: str, field: "re.Pattern") -> bool:
+    """The replacement field ``whole`` renders numbers only: ``%d``,
+    ``%05.2f``, ``{0:d}``, ``{:,.2f}``."""
+    if field is PERCENT_FIELD:
+        return whole[-1] in PERCENT_NUMERIC
+    if ":" not in whole or "!" in whole:
+        return False
+    return numeric_spec(whole[whole.index(":") + 1:-1])
+
+
+def as_number(v: Value) -> Value:
+    """``v`` rendered by a numeric conversion: a clean number that keeps
+    what it is (``"%06d" % otp`` is still the OTP, ``"%x" % getrandbits()``
+    still random), as ``int()`` would give."""
+    return NUMBER.copy(labels=v.labels) if v.labels else NUMBER
+
+
+def numeric_spec(spec: str) -> bool:
+    """A format spec that renders numbers only (``{n:d}``, ``{x:.2f}``)."""
+    return NUMERIC_SPEC.match(spec) is not None
 
 
 def fold(t: type, a, b) -> Value | None:

@@ -92,6 +92,10 @@ class FileContext(SummaryCalls, FileAnalysis):
         #: this file's top-level classes' methods (``self.method(data)``), on first use
         self._methods: dict | None = None
         self._query: _SummaryQuery | None = None
+        #: calls with arguments of this file's functions met inside functions:
+        #: id(def) -> id(call) -> (call, argument values, keyword values, caller)
+        self._local_calls: dict[int, dict] = {}
+        self._name_loads: dict[str, int] | None = None
 
     def run(self) -> list[Finding]:
         self._analyse()
@@ -127,6 +131,29 @@ class FileContext(SummaryCalls, FileAnalysis):
         for rep in reports:
             self.report(rule, rep.node, severity=rep.severity, confidence=rep.confidence,
                         at=rep.at, **rep.fields)
+
+    def local_calls(self, fnode: ast.AST) -> list | None:
+        """Every call of this file's function ``fnode``, with the values of
+        its arguments there, when the walk met all of them; None when the
+        function is used any other way (a call at module level or without
+        arguments, a callback, an export) or not at all.  Each item is
+        ``(call, positional values, keyword values, the calling function's
+        FunctionInfo)``."""
+        sites = self._local_calls.get(id(fnode))
+        if not sites:
+            return None
+        loads = self._name_loads
+        if loads is None:  # once per file, and only for a rule that asks
+            loads = self._name_loads = {}
+            for n in ast.walk(self.tree):
+                if type(n) is ast.Name and type(n.ctx) is ast.Load:
+                    loads[n.id] = loads.get(n.id, 0) + 1
+        name = fnode.name
+        calls = [s for s in sites.values()
+                 if type(s[0].func) is ast.Name and s[0].func.id == name]
+        if len(calls) != len(sites) or loads.get(name, 0) != len(calls):
+            return None
+        return calls
 
     def has_finding(self, code: str, node: ast.AST) -> bool:
         return (code, id(node)) in self.findings

@@ -60,6 +60,10 @@ class SummaryCalls:
         the data reaches are reported at the call."""
         ref = fv.ref
         value = self.value
+        if ref is not None:  # caller facts of this file's functions (``local_calls``)
+            self._local_calls.setdefault(id(ref[0]), {})[id(call)] = (
+                call, [value(a) for a in call.args],
+                {k.arg: value(k.value) for k in call.keywords}, self.fn)
         for a in call.args:
             if value(a).taint:
                 break

@@ -59,7 +59,10 @@ TOKEN_MARKERS = ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA",
                  "gh", "glpat-", "xox", "hooks.slack.com", "k_live_", "k_test_", "AIza",
                  "PRIVATE KEY")
 #: scheme://user:password@host
-URL_CREDENTIALS = re.compile(r"^\s*([a-zA-Z][\w+.\-]*)://([^/\s:@]*):([^/\s@]+)@[^\s/]")
+URL_CREDENTIALS = re.compile(
+    r"^\s*([a-zA-Z][\w+.\-]*)://([^/\s:@]*):([^/\s@]+)@(\[[^\]/\s]*\]|[^\s/:?#]+)")
+#: hosts of a development default account (``guest:guest@localhost``)
+DEV_ACCOUNT_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
 #: values that are placeholders, not secrets
 PLACEHOLDER = re.compile(
     r"(?i)^(|\s+|x+|\*+|\.+|-+|_+|<[^>]*>|\$\{?\w+\}?|\{\{?[\w.\s]*\}?\}|%\(?\w*\)?s|"
@@ -68,6 +71,13 @@ PLACEHOLDER = re.compile(
     r"token|key|api[-_]?key|xxx\w*|true|false|yes|no|on|off|enabled|disabled|\d|"
     # HTTP authentication schemes: token *types*, not tokens
     r"bearer|basic|digest|mac|hmac|negotiate|jwt|oauth|dpop)$")
+#: words that mark a literal as a placeholder wherever they stand in an
+#: all-letters value (``"DummyKey"``, ``"fake-api-token"``, ``"example_secret"``)
+PLACEHOLDER_WORDS = frozenset({"dummy", "fake", "placeholder", "example", "sample", "changeme",
+                               "replaceme", "notreal", "unset", "notset", "undefined", "todo",
+                               "fixme", "tbd", "redacted"})
+#: the words of an all-letters value: CamelCase, snake_case, kebab-case, spaces
+LETTER_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
 #: secret kinds whose literal assignments are findings
 LITERAL_SECRET_KINDS = frozenset({"key", "secret", "api key", "token", "password"})
 

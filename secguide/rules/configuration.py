@@ -17,7 +17,17 @@ def _literal_secret(v) -> bool:
     if not v.known or not isinstance(v.cval, (str, bytes)):
         return False
     text = v.cval.decode("latin-1") if isinstance(v.cval, bytes) else v.cval
-    return len(text.strip()) >= 3 and not config.PLACEHOLDER.match(text.strip())
+    return len(text.strip()) >= 3 and not config.PLACEHOLDER.match(text.strip()) \
+        and not _placeholder_words(text)
+
+
+def _placeholder_words(text: str) -> bool:
+    """An all-letters value with a placeholder word in it: ``"DummyKey"``,
+    ``"fake-api-token"`` (a value with a digit is judged as a value:
+    ``"sk_live_FAKE0123..."`` keeps its format)."""
+    if not text.replace("-", "").replace("_", "").replace(" ", "").isalpha():
+        return False
+    return any(w.lower() in config.PLACEHOLDER_WORDS for w in config.LETTER_WORDS.findall(text))
 
 
 def _not_identifier(value) -> bool:
@@ -107,7 +117,9 @@ class HardcodedSecret(Rule):
     )
     not_flagged = (
         "Values from the environment or a secrets manager; empty strings and "
-        "placeholders (`<your-key>`, `${API_KEY}`, `changeme_later`, `None` defaults); names "
+        "placeholders (`<your-key>`, `${API_KEY}`, `changeme_later`, `\"DummyKey\"`, `None` "
+        "defaults); a development default account on this machine, whose password is its "
+        "user name (`amqp://guest:guest@localhost//`); names "
         "that are about a secret rather than the secret (`API_KEY_HEADER = "
         "\"X-API-Key\"`, `token_type = \"Bearer\"`, `*_url`, `*_file`); for "
         "names other than framework settings, identifier-like values "
@@ -245,7 +257,10 @@ class HardcodedSecret(Rule):
             return None
         if "://" in s and "@" in s:
             m = config.URL_CREDENTIALS.match(s)
-            if m and not config.PLACEHOLDER.match(m.group(3)) and not ctx.is_test_file:
+            if m and not config.PLACEHOLDER.match(m.group(3)) and not ctx.is_test_file \
+                    and not (m.group(2) == m.group(3) and m.group(4).lower() in config.DEV_ACCOUNT_HOSTS):
+                # (user == password on this machine: a development default
+                # account, "guest:guest@localhost", not a secret)
                 return [self.found(node, what=f"the password in a {m.group(1)}:// URL")]
         if not any(marker in s for marker in config.TOKEN_MARKERS):
             return None

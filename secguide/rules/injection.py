@@ -94,7 +94,11 @@ class SqlBuiltQuery(Rule):
         "helper (`quote_name`, `psycopg2.sql.Identifier`, or the "
         "`sql-sanitizers` option); numbers (`int()`, `len()`); values tested to "
         "hold neither quote character (`'\"' not in x and \"'\" not in x`) on "
-        "that path, inside a quoted literal or identifier; values found in a "
+        "that path, inside a quoted literal or identifier; numeric conversions "
+        "(`'LIMIT %d' % n`, `{n:d}`, `{x:.2f}`), which render a number or raise; "
+        "a private helper (`_count(conn, where)`) whose every caller in the "
+        "file passes constants, directly or through another private helper, and "
+        "that is used no other way; values found in a "
         "collection the server built (`col in COLUMNS`); SQL-looking "
         "text that never reaches a SQL sink, such as log and error messages; "
         "SQLAlchemy/Django query objects. The analysis is intra-procedural: "
@@ -104,6 +108,9 @@ class SqlBuiltQuery(Rule):
     node_types = (ast.Call,)
     report_types = (ast.Call,)
     reads_labels = frozenset({labels.safe("sql")})
+    #: id(call) -> (report, def, parameter names, labels): the reports of
+    #: private helpers, decided at the file's end by their callers
+    file_state = dict
 
     def check(self, node, ctx):
         sink = sql_sink(node, ctx)
@@ -131,8 +138,65 @@ class SqlBuiltQuery(Rule):
         how = v.built or "unvalidated input"
         if tainted:
             return [self.found(node, how=how, sink=sink_text, flow=flow_text(tainted))]
-        return [self.found(node, severity="MEDIUM", confidence="MEDIUM" if looks_sql else "LOW",
-                           how=how, sink=sink_text, flow="")]
+        report = self.found(node, severity="MEDIUM", confidence="MEDIUM" if looks_sql else "LOW",
+                            how=how, sink=sink_text, flow="")
+        fn = ctx.fn
+        if from_params and fn.name.startswith("_") and not fn.name.startswith("__"):
+            # a module-private helper: decided when the file ends, by what
+            # its callers pass (constants everywhere: nothing to report)
+            ctx.file_state_of(self)[id(node)] = (report, fn.node, fn.params, v.labels)
+            return None
+        return [report]
+
+    def finish_file(self, ctx):
+        held = ctx.file_state_of(self)
+        return [report for report, fnode, params, lab in held.values()
+                if not _constant_callers(ctx, fnode, params, lab)]
+
+
+def _constant_callers(ctx, fnode, params: list, lab: frozenset, depth: int = 0) -> bool:
+    """Every call of the private helper ``fnode`` in this file passes
+    constants (or numbers) for the parameters in ``lab`` (``arg<i>``), and
+    it is used no other way (``ctx.local_calls``).  A caller that passes its
+    own parameters on is a private helper whose callers are asked the same
+    (three levels at most)."""
+    sites = ctx.local_calls(fnode)
+    if not sites or depth > 2:
+        return False
+    a = fnode.args
+    positional = len(a.posonlyargs) + len(a.args)
+    if a.vararg is not None:
+        return False  # indices past *args do not map onto the call's arguments
+    defaults = dict(zip([x.arg for x in (a.posonlyargs + a.args)[positional - len(a.defaults):]],
+                        a.defaults))
+    defaults.update((x.arg, d) for x, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None)
+    wanted = [i for i in (labels.arg_index(x) for x in lab) if i is not None]
+    for call, args, kwargs, caller in sites:
+        if any(type(x) is ast.Starred for x in call.args) or None in kwargs:
+            return False  # f(*xs) / f(**opts): which value lands where is not known
+        for i in wanted:
+            if i >= len(params):
+                return False
+            name = params[i]
+            if i < positional and i < len(args):
+                v = args[i]
+            elif name in kwargs:
+                v = kwargs[name]
+            else:
+                if type(defaults.get(name)) is not ast.Constant:
+                    return False
+                continue
+            if v.taint:
+                return False
+            if v.is_const or v.typ == "int" or labels.safe("sql") in v.labels:
+                continue
+            # the caller's own parameters, passed on by a private helper
+            if not (labels.has_arg(v.labels) and caller is not None and caller.class_info is None
+                    and caller.name.startswith("_") and not caller.name.startswith("__")
+                    and not caller.is_route and caller.node is not fnode
+                    and _constant_callers(ctx, caller.node, caller.params, v.labels, depth + 1)):
+                return False
+    return True
 
 
 class ShellCommandBuilt(Rule):
