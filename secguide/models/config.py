@@ -58,6 +58,8 @@ TOKEN_FORMATS = {
 TOKEN_MARKERS = ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "AKPA",
                  "gh", "glpat-", "xox", "hooks.slack.com", "k_live_", "k_test_", "AIza",
                  "PRIVATE KEY")
+#: one search for all of ``TOKEN_MARKERS``
+TOKEN_MARKER = re.compile("|".join(re.escape(m) for m in TOKEN_MARKERS))
 #: scheme://user:password@host
 URL_CREDENTIALS = re.compile(
     r"^\s*([a-zA-Z][\w+.\-]*)://([^/\s:@]*):([^/\s@]+)@(\[[^\]/\s]*\]|[^\s/:?#]+)")

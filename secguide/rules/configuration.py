@@ -196,7 +196,9 @@ class HardcodedSecret(Rule):
             if name.upper() in config.SECRET_SETTINGS and _literal_secret(ctx.value(value)):
                 return [self.found(_literal_node(value, node), what=name)]
         for kw in node.keywords:
-            if kw.arg and _named_secret_literal(kw.arg, ctx.value(kw.value), extra):
+            a = kw.arg  # the name first: most keywords name no secret
+            if a and secret_kind(a, extra) in config.LITERAL_SECRET_KINDS and \
+                    _named_secret_literal(a, ctx.value(kw.value), extra):
                 return [self.found(_literal_node(kw.value, node),
                                    what=f"{kw.arg}= of {ctx.source_text(node.func)}()")]
         return None
@@ -262,7 +264,7 @@ class HardcodedSecret(Rule):
                 # (user == password on this machine: a development default
                 # account, "guest:guest@localhost", not a secret)
                 return [self.found(node, what=f"the password in a {m.group(1)}:// URL")]
-        if not any(marker in s for marker in config.TOKEN_MARKERS):
+        if config.TOKEN_MARKER.search(s) is None:
             return None
         for label, pattern in config.TOKEN_FORMATS.items():
             if pattern.search(s):

@@ -64,7 +64,10 @@ class PermissivePermissions(Rule):
 
     def check(self, node, ctx):
         if type(node) is ast.Assign:
-            if isinstance(node.value, ast.Call) and ctx.call_name(node.value) == "os.umask" and \
+            value = node.value
+            if type(value) is ast.Call and (type(value.func) is ast.Name or last_name(
+                    value.func) == "umask") and \
+                    ctx.call_name(value) == "os.umask" and \
                     len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 # old = os.umask(0); os.umask(old): the idiom that reads the umask
                 ctx.file_state_of(self).saved[node.targets[0].id] = node.value
