@@ -17,8 +17,10 @@ from secguide.analysis.names import (ARG_INDEX, ARG_LABELS, EXCEPTION, HASHED, M
                                      PASSWORD, PRINCIPAL, RANDOM, SECRET_OR_PASSWORD, UKEYS,
                                      identifier_key)
 from secguide.analysis.scope import container, element, element_typ, list_index
-from secguide.analysis.strings import BRACE_FIELD, MAX_TEXT, build, format_string
-from secguide.analysis.values import (ANYCONST, EMPTY, NUMBER, SAFE, SAFE_LABELS, UNKNOWN, Origin,
+from secguide.analysis.strings import (BRACE_FIELD, MAX_TEXT, build, format_string,
+                                       keeps_word_chars)
+from secguide.analysis.values import (ANYCONST, EMPTY, NOVAL, NUMBER, SAFE, SAFE_LABELS, UNKNOWN,
+                                      Origin,
                                       SymOrigin, Value, const, merge_taint, sanitize)
 from secguide.models import crypto, sinks, web
 from secguide.models import frameworks as fw
@@ -143,6 +145,16 @@ class CallsMixin:
             return sanitize(a0, kind)
         if fq in san.ROUTER_URLS:
             return ROUTER_URL
+        if fq in san.CLASS_FILTERS and len(args) >= 3:
+            text = self.value(args[2])
+            if not text.is_const and keeps_word_chars(self.value(args[0]).cval,
+                                               self.value(args[1]).cval):
+                for k in san.CLASS_FILTERED_SAFE:  # re.sub(r"[^a-z0-9]+", "_", s)
+                    text = sanitize(text, k)
+                return text.copy(cval=NOVAL, typ="str")
+            if text.taint:  # other substitutions keep the rest of the text
+                return Value(taint=text.taint, labels=text.labels - SAFE_LABELS, typ="str")
+            return None
         if fq in san.TRANSLATIONS:
             return self.value(args[0]) if args else UNKNOWN
         if fq in san.DATE_TEXT_CALLS:

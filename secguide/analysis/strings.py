@@ -217,6 +217,33 @@ def _numeric(whole: str, field: "re.Pattern") -> bool:
     return numeric_spec(whole[whole.index(":") + 1:-1])
 
 
+#: ``[^a-z0-9_]+``: a negated character class (its body in group 1)
+_NEGATED_CLASS = re.compile(r"\[\^((?:\\.|[^\]\\])+)\][+*]?")
+#: the items of a class body that admit only letters, digits, ``_`` and ``-``
+_SAFE_CLASS_ITEM = re.compile(r"a-z|A-Z|0-9|\\w|\\d|\\-|_|[a-zA-Z0-9]|-(?=$)")
+#: replacement text that is itself safe
+_SAFE_REPLACEMENT = re.compile(r"[A-Za-z0-9_\-]*")
+
+
+def keeps_word_chars(pattern: object, replacement: object) -> bool:
+    """``re.sub(pattern, replacement, s)`` leaves only letters, digits, ``_``
+    and ``-`` in ``s``: the pattern is one negated class of those (``[^a-z0-9]+``,
+    ``[^\w-]``) and the replacement is made of them."""
+    if not (isinstance(pattern, str) and isinstance(replacement, str)):
+        return False
+    m = _NEGATED_CLASS.fullmatch(pattern)
+    if m is None or _SAFE_REPLACEMENT.fullmatch(replacement) is None:
+        return False
+    body = m.group(1)
+    pos = 0
+    while pos < len(body):
+        item = _SAFE_CLASS_ITEM.match(body, pos)
+        if item is None or item.end() == pos:
+            return False
+        pos = item.end()
+    return True
+
+
 def as_number(v: Value) -> Value:
     """``v`` rendered by a numeric conversion: a clean number that keeps
     what it is (``"%06d" % otp`` is still the OTP, ``"%x" % getrandbits()``

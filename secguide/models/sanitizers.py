@@ -37,6 +37,14 @@ SANITIZERS = {
     "urllib.parse.urlencode": "html", "django.utils.http.urlencode": "html",
 }
 
+#: substitutions that replace every character outside a character class:
+#: ``re.sub(r"[^a-z0-9_]+", "_", text)`` leaves letters, digits, ``_`` and
+#: ``-`` only, which break out of no SQL literal, shell word, HTML text or
+#: path segment (an address can still be chosen: not for SSRF or redirects)
+CLASS_FILTERS = frozenset({"re.sub", "regex.sub"})
+CLASS_FILTERED_SAFE = ("sql", "shell", "html", "path")
+
+
 #: sanitizer by the last name of the callee, for helpers that are methods of
 #: objects we cannot type (``connection.ops.quote_name(t)``)
 SANITIZER_METHODS = {

@@ -96,6 +96,8 @@ class SqlBuiltQuery(Rule):
         "hold neither quote character (`'\"' not in x and \"'\" not in x`) on "
         "that path, inside a quoted literal or identifier; numeric conversions "
         "(`'LIMIT %d' % n`, `{n:d}`, `{x:.2f}`), which render a number or raise; "
+        "substitutions that keep only letters, digits, `_` and `-` "
+        "(`re.sub(r'[^a-z0-9]+', '_', name)`); "
         "a private helper (`_count(conn, where)`) whose every caller in the "
         "file passes constants, directly or through another private helper, and "
         "that is used no other way; values found in a "
