@@ -148,7 +148,7 @@ class CallsMixin:
         if fq in san.CLASS_FILTERS and len(args) >= 3:
             text = self.value(args[2])
             if not text.is_const and keeps_word_chars(self.value(args[0]).cval,
-                                               self.value(args[1]).cval):
+                                                      self.value(args[1]).cval):
                 for k in san.CLASS_FILTERED_SAFE:  # re.sub(r"[^a-z0-9]+", "_", s)
                     text = sanitize(text, k)
                 return text.copy(cval=NOVAL, typ="str")

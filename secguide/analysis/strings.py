@@ -228,7 +228,7 @@ _SAFE_REPLACEMENT = re.compile(r"[A-Za-z0-9_\-]*")
 def keeps_word_chars(pattern: object, replacement: object) -> bool:
     """``re.sub(pattern, replacement, s)`` leaves only letters, digits, ``_``
     and ``-`` in ``s``: the pattern is one negated class of those (``[^a-z0-9]+``,
-    ``[^\w-]``) and the replacement is made of them."""
+    ``[^\\w-]``) and the replacement is made of them."""
     if not (isinstance(pattern, str) and isinstance(replacement, str)):
         return False
     m = _NEGATED_CLASS.fullmatch(pattern)
