@@ -34,6 +34,13 @@ CLIENT_INPUT_ERRORS = frozenset({
 #: of the project's own code, their text is probably the project's, though a
 #: library below it can raise them as well (reported at LOW confidence)
 NARROW_BUILTIN_ERRORS = frozenset({"builtins.ValueError"})
+#: ``http.HTTPStatus`` members of 4xx statuses (``HTTP_4xx_*`` constants are
+#: known by their prefix): a status that says the client's request was wrong
+CLIENT_STATUS_NAMES = frozenset({
+    "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "METHOD_NOT_ALLOWED",
+    "NOT_ACCEPTABLE", "CONFLICT", "GONE", "PRECONDITION_FAILED", "REQUEST_ENTITY_TOO_LARGE",
+    "UNSUPPORTED_MEDIA_TYPE", "UNPROCESSABLE_ENTITY", "UNPROCESSABLE_CONTENT",
+    "TOO_MANY_REQUESTS"})
 #: attributes of any exception that lead to another exception or to the
 #: stack: never the project's own message
 CHAINED_ERROR_ATTRS = frozenset({"__cause__", "__context__", "__traceback__",

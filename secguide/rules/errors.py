@@ -6,6 +6,7 @@ import ast
 from secguide import labels
 from secguide.models import errors, logs, web
 from secguide.rule import Rule
+from secguide.analysis.functions import dotted
 from secguide.rules._common import last_name
 from secguide.rules._secret_parts import _describe, _identifier_item, _object_role, _secret_part
 from secguide.vocab import REQUEST_PARAM_NAMES
@@ -49,6 +50,32 @@ def _exception_classes(tree: ast.Module) -> frozenset:
                     changed = True
                     break
     return frozenset(found)
+
+
+def _status_4xx(ctx, node) -> bool:
+    """``400``, ``status.HTTP_400_BAD_REQUEST``, ``HTTPStatus.BAD_REQUEST``..."""
+    if node is None:
+        return False
+    v = ctx.value(node)
+    if v.known and type(v.cval) is int:
+        return 400 <= v.cval < 500
+    name = (v.qual or dotted(node) or "").rsplit(".", 1)[-1]
+    return name.startswith("HTTP_4") or name in errors.CLIENT_STATUS_NAMES
+
+
+def _client_status(node, ctx) -> bool:
+    """The response or HTTP error ``node`` states a 4xx status: a
+    ``status_code=``/``status=`` keyword or first argument of an HTTP error,
+    or the second item of a returned ``(body, status)`` tuple."""
+    if type(node) is ast.Tuple:
+        return len(node.elts) >= 2 and _status_4xx(ctx, node.elts[1])
+    if type(node) is not ast.Call:
+        return False
+    for k in node.keywords:
+        if k.arg in ("status_code", "status", "code"):
+            return _status_4xx(ctx, k.value)
+    return last_name(node.func) in logs.HTTP_ERRORS and bool(node.args) and \
+        _status_4xx(ctx, node.args[0])
 
 
 class ExceptionExposed(Rule):
@@ -106,8 +133,12 @@ class ExceptionExposed(Rule):
         "client's own input; in an `except` handler, an error handler "
         "parameter, and locals made from them. A traceback or another "
         "exception in the same response is still reported. `except "
-        "ValueError` around a call of the project's own code is reported at "
-        "LOW confidence (its message is probably the project's)."
+        "ValueError` around a call of the project's own code is left alone when "
+        "the response states a 4xx status (`HTTPException(status_code=400, ...)`, "
+        "`return jsonify(...), 400`, `abort(400, ...)`): the project answers with its "
+        "own validation message; with another status it is reported at LOW "
+        "confidence (its message is probably the project's, but a library below "
+        "can raise one too)."
     )
     calls = frozenset({"abort"})
     node_types = (ast.Return, ast.Raise, ast.Call, ast.Try, ast.Assign)
@@ -138,7 +169,8 @@ class ExceptionExposed(Rule):
                 if type(v) is ast.Call and ctx.call_name(v) in web.TEMPLATE_RESPONSES:
                     return self._report(node, v, ctx, st,
                                         f"the template context of {ctx.source_text(v.func)}()")
-                return self._report(node, v, ctx, st, "the response")
+                return self._report(node, v, ctx, st, "the response",
+                                    client_status=_client_status(v, ctx))
         elif t is ast.Raise:
             exc = node.exc
             if isinstance(exc, ast.Call) and last_name(exc.func) in logs.HTTP_ERRORS:
@@ -146,19 +178,23 @@ class ExceptionExposed(Rule):
                                              if k.arg in logs.HTTP_ERROR_TEXT_KEYWORDS]:
                     if labels.EXCEPTION in ctx.value(arg).labels:
                         return self._report(node, arg, ctx, st,
-                                            f"{last_name(exc.func)}(detail=...)")
+                                            f"{last_name(exc.func)}(detail=...)",
+                                            client_status=_client_status(exc, ctx))
         elif last_name(node.func) == "abort" and ctx.call_name(node) in logs.ABORT_CALLS:
             for arg in list(node.args[1:]) + [k.value for k in node.keywords]:
                 if labels.EXCEPTION in ctx.value(arg).labels:
-                    return self._report(node, arg, ctx, st, "abort()")
+                    return self._report(node, arg, ctx, st, "abort()", client_status=_status_4xx(
+                        ctx, node.args[0] if node.args else ctx.keyword(node, "code")))
         return None
 
     # -- exceptions whose text the project wrote for the client -------------
-    def _report(self, node, expr, ctx, st, sink):
+    def _report(self, node, expr, ctx, st, sink, client_status: bool = False):
         kind = self._source_kind(expr, node, ctx, st)
         if kind == _CLIENT:
             return None
         if kind == _NARROW:
+            if client_status:
+                return None  # the project's ValueError answered as the client's error (4xx)
             return [self.found(node, confidence="LOW", sink=sink)]
         return [self.found(node, sink=sink)]
 
