@@ -17,8 +17,14 @@ from secguide import labels
 from secguide.analysis.settings import last_name  # noqa: F401 (re-exported for the rules)
 from secguide.analysis.summaries import has_symbolic, symbolic_text
 from secguide.analysis.values import Value
-from secguide.models import sinks
+from secguide.models import db, sinks
 from secguide.rule import Report
+
+
+def model_base(base: str) -> bool:
+    """A base class name of stored records (``models.Model``, ``db.Model``,
+    ``DeclarativeBase``, ``Document``)."""
+    return base.rsplit(".", 1)[-1] in db.MODEL_BASES or base.endswith(db.FLASK_SQLALCHEMY_MODEL)
 
 
 def flow_text(origins: tuple) -> str:

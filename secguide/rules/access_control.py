@@ -8,7 +8,7 @@ import re
 from secguide import labels
 from secguide.models import access, servers, sinks, system
 from secguide.rule import Rule
-from secguide.rules._common import origin_text, tainted_report
+from secguide.rules._common import model_base, origin_text, tainted_report
 
 
 class PathTraversal(Rule):
@@ -233,6 +233,19 @@ def _after_fixed_start(ctx, arg: ast.AST) -> bool:
     return False
 
 
+def _project_non_model(ctx, node: ast.Call, func: ast.AST) -> bool:
+    """The called class is the project's and no class of its chain derives
+    from a model base (a search object, a DTO, a form): the project facts
+    say so; without them, or for a class they do not know, it is not."""
+    project = ctx.project
+    if project is None:
+        return False
+    q = ctx.call_name(node) or (func.id if type(func) is ast.Name else None)
+    if not q or project.klass(q) is None:
+        return False
+    return not any(model_base(b) for b in project.base_names(q))
+
+
 class MassAssignment(Rule):
     """Untrusted keys choose which attributes of a model are set."""
 
@@ -276,7 +289,9 @@ class MassAssignment(Rule):
         "Explicit field lists; keys checked against an allow-list before "
         "setattr; validated models (pydantic `item.dict()`, DRF serializers, "
         "Django forms' cleaned_data); `**kwargs` whose origin is not untrusted "
-        "input."
+        "input; classes of the project whose chain derives from no model base "
+        "(a search object or DTO: `RecipeSearch(request, **params)`), read from "
+        "the project facts."
     )
     calls = frozenset({"builtins.setattr", "setattr", "update"})
     calls_with_keywords = True  # Model(**data)
@@ -306,6 +321,8 @@ class MassAssignment(Rule):
         name = func.attr if type(func) is ast.Attribute else (
             func.id if type(func) is ast.Name else "")
         model_like = name[:1].isupper() or (type(func) is ast.Attribute and name in access.CREATE_METHODS)
+        if model_like and name[:1].isupper() and _project_non_model(ctx, node, func):
+            return None  # RecipeSearch(**params): a class of the project that stores nothing
         if model_like:
             return self._flag(ctx, node, ctx.value(star), ctx.source_text(func) + "(**...)")
         return None

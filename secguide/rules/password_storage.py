@@ -7,6 +7,7 @@ import dataclasses
 from secguide import labels
 from secguide.models import auth, db, types
 from secguide.rule import Rule
+from secguide.rules._common import model_base
 from secguide.vocab import CREDENTIAL_HOLDER, PASSWORD_COLUMN, PASSWORD_FIELDS, USER_STORE, \
     is_password_name
 
@@ -191,10 +192,6 @@ def _low(report, ctx):
     return dataclasses.replace(report, confidence="LOW")
 
 
-def _model_base(base: str) -> bool:
-    return base.rsplit(".", 1)[-1] in db.MODEL_BASES or base.endswith(db.FLASK_SQLALCHEMY_MODEL)
-
-
 def _class_verdict(ctx, qual: str | None) -> str:
     """Whether instances of ``qual`` store a password as given (an ORM model
     with no hashing hook), do not (a hashing setter/validator/save, a DTO
@@ -212,7 +209,7 @@ def _class_verdict(ctx, qual: str | None) -> str:
     if proj.klass(qual) is not None:
         if proj.class_provides(qual, "hashes_on_assign"):
             return _SAFE
-        if any(_model_base(b) for b in proj.base_names(qual)):
+        if any(model_base(b) for b in proj.base_names(qual)):
             return _STORES
         return _SAFE  # a project class that is not persisted (form data, DTO, client)
     full = proj.absolute(qual) or qual
@@ -380,7 +377,7 @@ def _positional_model(ctx, arg: ast.AST, at: ast.AST):
         return None
     cls = next((st for st in ctx.tree.body if type(st) is ast.ClassDef and
                 st.name == arg.func.id), None)
-    if cls is None or not any(_model_base(b) for b in filter(None, map(_dotted, cls.bases))):
+    if cls is None or not any(model_base(b) for b in filter(None, map(_dotted, cls.bases))):
         return None
     init = next((st for st in cls.body if isinstance(st, ast.FunctionDef) and
                  st.name == "__init__"), None)
