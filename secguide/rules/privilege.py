@@ -11,13 +11,44 @@ from secguide.rules._common import int_arg, is_true, last_name
 class _Umasks:
     """``old = os.umask(0)``: the variable that keeps each umask call's
     result, and the findings on such calls, withdrawn when ``os.umask(old)``
-    restores the mask on the next line (a read of the umask, not a change)."""
+    restores the mask on the next line (a read of the umask, not a change)
+    or in the ``finally`` of the ``try`` that follows (``_restored_in_finally``)."""
 
     __slots__ = ("saved", "held")
 
     def __init__(self):
         self.saved: dict[str, ast.Call] = {}
         self.held: dict[int, object] = {}
+
+
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers")
+
+
+def _restored_in_finally(scope: ast.AST, saved: ast.Call, restore: ast.Call) -> bool:
+    """``old = os.umask(0)`` followed at once by a ``try`` whose ``finally``
+    runs ``os.umask(old)`` (Django's FileSystemStorage idiom): only what the
+    ``try`` creates with an explicit mode sees the cleared mask.  Statements
+    of ``scope`` only, not of nested functions."""
+    stack = [scope.body]
+    while stack:
+        block = stack.pop()
+        for i, st in enumerate(block):
+            t = type(st)
+            if t is ast.Assign and st.value is saved:
+                nxt = block[i + 1] if i + 1 < len(block) else None
+                return type(nxt) in _TRIES and any(
+                    type(f) is ast.Expr and f.value is restore for f in nxt.finalbody)
+            if t in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda):
+                continue
+            for field in _BLOCK_FIELDS:
+                sub = getattr(st, field, None)
+                if sub:
+                    stack.append(sub if field != "handlers" else
+                                 [x for h in sub for x in h.body])
+    return False
+
+
+_TRIES = (ast.Try,) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
 
 
 class _DatabaseSettings:
@@ -56,7 +87,9 @@ class PermissivePermissions(Rule):
         "    os.makedirs(path, 0o750, exist_ok=True)\n"
     )
     not_flagged = ("Restrictive modes; default modes; modes held in variables of unknown value; "
-                   "`old = os.umask(0)` whose result is kept (read-and-restore idiom).")
+                   "`old = os.umask(0)` whose result is kept and restored at once "
+                   "(read-and-restore idiom), or in the `finally` of the `try` that "
+                   "follows it (`try: os.makedirs(d, mode) finally: os.umask(old)`).")
     calls = frozenset(system.MODE_ARGS) | system.PATH_MODE_METHODS | {"os.umask"}
     node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call,)
@@ -92,7 +125,9 @@ class PermissivePermissions(Rule):
         arg = node.args[0] if node.args else None
         if isinstance(arg, ast.Name) and arg.id in umasks.saved:
             first = umasks.saved.pop(arg.id)
-            if node.lineno <= getattr(first, "end_lineno", first.lineno) + 1:
+            if node.lineno <= getattr(first, "end_lineno", first.lineno) + 1 or \
+                    _restored_in_finally(ctx.fn.node if ctx.fn is not None else ctx.tree,
+                                         first, node):
                 umasks.held.pop(id(first), None)  # restored at once
             return None
         mask = int_arg(ctx, ctx.arg(node, 0, "mask"))
