@@ -44,12 +44,26 @@ def build(parts: list[Value], how: str, extra_text: str = "", holes: bool = True
     built = None
     common = None
     query = False  # (ordered parts) a "?" or "#" came before: a URL's query or fragment
+    #: (ordered parts) where a URL stands: 0 before its "://", 1 in its
+    #: authority, 2 in the path of a host no untrusted part chose, -1 the
+    #: scheme or host can be chosen
+    url = 0
     for p in parts:
         t = p.text
-        if p.taint and query:
+        if p.taint and (query or url == 2):
             taints.append(in_url_query(p.taint))
         elif not p.is_const:
             taints.append(p.taint)
+        if holes and 0 <= url < 2:
+            if p.is_const:
+                if url == 0 and "://" in t:
+                    url, t_rest = 1, t.split("://", 1)[1]
+                else:
+                    t_rest = t
+                if url == 1 and "/" in t_rest:
+                    url = 2
+            elif p.taint:
+                url = -1  # "https://" + host, f"{scheme}://...": the client picks
         if t:
             text.append(t)
             if holes and not query and ("?" in t or "#" in t):
@@ -74,15 +88,44 @@ def build(parts: list[Value], how: str, extra_text: str = "", holes: bool = True
                  text=joined, raw=raw, labels=labels, typ="str")
 
 
-#: sinks a value in a URL's query string or fragment cannot steer: where the
-#: request goes (SSRF) and where a redirect lands
+#: sinks a value in a URL's query string or fragment, or in the path of a
+#: host nobody untrusted chose, cannot steer: where the request goes (SSRF,
+#: the host) and where a redirect lands (the site)
 URL_QUERY_SAFE = frozenset({"ssrf", "redirect"})
 
 
 def in_url_query(taint: tuple) -> tuple:
-    """Origins pasted after a ``?`` or ``#``: sanitized for ``URL_QUERY_SAFE``."""
+    """Origins pasted after a ``?`` or ``#``, or into the path of a fixed
+    host: sanitized for ``URL_QUERY_SAFE``."""
     return tuple(o if URL_QUERY_SAFE <= o.san else o._replace(san=o.san | URL_QUERY_SAFE)
                  for o in taint)
+
+
+def _path_fields(fmt: str, fields: list, field: "re.Pattern") -> list:
+    """``fields`` with those placed in the path of ``fmt``'s URL sanitized
+    for ``URL_QUERY_SAFE`` when no untrusted field chose its scheme or host
+    (``"https://keys.{}.example.com/{}".format(region, kid)``)."""
+    sep = fmt.find("://")
+    if sep < 0:
+        return fields
+    slash = fmt.find("/", sep + 3)
+    if slash < 0:
+        return fields
+    out = []
+    i = 0
+    for m in field.finditer(fmt):
+        if m.group(0) in ("%%", "{{", "}}"):
+            continue
+        if i >= len(fields):
+            break
+        v = fields[i]
+        if v.taint:
+            if m.start() < slash:
+                return fields  # the scheme or the host can be chosen
+            v = v.copy(taint=in_url_query(v.taint))
+        out.append(v)
+        i += 1
+    return out + fields[i:]
 
 
 def _query_fields(fmt: str, fields: list, field: "re.Pattern") -> list:
@@ -113,6 +156,8 @@ def format_string(fmt: Value, args, how: str, field: "re.Pattern") -> Value:
     fields = _field_values(fmt.cval, args, field) if known_fmt else None
     if fields and ("?" in fmt.cval or "#" in fmt.cval) and any(v.taint for v in fields):
         fields = _query_fields(fmt.cval, fields, field)
+    if fields and "://" in fmt.cval and any(v.taint for v in fields):
+        fields = _path_fields(fmt.cval, fields, field)
     built = build([fmt] + (values if fields is None else fields), how, holes=False)
     if not built.taint and not built.built and built.is_const:
         return built

@@ -162,6 +162,7 @@ class OpenRedirect(Rule):
         "helpers of the same module that return their argument only after "
         "such a check (`if url and is_safe_url(url): return url`); constant targets; "
         "untrusted values after a literal path segment (`base + \"recipe/\" + pk`), "
+        "in the path of a fixed site (`f\"https://docs.example.com/{topic}\"`), "
         "or in the query string or fragment (`reverse(\"login\") + \"?next=\" + url`). "
         "`\"/\" + url` and `base + url` are still reported: the value can start "
         "with `/evil.example`."
