@@ -322,10 +322,11 @@ class MassAssignment(Rule):
         name = func.attr if type(func) is ast.Attribute else (
             func.id if type(func) is ast.Name else "")
         model_like = name[:1].isupper() or (type(func) is ast.Attribute and name in access.CREATE_METHODS)
-        if model_like and name[:1].isupper() and _project_non_model(ctx, node, func):
-            return None  # RecipeSearch(**params): a class of the project that stores nothing
         if model_like:
-            return self._flag(ctx, node, ctx.value(star), ctx.source_text(func) + "(**...)")
+            found = self._flag(ctx, node, ctx.value(star), ctx.source_text(func) + "(**...)")
+            if found and name[:1].isupper() and _project_non_model(ctx, node, func):
+                return None  # RecipeSearch(**params): a class of the project that stores nothing
+            return found
         return None
 
     def _flag(self, ctx, node, v, sink, keys=False):
