@@ -101,16 +101,16 @@ def in_url_query(taint: tuple) -> tuple:
                  for o in taint)
 
 
-def _path_fields(fmt: str, fields: list, field: "re.Pattern") -> list:
-    """``fields`` with those placed in the path of ``fmt``'s URL sanitized
-    for ``URL_QUERY_SAFE`` when no untrusted field chose its scheme or host
-    (``"https://keys.{}.example.com/{}".format(region, kid)``)."""
+def _url_fields(fmt: str, fields: list, field: "re.Pattern") -> list:
+    """``fields`` with those placed after a ``?``/``#`` of ``fmt``
+    (``"https://h/s?order={}"``), or in the path of its URL when no
+    untrusted field chose the scheme or host
+    (``"https://keys.{}.example.com/{}".format(region, kid)``), sanitized
+    for ``URL_QUERY_SAFE``."""
+    marks = [k for k in (fmt.find("?"), fmt.find("#")) if k >= 0]
+    query = min(marks) if marks else -1
     sep = fmt.find("://")
-    if sep < 0:
-        return fields
-    slash = fmt.find("/", sep + 3)
-    if slash < 0:
-        return fields
+    slash = fmt.find("/", sep + 3) if sep >= 0 else -1
     out = []
     i = 0
     for m in field.finditer(fmt):
@@ -120,27 +120,11 @@ def _path_fields(fmt: str, fields: list, field: "re.Pattern") -> list:
             break
         v = fields[i]
         if v.taint:
-            if m.start() < slash:
-                return fields  # the scheme or the host can be chosen
-            v = v.copy(taint=in_url_query(v.taint))
-        out.append(v)
-        i += 1
-    return out + fields[i:]
-
-
-def _query_fields(fmt: str, fields: list, field: "re.Pattern") -> list:
-    """``fields`` with those placed after a ``?``/``#`` of ``fmt`` sanitized
-    for ``URL_QUERY_SAFE`` (``"https://h/s?order={}"``)."""
-    out = []
-    i = 0
-    for m in field.finditer(fmt):
-        if m.group(0) in ("%%", "{{", "}}"):
-            continue
-        if i >= len(fields):
-            break
-        v = fields[i]
-        if v.taint and ("?" in fmt[:m.start()] or "#" in fmt[:m.start()]):
-            v = v.copy(taint=in_url_query(v.taint))
+            start = m.start()
+            if 0 <= query < start or 0 <= slash < start:
+                v = v.copy(taint=in_url_query(v.taint))
+            else:
+                slash = -1  # the scheme or the host can be chosen: no fixed path
         out.append(v)
         i += 1
     return out + fields[i:]
@@ -154,10 +138,9 @@ def format_string(fmt: Value, args, how: str, field: "re.Pattern") -> Value:
     values = list(args.values()) if isinstance(args, dict) else list(args)
     known_fmt = fmt.known and isinstance(fmt.cval, str)
     fields = _field_values(fmt.cval, args, field) if known_fmt else None
-    if fields and ("?" in fmt.cval or "#" in fmt.cval) and any(v.taint for v in fields):
-        fields = _query_fields(fmt.cval, fields, field)
-    if fields and "://" in fmt.cval and any(v.taint for v in fields):
-        fields = _path_fields(fmt.cval, fields, field)
+    if fields and ("?" in fmt.cval or "#" in fmt.cval or "://" in fmt.cval) and \
+            any(v.taint for v in fields):
+        fields = _url_fields(fmt.cval, fields, field)
     built = build([fmt] + (values if fields is None else fields), how, holes=False)
     if not built.taint and not built.built and built.is_const:
         return built
