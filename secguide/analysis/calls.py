@@ -20,8 +20,7 @@ from secguide.analysis.scope import container, element, element_typ, list_index
 from secguide.analysis.strings import (BRACE_FIELD, MAX_TEXT, build, format_string,
                                        keeps_word_chars)
 from secguide.analysis.values import (ANYCONST, EMPTY, NOVAL, NUMBER, SAFE, SAFE_LABELS, UNKNOWN,
-                                      Origin,
-                                      SymOrigin, Value, const, merge_taint, sanitize)
+                                      Origin, SymOrigin, Value, const, merge_taint, sanitize)
 from secguide.models import crypto, sinks, web
 from secguide.models import frameworks as fw
 from secguide.models import types as ty

@@ -72,7 +72,7 @@ def _client_status(node, ctx) -> bool:
     if type(node) is not ast.Call:
         return False
     for k in node.keywords:
-        if k.arg in ("status_code", "status", "code"):
+        if k.arg in ("status_code", "status"):  # (jsonify(code=400) is a field of the body)
             return _status_4xx(ctx, k.value)
     return last_name(node.func) in logs.HTTP_ERRORS and bool(node.args) and \
         _status_4xx(ctx, node.args[0])
