@@ -451,3 +451,45 @@ def test_call_index_calls_each_rule_once_per_call():
     assert seen["indexed"] == ["os.system('ls')", "os.system('ls', flag=True)",
                                "json.dumps(1)", "print(3, end='')", "run(**opts)"]
     assert len(seen["every"]) == 6
+
+
+def test_the_collector_is_paused_during_an_analysis_and_restored(monkeypatch):
+    """The cyclic garbage collector is off while a file is analysed (its
+    short-lived values die by reference counting instead of being promoted
+    into the host's oldest generation) and is left as the host had it:
+    enabled, or disabled, also when a rule raises."""
+    import gc
+
+    from secguide import engine
+    from secguide.engine.tables import _INSTANCES
+
+    rule = _INSTANCES["SCG101"]
+    states = []
+    real = type(rule).check
+
+    def check(self, node, ctx):
+        states.append(gc.isenabled())
+        return real(self, node, ctx)
+
+    monkeypatch.setattr(type(rule), "check", check)
+    src = "def f(cur, q):\n    cur.execute(f'SELECT {q}')\n"
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        engine.analyze_source(src, "m.py", select=["SCG101"])
+        assert states and not any(states) and gc.isenabled()
+        gc.disable()
+        states.clear()
+        engine.analyze_source(src, "m.py", select=["SCG101"])
+        assert states and gc.isenabled() is False
+
+        def boom(self, node, ctx):
+            raise ValueError("a rule that breaks")
+
+        monkeypatch.setattr(type(rule), "check", boom)
+        monkeypatch.setattr(engine, "_STRICT", False)
+        gc.enable()
+        assert engine.analyze_source(src, "m.py", select=["SCG101"]) == []
+        assert gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -239,3 +239,45 @@ def test_queryset_reassignments_are_found_in_any_statement(body, scoped):
     src = f"class V(View):\n    def setup(self, request):\n        {body}\n"
     cf = module_facts(ast.parse(src), "m", "m.py", {}).classes["V"]
     assert cf.scopes_queryset is scoped
+
+
+def test_trees_are_released_after_each_analysed_file(tmp_path):
+    """Project modules' parsed trees serve one file's analysis and are then
+    dropped (kept across files, their nodes would sit in the heap that the
+    host's garbage collector walks); what was derived from them stays."""
+    from secguide import engine
+
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "db.py").write_text(
+        "def find_user(cur, name):\n"
+        "    cur.execute(f\"SELECT * FROM users WHERE name = '{name}'\")\n")
+    views = app / "views.py"
+    views.write_text(
+        "from flask import request\n"
+        "from app.db import find_user\n\n\n"
+        "def show(cur):\n"
+        "    return find_user(cur, request.args['q'])\n")
+    engine._FACTS_CACHES.clear()
+    seen = []
+    real = FactsCache.release_trees
+
+    def spy(self):
+        seen.append(len(self._trees))
+        real(self)
+
+    try:
+        FactsCache.release_trees = spy
+        found = engine.analyze_tree(ast.parse(views.read_text()), str(views))
+    finally:
+        FactsCache.release_trees = real
+    assert any(f.code == "SCG101" and "through find_user()" in f.message for f in found)
+    cache = engine._FACTS_CACHES[""]
+    assert seen and seen[-1] >= 1          # the analysis did read trees
+    assert not cache._trees                 # ... and none is left after it
+    parses = cache.parses
+    assert parses >= 1
+    again = engine.analyze_tree(ast.parse(views.read_text()), str(views))
+    assert cache.parses == parses           # what was derived stays cached
+    assert [(f.code, f.line) for f in again] == [(f.code, f.line) for f in found]

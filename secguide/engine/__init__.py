@@ -8,6 +8,7 @@ and node, the highest severity wins).  The analysis itself knows no rule.
 from __future__ import annotations
 
 import ast
+import gc
 import os
 import warnings
 from typing import Iterable
@@ -367,6 +368,16 @@ def analyze_tree(tree: ast.AST, filename: str = "<string>",
     rules = selected_rules(select)
     if not rules or not isinstance(tree, ast.Module):
         return []
+    # The analysis makes many short-lived objects (values, environments)
+    # that live as long as the file's walk: with the cyclic collector
+    # running, they outlive its young generations and are promoted to the
+    # oldest one, where they die, and each full collection then also walks
+    # the host's whole heap.  Paused for the walk, they are freed by
+    # reference counting instead; the collector's state is restored after
+    # (a host that disabled it keeps it disabled).
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
     try:
         tables = _tables(tuple(r.code for r in rules), FileContext._test_file(filename))
         ctx = FileContext(tree, filename, tables, options or DEFAULT_OPTIONS)
@@ -381,6 +392,11 @@ def analyze_tree(tree: ast.AST, filename: str = "<string>",
         if errors:
             raise
         return []
+    finally:
+        for cache in _FACTS_CACHES.values():
+            cache.release_trees()
+        if paused:
+            gc.enable()
     if strict and ctx.truncated:
         raise AnalysisTruncated(f"{filename}: an expression or a function was too deep "
                                 "to analyse")

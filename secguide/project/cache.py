@@ -1,7 +1,9 @@
 """The per-process cache of project modules: their facts (keyed by path,
 size and mtime), their outlines (top-level names and imports, for modules
 only named), and their parsed trees (the last few, so a module's facts and
-its summaries share one parse); optionally on disk (``diskcache``: keyed by
+its summaries share one parse, dropped after each analysed file: kept
+across files, their nodes double the heap that the host's garbage
+collector walks, for a handful of saved parses); optionally on disk (``diskcache``: keyed by
 a hash of the content and module name, written atomically so parallel
 workers can share the folder).
 """
@@ -152,6 +154,10 @@ class FactsCache:
         if len(self._trees) > MAX_TREES:
             self._trees.popitem(last=False)
         return tree
+
+    def release_trees(self) -> None:
+        """Drop the parsed trees (the engine calls this after each file)."""
+        self._trees.clear()
 
     def facts_of_tree(self, tree: ast.Module, layout: ProjectLayout) -> ModuleFacts | None:
         """The cached facts of the analysed file when ``tree`` is this cache's
