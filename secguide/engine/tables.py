@@ -57,7 +57,6 @@ class DispatchTables:
                 dispatch[t] = dispatch.get(t, ()) + (rule,)
                 if not rule.needs_route:
                     plain[t] = plain.get(t, ()) + (rule,)
-        # ``name = value`` inside a function: the Assign rules that look at it
         # one tuple per distinct rule list: the call index maps hundreds of
         # names to the same few lists, and each tuple is an object the
         # host's garbage collector walks in every full collection
@@ -65,6 +64,7 @@ class DispatchTables:
         for table in (calls, calls_plain):
             for key, found in table.items():
                 table[key] = shared.setdefault(found, found)
+        # ``name = value`` inside a function: the Assign rules that look at it
         for table in (dispatch, plain):
             if ast.Constant in table:
                 table[STR_CONSTANT] = table.pop(ast.Constant)

@@ -1,11 +1,11 @@
 """The per-process cache of project modules: their facts (keyed by path,
 size and mtime), their outlines (top-level names and imports, for modules
 only named), and their parsed trees (the last few, so a module's facts and
-its summaries share one parse, dropped after each analysed file: kept
-across files, their nodes double the heap that the host's garbage
-collector walks, for a handful of saved parses); optionally on disk (``diskcache``: keyed by
-a hash of the content and module name, written atomically so parallel
-workers can share the folder).
+its summaries share one parse; dropped after each analysed file, since
+kept across files their nodes can double the heap the host's garbage
+collector walks, for a handful of saved parses); optionally on disk
+(``diskcache``: keyed by a hash of the content and module name, written
+atomically so parallel workers can share the folder).
 """
 from __future__ import annotations
 
