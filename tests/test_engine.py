@@ -453,35 +453,42 @@ def test_call_index_calls_each_rule_once_per_call():
     assert len(seen["every"]) == 6
 
 
-def test_the_collector_is_paused_during_an_analysis_and_restored(monkeypatch):
-    """The cyclic garbage collector is off while a file is analysed (its
-    short-lived values die by reference counting instead of being promoted
-    into the host's oldest generation) and is left as the host had it:
-    enabled, or disabled, also when a rule raises."""
+def test_the_collector_runs_less_often_during_an_analysis_and_is_restored(monkeypatch):
+    """While a file is analysed the collector's young threshold is raised
+    (its short-lived values die by reference counting instead of being
+    promoted into the host's oldest generation; cycles are still
+    collected), and the host's thresholds are restored after, also when a
+    rule raises; a host that disabled the collector or set a higher
+    threshold is left alone."""
     import gc
 
     from secguide import engine
     from secguide.engine.tables import _INSTANCES
 
     rule = _INSTANCES["SCG101"]
-    states = []
+    seen = []
     real = type(rule).check
 
     def check(self, node, ctx):
-        states.append(gc.isenabled())
+        seen.append((gc.isenabled(), gc.get_threshold()))
         return real(self, node, ctx)
 
     monkeypatch.setattr(type(rule), "check", check)
     src = "def f(cur, q):\n    cur.execute(f'SELECT {q}')\n"
-    was = gc.isenabled()
+    was, host = gc.isenabled(), gc.get_threshold()
     try:
         gc.enable()
-        engine.analyze_source(src, "m.py", select=["SCG101"])
-        assert states and not any(states) and gc.isenabled()
-        gc.disable()
-        states.clear()
-        engine.analyze_source(src, "m.py", select=["SCG101"])
-        assert states and gc.isenabled() is False
+        gc.set_threshold(700, 10, 10)
+        assert [f.code for f in engine.analyze_source(src, "m.py", select=["SCG101"])] == ["SCG101"]
+        assert seen and all(s == (True, (engine.YOUNG_THRESHOLD, 10, 10)) for s in seen)
+        assert gc.get_threshold() == (700, 10, 10) and gc.isenabled()
+        for state, thr in ((False, (700, 10, 10)), (True, (100_000, 20, 20))):
+            seen.clear()
+            (gc.enable if state else gc.disable)()
+            gc.set_threshold(*thr)
+            engine.analyze_source(src, "m.py", select=["SCG101"])
+            assert seen and all(s == (state, thr) for s in seen)
+            assert gc.get_threshold() == thr and gc.isenabled() is state
 
         def boom(self, node, ctx):
             raise ValueError("a rule that breaks")
@@ -489,7 +496,9 @@ def test_the_collector_is_paused_during_an_analysis_and_restored(monkeypatch):
         monkeypatch.setattr(type(rule), "check", boom)
         monkeypatch.setattr(engine, "_STRICT", False)
         gc.enable()
+        gc.set_threshold(700, 10, 10)
         assert engine.analyze_source(src, "m.py", select=["SCG101"]) == []
-        assert gc.isenabled()
+        assert gc.get_threshold() == (700, 10, 10) and gc.isenabled()
     finally:
+        gc.set_threshold(*host)
         (gc.enable if was else gc.disable)()
