@@ -43,9 +43,13 @@ def _write():
 
 
 def run(cmd: list[str], site: str, log: str) -> dict:
+    if os.path.exists(log):
+        os.remove(log)  # never read an earlier run's figures
     env = dict(os.environ, PYTHONPATH=site, SECGUIDE_GC_LOG=log)
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                    check=False)
+    if not os.path.exists(log):
+        raise SystemExit(f"gc_cost: {cmd[0]} wrote no figures (did it start?)")
     with open(log) as fh:
         return json.load(fh)
 

@@ -241,7 +241,7 @@ def test_queryset_reassignments_are_found_in_any_statement(body, scoped):
     assert cf.scopes_queryset is scoped
 
 
-def test_trees_are_released_after_each_analysed_file(tmp_path):
+def test_trees_are_released_after_each_analysed_file(tmp_path, monkeypatch):
     """Project modules' parsed trees serve one file's analysis and are then
     dropped (kept across files, their nodes would sit in the heap that the
     host's garbage collector walks); what was derived from them stays."""
@@ -267,11 +267,8 @@ def test_trees_are_released_after_each_analysed_file(tmp_path):
         seen.append(len(self._trees))
         real(self)
 
-    try:
-        FactsCache.release_trees = spy
-        found = engine.analyze_tree(ast.parse(views.read_text()), str(views))
-    finally:
-        FactsCache.release_trees = real
+    monkeypatch.setattr(FactsCache, "release_trees", spy)
+    found = engine.analyze_tree(ast.parse(views.read_text()), str(views))
     assert any(f.code == "SCG101" and "through find_user()" in f.message for f in found)
     cache = engine._FACTS_CACHES[""]
     assert seen and seen[-1] >= 1          # the analysis did read trees

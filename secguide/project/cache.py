@@ -119,10 +119,11 @@ class FactsCache:
     # ---------------------------------------------------------------- trees
     def tree(self, path: str, key: tuple | None = None) -> ast.Module | None:
         """The syntax tree of the project module at ``path`` (None: unreadable,
-        too big, not Python), parsed once while the file is unchanged: the
-        module's facts and its summaries share it.  ``key``: the file's
-        ``(path, size, mtime_ns)`` when the caller has it.  Only the last
-        ``MAX_TREES`` trees are kept (the analysis never changes a tree)."""
+        too big, not Python), parsed once per analysed file while the file
+        is unchanged: the module's facts and its summaries share it.
+        ``key``: the file's ``(path, size, mtime_ns)`` when the caller has
+        it.  Only the last ``MAX_TREES`` trees are kept (the analysis never
+        changes a tree), and none after the file (``release_trees``)."""
         if key is None:
             try:
                 st = os.stat(path)
