@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 
 from secguide import engine
+from secguide.engine.host import settle_host_heap
 from secguide.engine.lookup import FindingLookup
 from secguide.options import cached_options as options_for  # checked once per config
 
@@ -40,6 +41,7 @@ def analyse(raw: dict, node, config, select) -> FileResults:
     name = filename.decode("utf-8", "replace") if isinstance(filename, bytes) \
         else "<unknown>" if filename is None else str(filename)
     options, tree, select = options_for(config), module_of(node), sorted(select)
+    settle_host_heap()  # once per process, in Bandit's command line only
     if tree is not None:
         findings = engine.analyze_tree(tree, name, select=select, options=options)
     else:

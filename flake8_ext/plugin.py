@@ -231,7 +231,9 @@ class SecguidePlugin:
         if not isinstance(self.tree, ast.Module):
             return []
         from secguide import engine
+        from secguide.engine.host import settle_host_heap
 
+        settle_host_heap()  # once per process, in flake8's command line only
         findings = list(engine.analyze_tree(self.tree, self.filename, select=select, options=options))
         if findings and self.lines and not getattr(self.options, "disable_noqa", False):
             # the Bandit comment form here too, and on the statement's first line

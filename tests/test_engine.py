@@ -502,3 +502,46 @@ def test_the_collector_runs_less_often_during_an_analysis_and_is_restored(monkey
     finally:
         gc.set_threshold(*host)
         (gc.enable if was else gc.disable)()
+
+
+def test_the_host_heap_is_frozen_once_and_only_in_a_hosts_command_line(monkeypatch):
+    """``settle_host_heap`` freezes the process's heap once (``gc.freeze``),
+    only in a flake8 or Bandit command line, with the collector enabled and
+    ``SECGUIDE_GC_FREEZE`` not ``0``; a program that imports a host (a
+    test-suite, an editor's server) is never touched."""
+    import types
+
+    from secguide.engine import host
+
+    frozen = []
+    monkeypatch.setattr(host.gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.delenv("SECGUIDE_GC_FREEZE", raising=False)
+
+    def settle(argv0, main_spec=None, env=None, enabled=True):
+        host._SETTLED[0] = False
+        frozen.clear()
+        monkeypatch.setattr(host.sys, "argv", [argv0])
+        main = types.ModuleType("__main__")
+        main.__spec__ = None if main_spec is None else types.SimpleNamespace(name=main_spec)
+        monkeypatch.setitem(host.sys.modules, "__main__", main)
+        if env is not None:
+            monkeypatch.setenv("SECGUIDE_GC_FREEZE", env)
+        monkeypatch.setattr(host.gc, "isenabled", lambda: enabled)
+        first = host.settle_host_heap()
+        second = host.settle_host_heap()  # never twice in a process
+        return first, second, len(frozen)
+
+    try:
+        assert settle("/venv/bin/flake8") == (True, False, 1)
+        assert settle("/venv/bin/bandit") == (True, False, 1)
+        assert settle("/venv/lib/flake8/__main__.py", "flake8.__main__") == (True, False, 1)
+        assert settle("/venv/lib/bandit/__main__.py", "bandit.__main__") == (True, False, 1)
+        # not a host's command line: pytest, an editor's server, a script
+        assert settle("/venv/bin/pytest") == (False, False, 0)
+        assert settle("-c") == (False, False, 0)
+        assert settle("/venv/bin/pylsp", "pylsp.__main__") == (False, False, 0)
+        # switched off, or a host that disabled the collector
+        assert settle("/venv/bin/flake8", env="0") == (False, False, 0)
+        assert settle("/venv/bin/flake8", enabled=False) == (False, False, 0)
+    finally:
+        host._SETTLED[0] = False

@@ -670,3 +670,48 @@ def test_recommended_profile_replaces_noisy_tests(tmp_path):
     recommended = ids("-c", str(profile))
     assert ("SCG101", 10) in recommended
     assert not {t for t, _ in recommended} & {"B608", "B311", "B602", "B105"}
+
+
+_FREEZE_PROBE = """
+import atexit, gc, sys
+atexit.register(lambda: print("FROZEN", gc.get_freeze_count(), file=sys.stderr))
+host, args = sys.argv[1], sys.argv[2:]
+if host == "api":  # flake8 imported by another program: never touched
+    from flake8.api import legacy
+    legacy.get_style_guide(select=["SCG"]).check_files(args)
+    raise SystemExit(0)
+sys.argv = [host] + args
+if host == "flake8":
+    from flake8.main.cli import main
+else:
+    from bandit.cli.main import main
+main()
+"""
+
+
+@pytest.mark.hosts
+@pytest.mark.parametrize("host", ["flake8", "bandit", "api"])
+def test_the_hosts_heap_is_frozen_in_their_command_lines_only(tmp_path, host, monkeypatch):
+    """flake8's and Bandit's command lines get their start-up heap frozen
+    once (``secguide.engine.host``), with the same findings; a program
+    that imports flake8 does not, nor a run with ``SECGUIDE_GC_FREEZE=0``."""
+    import subprocess  # nosec B404  # runs the hosts under test
+    import sys
+
+    src = tmp_path / "views.py"
+    src.write_text("def f(cur, q):\n    cur.execute(f'SELECT {q}')\n")
+    args = ["-j1", "--select=SCG", str(src)] if host == "flake8" else \
+        ["-q", "-f", "csv", str(src)] if host == "bandit" else [str(src)]
+    counts, outputs = {}, {}
+    for switch in ("1", "0"):
+        monkeypatch.setenv("SECGUIDE_GC_FREEZE", switch)
+        out = subprocess.run([sys.executable, "-c", _FREEZE_PROBE, host, *args],
+                             capture_output=True, text=True, timeout=300, check=False)
+        frozen = [ln for ln in out.stderr.splitlines() if ln.startswith("FROZEN ")]
+        assert frozen, out.stderr
+        counts[switch] = int(frozen[-1].split()[1])
+        outputs[switch] = out.stdout
+    assert "SCG101" in outputs["1"] or host == "api", outputs["1"]
+    assert outputs["1"] == outputs["0"]
+    assert counts["0"] == 0
+    assert (counts["1"] > 1000) is (host != "api"), counts
