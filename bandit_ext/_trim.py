@@ -13,10 +13,11 @@ between them; the tests run on the installed one), and is not used with any
 other version: a test is called by ``BanditTester.run_tests``
 (recognised by its code object), which reads its list with
 ``self.testset.get_tests(check)``, and Bandit makes a new ``BanditTester``
-for every file.  So the stand-in lives exactly as long as one file's walk
-(also when Bandit abandons a walk half-way), and no list Bandit iterates is
-changed: the loop running for the node that triggered the analysis keeps
-Bandit's full list.  The same caller gives the rules to analyse: those whose
+for every file.  So a file's tester holds its stand-in exactly as long as
+the file's walk (also when Bandit abandons a walk half-way; stand-ins are
+only read, so files whose findings keep the same tests share one), and no
+list Bandit iterates is changed: the loop running for the node that
+triggered the analysis keeps Bandit's full list.  The same caller gives the rules to analyse: those whose
 tests are enabled (``-t``/``-s``/profile).  Otherwise every rule is analysed
 and Bandit drops what its disabled tests would have said.
 
@@ -167,7 +168,14 @@ def trim(tester, kinds: dict[type, set[str]]) -> None:
         for cls, codes in kinds.items():
             for check in bandit_checks((cls,)):
                 wanted.setdefault(check, set()).update(codes)
-        tester.testset = _Trimmed(_full(tester), wanted)
+        full = _full(tester)
+        key = frozenset((check, frozenset(codes)) for check, codes in wanted.items())
+        if _SHARED[0] is not full or len(_SHARED[1]) > 64:
+            _SHARED[:] = [full, {}]
+        stand_in = _SHARED[1].get(key)
+        if stand_in is None:
+            stand_in = _SHARED[1][key] = _Trimmed(full, wanted)
+        tester.testset = stand_in
 
 
 #: every check name Bandit may ask for (a node class name, ``Str``, ``Bytes``,
@@ -203,8 +211,15 @@ def _split(full):
     return _SPLIT[1], _SPLIT[2]
 
 
+#: Bandit's test set -> its stand-ins by what they keep: most files keep
+#: the same tests (none of ours, when nothing was found), and Bandit only
+#: reads the lists, so files with equal findings kinds share one stand-in
+_SHARED: list = [None, {}]
+
+
 class _Trimmed:
-    """Stands in for Bandit's test set for one ``BanditTester`` (one file)."""
+    """Stands in for Bandit's test set for the ``BanditTester`` of each file
+    whose findings keep the same tests (shared: read, never changed)."""
 
     __slots__ = ("full", "tests", "get_tests")
 

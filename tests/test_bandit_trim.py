@@ -268,6 +268,20 @@ def test_stand_in_lists():
     assert stand_in.x == 1 and _trim._full(tester) is full
     assert _trim.enabled_codes(tester) == {"SCG101", "SCG601"}
 
+    # the next file's tester: equal kinds share the stand-in, others do not
+    second = type("Tester", (), {"testset": full})()
+    _trim.trim(second, {ast.Call: {"SCG601"}})
+    assert second.testset is stand_in
+    third = type("Tester", (), {"testset": full})()
+    _trim.trim(third, {ast.Constant: {"SCG101"}})
+    assert third.testset is not stand_in
+    assert third.testset.get_tests("Call") == [own] and third.testset.get_tests("Str") == [a]
+    # another run's test set (an in-process caller) gets stand-ins of its own
+    other = type("TestSet", (), {"tests": {"Call": [b]}})()
+    fourth = type("Tester", (), {"testset": other})()
+    _trim.trim(fourth, {ast.Call: {"SCG601"}})
+    assert fourth.testset is not stand_in and _trim._full(fourth) is other
+
 
 def test_no_trimming_and_every_default_rule_analysed_on_an_unverified_bandit(monkeypatch, tmp_path, spy):
     import bandit
