@@ -71,6 +71,10 @@ REQUEST_SESSION_ATTRS = frozenset({"session"})
 #: (``current_app.config["SECRET_KEY"]``, ``settings.API_TOKEN``, ``os.environ[...]``)
 CONFIG_OBJECTS = frozenset({"flask.current_app.config", "flask.current_app",
                             "django.conf.settings", "os.environ", "os.getenv"})
+#: what the operator types at the terminal running the program (a CLI's
+#: prompts): no remote client chooses it, nor can one time a comparison of it
+TERMINAL_INPUTS = frozenset({"getpass.getpass", "input", "builtins.input", "click.prompt",
+                             "typer.prompt", "rich.prompt.Prompt.ask"})
 #: attributes of an ORM model class that start a database lookup
 #: (``User.objects.get(...)``, ``User.query.filter_by(...).first()``): what
 #: comes back is a stored record

@@ -1,7 +1,8 @@
 """What a server holds (SCG504): whether the client could have chosen the
 value on one side of a comparison, judged from the function's bindings
-(a signed payload, the session, a stored record, a hasher's output, a
-server computation over these, a constant)."""
+(a signed payload, the session, a stored record, a hasher's output, what
+the operator typed at the terminal, a server computation over these, a
+constant)."""
 from __future__ import annotations
 
 import ast
@@ -73,7 +74,8 @@ def _request_session(ctx, node) -> bool:
 def _held(ctx, node, st, depth: int = 0) -> str | None:
     """``_SOURCE`` when the client cannot choose the value of ``node``: a
     payload whose signature was checked, the session store, a stored record
-    or its fields, password-hasher output, or a server computation over these
+    or its fields, password-hasher output, the operator's terminal input
+    (``getpass()``, ``click.prompt()``), or a server computation over these
     (``hmac(user.password)``, ``channel.make_token()``); ``_CONST`` for a
     literal; None otherwise (request data, parameters, anything unknown)."""
     if depth > 16:
@@ -104,8 +106,8 @@ def _held(ctx, node, st, depth: int = 0) -> str | None:
     if t is not ast.Call:
         return None
     q = ctx.call_name(node)
-    if q in auth.VERIFIED_CALLS or q in auth.CONFIG_OBJECTS or _orm_lookup(ctx, node) or \
-            _project_verifier(ctx, node):
+    if q in auth.VERIFIED_CALLS or q in auth.CONFIG_OBJECTS or q in auth.TERMINAL_INPUTS or \
+            _orm_lookup(ctx, node) or _project_verifier(ctx, node):
         return _SOURCE
     func = node.func
     args = list(node.args) + [k.value for k in node.keywords]
