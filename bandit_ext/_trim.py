@@ -17,9 +17,10 @@ for every file.  So a file's tester holds its stand-in exactly as long as
 the file's walk (also when Bandit abandons a walk half-way; stand-ins are
 only read, so files whose findings keep the same tests share one), and no
 list Bandit iterates is changed: the loop running for the node that
-triggered the analysis keeps Bandit's full list.  The same caller gives the rules to analyse: those whose
-tests are enabled (``-t``/``-s``/profile).  Otherwise every rule is analysed
-and Bandit drops what its disabled tests would have said.
+triggered the analysis keeps Bandit's full list.  The same caller gives the
+rules to analyse: those whose tests are enabled (``-t``/``-s``/profile).
+Otherwise every rule is analysed and Bandit drops what its disabled tests
+would have said.
 
 ``SECGUIDE_BANDIT_TRIM=0`` in the environment turns trimming off (the
 selection is still read); ``tests/test_bandit_trim.py`` checks that trimmed
