@@ -72,8 +72,10 @@ REQUEST_SESSION_ATTRS = frozenset({"session"})
 CONFIG_OBJECTS = frozenset({"flask.current_app.config", "flask.current_app",
                             "django.conf.settings", "os.environ", "os.getenv"})
 #: what the operator types at the terminal running the program (a CLI's
-#: prompts): no remote client chooses it, nor can one time a comparison of it
-TERMINAL_INPUTS = frozenset({"getpass.getpass", "input", "builtins.input", "click.prompt",
+#: prompts; ``input()`` resolves to ``builtins.input``): no remote client
+#: chooses it, nor can one time a comparison of it (``web.OPERATOR_SOURCES``
+#: is the same idea for the sinks a script's command line may reach)
+TERMINAL_INPUTS = frozenset({"getpass.getpass", "builtins.input", "click.prompt",
                              "typer.prompt", "rich.prompt.Prompt.ask"})
 #: attributes of an ORM model class that start a database lookup
 #: (``User.objects.get(...)``, ``User.query.filter_by(...).first()``): what
