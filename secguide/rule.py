@@ -104,6 +104,21 @@ class Rule:
     #: attributes), so the shared pass skips it on those statements, the
     #: most common ones
     sees_local_assigns: ClassVar[bool] = True
+    #: for Assign rules: the assignments ``check`` can act on, as keys of
+    #: their targets and value (None: every assignment).  A target gives its
+    #: name (``DEBUG``), ``.attr`` for an attribute (``.debug``), ``*suffix``
+    #: for a name or attribute ending so (``*jinja_options``), ``@password``
+    #: for one named like a password (``vocab.is_password_name``), ``[]``
+    #: for a subscript and ``[holder`` for one of ``holder[...]`` or
+    #: ``x.holder[...]`` (``[config``); the value gives ``=Class``, its node
+    #: class (``=Compare``), and, for a call, ``()`` and the qualified name
+    #: called (``()os.umask``).  The engine indexes rules by these keys
+    #: (``engine.tables.AssignIndex``), so most assignments reach only the
+    #: rules that read them all.  Keys must cover every assignment on which
+    #: ``check`` reports or records state: a missing one loses findings.
+    assign_keys: ClassVar[frozenset[str] | None] = None
+    #: the same for ``name = value`` in a function body (``sees_local_assigns``)
+    local_assign_keys: ClassVar[frozenset[str] | None] = None
     #: for Constant rules: string constants shorter than this are never
     #: looked at (the shared walk skips them, the most common constants)
     min_str_len: ClassVar[int] = 0

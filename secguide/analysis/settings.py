@@ -10,6 +10,9 @@ import ast
 SETTING_UPDATERS = frozenset({"update", "from_mapping", "setdefault"})
 #: last names of the mappings that hold settings (``app.config``, ``settings``)
 SETTING_HOLDERS = frozenset({"config", "settings"})
+#: the ``Rule.assign_keys`` of the subscript targets ``setting_assignments`` reads
+#: (``app.config["DEBUG"] = True``)
+HOLDER_KEYS = frozenset("[" + holder for holder in SETTING_HOLDERS)
 
 
 def last_name(node: ast.AST) -> str:

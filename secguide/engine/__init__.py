@@ -191,12 +191,14 @@ class FileContext(SummaryCalls, FileAnalysis):
         t = type(st)
         rules = self._active.get(t)
         if rules:
-            if t is ast.Assign and self.fn is not None and not self.scope.is_class:
-                for x in st.targets:
-                    if type(x) is not ast.Name:
-                        break
-                else:
-                    rules = self._active.get(LOCAL_ASSIGN)
+            if t is ast.Assign:  # an AssignIndex: the rules keyed on this assignment
+                if self.fn is not None and not self.scope.is_class:
+                    for x in st.targets:
+                        if type(x) is not ast.Name:
+                            break
+                    else:
+                        rules = self._active.get(LOCAL_ASSIGN)
+                rules = rules.select(st, self) if rules else None
             if rules:
                 for r in rules:
                     res = r.check(st, self)

@@ -8,6 +8,7 @@ from typing import Iterable
 
 from secguide.registry import ALL_RULES
 from secguide.rule import Rule
+from secguide.vocab import is_password_name
 
 #: one shared, stateless instance of each rule
 _INSTANCES: dict[str, Rule] = {r.code: r() for r in ALL_RULES}
@@ -70,7 +71,10 @@ class DispatchTables:
                 table[STR_CONSTANT] = table.pop(ast.Constant)
                 table[STR_MIN] = min(r.min_str_len for r in table[STR_CONSTANT])
             if ast.Assign in table:
-                table[LOCAL_ASSIGN] = tuple(r for r in table[ast.Assign] if r.sees_local_assigns)
+                local = [r for r in table[ast.Assign] if r.sees_local_assigns]
+                table[ast.Assign] = AssignIndex(table[ast.Assign], local=False)
+                if local:
+                    table[LOCAL_ASSIGN] = AssignIndex(local, local=True)
         self.dispatch = dispatch
         self.dispatch_plain = plain
         self.calls = calls
@@ -81,6 +85,84 @@ class DispatchTables:
                                     if type(r).finish_file is not Rule.finish_file)
         #: the codes of the rules (a call through a helper reports only these)
         self.codes = frozenset(r.code for r in rules)
+
+
+#: the key of an assignment's value class (``=Compare``): ``Rule.assign_keys``
+_VALUE_KEYS = {cls: "=" + cls.__name__ for cls in vars(ast).values()
+               if isinstance(cls, type) and issubclass(cls, ast.expr)}
+
+
+class AssignIndex:
+    """The Assign rules of a table, indexed by the keys they declare
+    (``Rule.assign_keys`` / ``local_assign_keys``): ``select`` gives the
+    rules an assignment reaches, in their table order."""
+
+    __slots__ = ("rules", "always", "by_key", "suffixes", "password", "values", "calls")
+
+    def __init__(self, rules, local: bool):
+        self.rules = tuple(rules)
+        self.always = tuple(r for r in self.rules
+                            if (r.local_assign_keys if local else r.assign_keys) is None)
+        by_key: dict[str, set] = {}
+        for r in self.rules:
+            for key in (r.local_assign_keys if local else r.assign_keys) or ():
+                by_key.setdefault(key, set()).add(r)
+        #: key -> the keyed rules, each a frozenset
+        self.by_key = {k: frozenset(v) for k, v in by_key.items() if k[:1] != "*"}
+        self.suffixes = tuple((k[1:], frozenset(v)) for k, v in sorted(by_key.items())
+                              if k[:1] == "*")
+        self.password = self.by_key.get("@password")
+        self.values = any(k[:1] == "=" for k in self.by_key)
+        self.calls = any(k[:2] == "()" for k in self.by_key)
+
+    def select(self, st: ast.Assign, ctx) -> tuple:
+        """The rules that see ``st``: those keyed on none of its keys are left out."""
+        by_key = self.by_key
+        if not by_key and not self.suffixes:
+            return self.always
+        hit: frozenset | None = None
+        get = by_key.get
+        for target in st.targets:
+            t = type(target)
+            if t is ast.Name:
+                name = target.id
+                found = get(name)
+            elif t is ast.Attribute:
+                name = target.attr
+                found = get("." + name)
+            elif t is ast.Subscript:
+                name = None
+                found = get("[]")
+                holder = target.value
+                th = type(holder)
+                last = holder.id if th is ast.Name else holder.attr if th is ast.Attribute else None
+                if last is not None:
+                    more = get("[" + last)
+                    if more:
+                        found = more if found is None else found | more
+            else:
+                continue  # a, b = ...: no rule here reads inside a tuple target
+            if found:
+                hit = found if hit is None else hit | found
+            if name is not None:
+                for suffix, rules in self.suffixes:
+                    if name.endswith(suffix):
+                        hit = rules if hit is None else hit | rules
+                if self.password is not None and is_password_name(name):
+                    hit = self.password if hit is None else hit | self.password
+        value = st.value
+        if self.values:
+            found = get(_VALUE_KEYS.get(type(value), ""))
+            if found:
+                hit = found if hit is None else hit | found
+        if self.calls and type(value) is ast.Call:
+            q = ctx.call_name(value)
+            found = get("()" + q) if q is not None else None
+            if found:
+                hit = found if hit is None else hit | found
+        if hit is None:
+            return self.always
+        return tuple(r for r in self.rules if r in hit or r in self.always)
 
 
 def selected_rules(select: Iterable[str] | None = None) -> list[Rule]:

@@ -150,6 +150,8 @@ class AuthorizationFromClientData(Rule):
         "(SCG401's record access); modules that import no web framework; test modules."
     )
     node_types = (ast.If, ast.Assign, ast.Call)
+    # is_admin = <comparison>: the only assignments check reads
+    assign_keys = local_assign_keys = frozenset("=" + t.__name__ for t in _DECISIONS)
     report_types = (ast.If, ast.Call)
     calls = authz.LOOKUP_METHODS | authz.LOOKUP_FUNCTIONS | authz.SQL_LOOKUPS
     function_state = _Flags

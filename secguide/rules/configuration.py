@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ast
 
-from secguide.analysis.settings import SETTING_UPDATERS, setting_assignments
+from secguide.analysis.settings import HOLDER_KEYS, SETTING_UPDATERS, setting_assignments
 from secguide import labels
 from secguide.models import config, env
 from secguide.rule import Rule
@@ -380,6 +380,8 @@ class DebugEnabled(Rule):
     node_types = (ast.Assign, ast.Call)
     report_types = (ast.Assign, ast.Call)
     skip_test_files = True
+    # DEBUG = True, ALLOWED_HOSTS = ["*"], app.debug = True, app.config["DEBUG"] = True
+    assign_keys = frozenset({"DEBUG", "ALLOWED_HOSTS", ".debug"}) | HOLDER_KEYS
 
     def check(self, node, ctx):
         t = type(node)

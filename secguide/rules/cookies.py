@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ast
 
-from secguide.analysis.settings import SETTING_UPDATERS, setting_assignments
+from secguide.analysis.settings import HOLDER_KEYS, SETTING_UPDATERS, setting_assignments
 from secguide.models import config, servers
 from secguide.rule import Rule
 from secguide.rules._common import is_false
@@ -44,6 +44,8 @@ class InsecureCookie(Rule):
     calls = SETTING_UPDATERS | {"set_cookie"} | frozenset(servers.COOKIE_POLICIES)
     sees_local_assigns = False  # settings, session keys, attributes only
     node_types = (ast.Assign, ast.Call)
+    # SESSION_COOKIE_SECURE = False; app.config["SESSION_COOKIE_SECURE"] = False
+    assign_keys = config.COOKIE_FLAG_SETTINGS | config.SAMESITE_SETTINGS | HOLDER_KEYS
     report_types = (ast.Assign, ast.Call)
     skip_test_files = True
 

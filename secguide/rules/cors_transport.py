@@ -55,6 +55,7 @@ class CorsWildcardCredentials(Rule):
                    "`CORS_ALLOW_CREDENTIALS` unset or false; one that sets it in "
                    "another settings module is not seen); test settings.")
     calls = config.FLASK_CORS | {"Middleware", "add_middleware"}
+    assign_keys = config.DJANGO_CORS_ALL  # CORS_ALLOW_ALL_ORIGINS = True
     sees_local_assigns = False  # settings, session keys, attributes only
     node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call, ast.Assign)

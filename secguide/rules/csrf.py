@@ -5,7 +5,7 @@ import ast
 from dataclasses import replace
 
 from secguide.analysis.functions import dotted, route_methods
-from secguide.analysis.settings import SETTING_UPDATERS, setting_assignments
+from secguide.analysis.settings import HOLDER_KEYS, SETTING_UPDATERS, setting_assignments
 from secguide.models import auth, config
 from secguide.rule import Report, Rule
 from secguide.rules._common import is_false, last_name
@@ -111,6 +111,8 @@ class CsrfDisabled(Rule):
     node_types = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.Call,
                   ast.AugAssign)
     report_types = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign, ast.Call)
+    # WTF_CSRF_ENABLED = False, app.config[...] = False, MIDDLEWARE = [...]
+    assign_keys = config.CSRF_SETTINGS | auth.DJANGO_MIDDLEWARE_SETTINGS | HOLDER_KEYS
     skip_test_files = True
     file_state = _CsrfFacts
 

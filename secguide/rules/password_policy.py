@@ -44,6 +44,8 @@ class WeakPasswordPolicy(Rule):
         "(`global_settings.py`), and lists that are not written out (built from names "
         "or calls).")
     node_types = (ast.Compare, ast.Assign, ast.AnnAssign, ast.Dict)
+    # AUTH_PASSWORD_VALIDATORS = [...]; password = PasswordField(validators=[...])
+    assign_keys = local_assign_keys = frozenset({auth.DJANGO_VALIDATORS_SETTING, "@password"})
     report_types = (ast.Compare, ast.Call, ast.Constant, ast.Assign)
     reads_labels = frozenset({labels.PASSWORD, labels.HASHED})
 

@@ -85,6 +85,7 @@ class PlaintextPasswordStorage(Rule):
     calls = auth.FILE_DUMPS | auth.FILE_WRITE_METHODS | {"execute", "executemany", "add"}
     calls_with_keywords = True  # User(password=...)
     node_types = (ast.Call, ast.Assign)
+    assign_keys = frozenset({"[]", "@password"})  # users[name] = pw; self.password = pw
     report_types = (ast.Call, ast.Assign)
     reads_labels = frozenset({labels.PASSWORD, labels.HASHED})
 

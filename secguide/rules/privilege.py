@@ -91,6 +91,7 @@ class PermissivePermissions(Rule):
                    "(read-and-restore idiom), or in the `finally` of the `try` that "
                    "follows it (`try: os.makedirs(d, mode) finally: os.umask(old)`).")
     calls = frozenset(system.MODE_ARGS) | system.PATH_MODE_METHODS | {"os.umask"}
+    assign_keys = local_assign_keys = frozenset({"()os.umask"})  # old = os.umask(0)
     node_types = (ast.Call, ast.Assign)
     report_types = (ast.Call,)
     file_state = _Umasks
@@ -174,6 +175,7 @@ class PrivilegedAccount(Rule):
     not_flagged = "Application accounts; test modules; setuid to non-zero ids."
     calls = config.SETUID_CALLS | config.DB_CONNECT_CALLS | system.CONTAINER_STARTS
     node_types = (ast.Call, ast.Constant, ast.JoinedStr, ast.Assign, ast.Dict)
+    assign_keys = local_assign_keys = frozenset({"DATABASES"})  # DATABASES = {...}
     report_types = (ast.Call, ast.Constant, ast.JoinedStr)
     min_str_len = 5  # "x://@"
     skip_test_files = True

@@ -51,6 +51,7 @@ class UntrustedDataInSession(Rule):
     )
     sees_local_assigns = False  # settings, session keys, attributes only
     node_types = (ast.Assign,)
+    assign_keys = frozenset({"[]"})  # session[key] = value
     report_types = (ast.Assign,)
 
     def check(self, node, ctx):

@@ -111,6 +111,10 @@ class AutoescapeDisabledConfig(Rule):
         "autoescape=False), which Bandit's B701 already reports; per-block "
         "`{% autoescape false %}` inside templates (not Python)."
     )
+    # TEMPLATES = [...], app.jinja_options = {...}, app.jinja_env.autoescape = False,
+    # TEMPLATES[0]["OPTIONS"]["autoescape"] = False
+    assign_keys = frozenset({"TEMPLATES", "*jinja_options", ".autoescape", "[]"})
+    local_assign_keys = frozenset({"TEMPLATES", "*jinja_options"})
     calls = frozenset({"configure"})
     node_types = (ast.Assign, ast.Dict, ast.Call)
     file_state = _TemplateSettings

@@ -50,6 +50,8 @@ class WeakWorkFactor(Rule):
     calls = auth.WORK_FACTOR_CALLS
     sees_local_assigns = False  # class attributes of hasher subclasses only
     node_types = (ast.Call, ast.Assign)
+    # class Fast(PBKDF2PasswordHasher): iterations = 1000
+    assign_keys = frozenset(a for floors in crypto.DJANGO_HASHER_FLOORS.values() for a in floors)
     report_types = (ast.Call, ast.Assign)
     reads_options = ("min-bcrypt-rounds",
                      "min-pbkdf2-sha256-iterations",

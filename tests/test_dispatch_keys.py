@@ -1,0 +1,116 @@
+"""The Assign index (``Rule.assign_keys``): an assignment reaches only the
+rules keyed on it, so a rule left out must be one that would have done
+nothing there.  Checked on every fixture and fixture project: each rule the
+index leaves out is run anyway and must neither report nor record state."""
+from __future__ import annotations
+
+import ast
+import pathlib
+
+import pytest
+
+import secguide.engine as engine
+from secguide.engine import tables
+
+ROOT = pathlib.Path(__file__).parent
+KEYED = sorted(r.code for r in tables._INSTANCES.values()
+               if r.assign_keys is not None or r.local_assign_keys is not None)
+
+
+def _fingerprint(obj, depth: int = 0):
+    """What a rule's state holds, by size: recording something changes it."""
+    if obj is None or depth > 3:
+        return None
+    if isinstance(obj, (dict, list, set, tuple, frozenset)):
+        return len(obj)
+    if isinstance(obj, (str, int, float, bool)):
+        return obj
+    fields = getattr(obj, "__dict__", None) or {
+        s: getattr(obj, s, None) for s in getattr(type(obj), "__slots__", ())}
+    return tuple(sorted((k, _fingerprint(v, depth + 1)) for k, v in fields.items()))
+
+
+def _state(ctx, rule):
+    made = ctx._rule_states.get(type(rule))
+    fn = ctx.fn.rule_states.get(type(rule)) if ctx.fn is not None else None
+    fresh_file = _fingerprint(rule.file_state()) if rule.file_state else None
+    fresh_fn = _fingerprint(rule.function_state()) if rule.function_state else None
+    return (_fingerprint(made) if made is not None else fresh_file,
+            _fingerprint(fn) if fn is not None else fresh_fn)
+
+
+def _sources():
+    for folder in ("fixtures", "projects"):
+        yield from sorted((ROOT / folder).rglob("*.py"))
+
+
+def test_every_keyed_rule_declares_keys_of_known_forms():
+    """``assign_keys`` are frozensets of strings of the forms the index reads."""
+    assert KEYED, "no rule declares assign keys"
+    for rule in tables._INSTANCES.values():
+        for keys in (rule.assign_keys, rule.local_assign_keys):
+            if keys is None:
+                continue
+            assert isinstance(keys, frozenset) and keys, rule.code
+            for key in keys:
+                assert isinstance(key, str) and key, (rule.code, key)
+                if key.startswith("="):
+                    assert isinstance(getattr(ast, key[1:], None), type), (rule.code, key)
+                if key.startswith("@"):
+                    assert key == "@password", (rule.code, key)
+        if rule.local_assign_keys is not None:
+            assert rule.sees_local_assigns, rule.code
+
+
+def test_an_assignment_reaches_the_rules_keyed_on_it(monkeypatch):
+    select = tables.AssignIndex.select
+    seen: dict = {}
+
+    def recording_select(self, st, ctx):
+        chosen = select(self, st, ctx)
+        seen[st.lineno] = {r.code for r in chosen if r not in self.always}
+        return chosen
+
+    monkeypatch.setattr(tables.AssignIndex, "select", recording_select)
+
+    def codes(src):
+        seen.clear()
+        lines = src.splitlines()
+        engine.analyze_source(src, "settings.py", select=["SCG"], strict=True)
+        return seen.get(len(lines), set())
+
+    assert codes("x = 1\n") == set()
+    assert codes("DEBUG = True\n") == {"SCG703"}
+    assert codes("app.debug = True\n") == {"SCG703"}
+    assert codes("app.config['DEBUG'] = True\n") >= {"SCG502", "SCG503", "SCG703"}
+    assert "SCG503" not in codes("cache['DEBUG'] = True\n")
+    assert codes("app.jinja_options = {}\n") == {"SCG203"}
+    assert "SCG604" in codes("user.password = pw\n")
+    assert codes("import os\nold = os.umask(0)\n") == {"SCG905"}
+    assert codes("from os import umask as u\nold = u(0)\n") == {"SCG905"}
+    assert codes("is_admin = role == 'admin'\n") == {"SCG405"}
+    assert codes("a, b = 1, 2\n") == set()
+    assert codes("def f():\n    x = g()\n") == set()
+    assert codes("def f():\n    password = PasswordField()\n") == {"SCG506"}
+
+
+@pytest.mark.parametrize("path", list(_sources()), ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_rule_the_index_leaves_out_does_nothing_there(path, monkeypatch):
+    left_out = []
+    select = tables.AssignIndex.select
+
+    def checked_select(self, st, ctx):
+        chosen = select(self, st, ctx)
+        for rule in self.rules:
+            if rule in chosen:
+                continue
+            before = _state(ctx, rule)
+            assert not rule.check(st, ctx), (rule.code, st.lineno)
+            assert _state(ctx, rule) == before, (rule.code, st.lineno)
+            left_out.append(rule.code)
+        return chosen
+
+    monkeypatch.setattr(tables.AssignIndex, "select", checked_select)
+    engine.analyze_source(path.read_bytes(), str(path), select=["SCG"], strict=True)
+    if any(isinstance(n, ast.Assign) for n in ast.walk(ast.parse(path.read_bytes()))):
+        assert left_out, "the index left out nothing: the check did not run"
