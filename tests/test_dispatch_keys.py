@@ -114,3 +114,33 @@ def test_a_rule_the_index_leaves_out_does_nothing_there(path, monkeypatch):
     engine.analyze_source(path.read_bytes(), str(path), select=["SCG"], strict=True)
     if any(isinstance(n, ast.Assign) for n in ast.walk(ast.parse(path.read_bytes()))):
         assert left_out, "the index left out nothing: the check did not run"
+
+
+def _strings():
+    for path in _sources():
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                yield node
+
+
+def test_a_string_without_the_needles_reaches_no_constant_rule():
+    """``Rule.str_needles``: each Constant rule, run on every string of the
+    fixtures the shared search skips, reports nothing; and the search does
+    skip most of them."""
+    codes = tuple(sorted(c for c, r in tables._INSTANCES.items() if ast.Constant in r.node_types))
+    table = tables._tables(codes, False)
+    rules, search = table.dispatch[tables.STR_CONSTANT], table.dispatch[tables.STR_NEEDLES]
+    tree = ast.parse("x = 1\n")
+    ctx = engine.FileContext(tree, "app.py", table, engine.DEFAULT_OPTIONS)
+    skipped = kept = 0
+    for node in _strings():
+        if len(node.value) < table.dispatch[tables.STR_MIN]:
+            continue
+        if search(node.value) is not None:
+            kept += 1
+            continue
+        skipped += 1
+        for rule in rules:
+            assert not rule.check(node, ctx), (rule.code, node.value)
+    assert skipped > 5 * kept > 0
+    assert search("postgres://root:pw@db/x") and search("ghp_" + "a" * 36)

@@ -21,7 +21,8 @@ from secguide.project import FactsCache, ProjectFacts
 from secguide.rule import Finding, Rule
 
 from secguide.engine.tables import (  # noqa: F401 - the engine's names, as before
-    _ALL_CODES, _INSTANCES, KEYWORD_CALLS, LOCAL_ASSIGN, STR_CONSTANT, STR_MIN, DispatchTables,
+    _ALL_CODES, _INSTANCES, KEYWORD_CALLS, LOCAL_ASSIGN, STR_CONSTANT, STR_MIN, STR_NEEDLES,
+    DispatchTables,
     _tables, selected_rules)
 from secguide.engine.summary import (  # noqa: F401
     _NOT_PROJECT, _SUMMARIES, MAX_SUMMARY_DEPTH, SummaryCalls, SummaryMode, _SummaryQuery)
@@ -246,7 +247,8 @@ class FileContext(SummaryCalls, FileAnalysis):
             if t is ast.Constant:
                 s = node.value
                 rules = active.get(STR_CONSTANT) if type(s) is str else None
-                if rules and len(s) < active[STR_MIN]:
+                if rules and (len(s) < active[STR_MIN] or STR_NEEDLES in active and
+                              active[STR_NEEDLES](s) is None):
                     return
             else:
                 rules = active.get(t)
@@ -261,6 +263,7 @@ class FileContext(SummaryCalls, FileAnalysis):
         children = CHILDREN
         str_rules = active.get(STR_CONSTANT)
         str_min = active[STR_MIN] if str_rules else 0
+        str_find = active.get(STR_NEEDLES)
         stack = [node]
         pop = stack.pop
         push = stack.append
@@ -269,7 +272,8 @@ class FileContext(SummaryCalls, FileAnalysis):
             n = pop()
             t = type(n)
             if t is ast.Constant:  # the most common node: no children
-                if str_rules and type(n.value) is str and len(n.value) >= str_min:
+                if str_rules and type(n.value) is str and len(n.value) >= str_min and \
+                        (str_find is None or str_find(n.value) is not None):
                     for r in str_rules:
                         res = r.check(n, self)
                         if res:

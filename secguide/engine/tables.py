@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from typing import Iterable
 
 from secguide.registry import ALL_RULES
@@ -23,6 +24,9 @@ KEYWORD_CALLS = "(keywords)"
 STR_CONSTANT = "str-constant"
 #: key of the shortest string the Constant rules look at (``min_str_len``)
 STR_MIN = "str-min"
+#: key of the search for the Constant rules' ``str_needles`` (absent when a
+#: rule reads every string)
+STR_NEEDLES = "str-needles"
 
 
 class DispatchTables:
@@ -70,6 +74,10 @@ class DispatchTables:
             if ast.Constant in table:
                 table[STR_CONSTANT] = table.pop(ast.Constant)
                 table[STR_MIN] = min(r.min_str_len for r in table[STR_CONSTANT])
+                needles = [r.str_needles for r in table[STR_CONSTANT]]
+                if None not in needles:
+                    table[STR_NEEDLES] = re.compile("|".join(
+                        re.escape(n) for n in sorted({n for ns in needles for n in ns}))).search
             if ast.Assign in table:
                 local = [r for r in table[ast.Assign] if r.sees_local_assigns]
                 table[ast.Assign] = AssignIndex(table[ast.Assign], local=False)

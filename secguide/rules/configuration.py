@@ -132,6 +132,7 @@ class HardcodedSecret(Rule):
     calls = frozenset(config.SIGNING_KEY_ARGS) | SETTING_UPDATERS
     calls_with_keywords = True  # Client(api_key="...")
     min_str_len = 16  # token formats and URLs with a password: none shorter
+    str_needles = ("://",) + config.TOKEN_MARKERS  # a URL with a password, a token format
     node_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant, ast.Dict,
                   ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Compare)
     report_types = (ast.Assign, ast.AnnAssign, ast.Call, ast.Constant)

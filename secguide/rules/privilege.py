@@ -178,6 +178,7 @@ class PrivilegedAccount(Rule):
     assign_keys = local_assign_keys = frozenset({"DATABASES"})  # DATABASES = {...}
     report_types = (ast.Call, ast.Constant, ast.JoinedStr)
     min_str_len = 5  # "x://@"
+    str_needles = ("://",)  # a database URL
     skip_test_files = True
     file_state = _DatabaseSettings
 
