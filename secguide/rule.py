@@ -112,7 +112,8 @@ class Rule:
     #: for a subscript and ``[holder`` for one of ``holder[...]`` or
     #: ``x.holder[...]`` (``[config``); the value gives ``=Class``, its node
     #: class (``=Compare``), and, for a call, ``()`` and the qualified name
-    #: called (``()os.umask``).  The engine indexes rules by these keys
+    #: called (``()os.umask``; an attribute call only when its attribute is
+    #: that name's last part).  The engine indexes rules by these keys
     #: (``engine.tables.AssignIndex``), so most assignments reach only the
     #: rules that read them all.  Keys must cover every assignment on which
     #: ``check`` reports or records state: a missing one loses findings.

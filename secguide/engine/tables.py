@@ -105,7 +105,8 @@ class AssignIndex:
     (``Rule.assign_keys`` / ``local_assign_keys``): ``select`` gives the
     rules an assignment reaches, in their table order."""
 
-    __slots__ = ("rules", "always", "by_key", "suffixes", "password", "values", "calls")
+    __slots__ = ("rules", "always", "by_key", "suffixes", "ends", "password", "values",
+                 "calls")
 
     def __init__(self, rules, local: bool):
         self.rules = tuple(rules)
@@ -119,9 +120,12 @@ class AssignIndex:
         self.by_key = {k: frozenset(v) for k, v in by_key.items() if k[:1] != "*"}
         self.suffixes = tuple((k[1:], frozenset(v)) for k, v in sorted(by_key.items())
                               if k[:1] == "*")
+        self.ends = tuple(suffix for suffix, _ in self.suffixes)
         self.password = self.by_key.get("@password")
         self.values = any(k[:1] == "=" for k in self.by_key)
-        self.calls = any(k[:2] == "()" for k in self.by_key)
+        #: the last names of the keyed calls: an attribute call (``o.umask(0)``)
+        #: is resolved only when its attribute is one of them
+        self.calls = frozenset(k.rpartition(".")[2] for k in self.by_key if k[:2] == "()")
 
     def select(self, st: ast.Assign, ctx) -> tuple:
         """The rules that see ``st``: those keyed on none of its keys are left out."""
@@ -153,21 +157,26 @@ class AssignIndex:
             if found:
                 hit = found if hit is None else hit | found
             if name is not None:
-                for suffix, rules in self.suffixes:
-                    if name.endswith(suffix):
-                        hit = rules if hit is None else hit | rules
+                if self.ends and name.endswith(self.ends):
+                    for suffix, rules in self.suffixes:
+                        if name.endswith(suffix):
+                            hit = rules if hit is None else hit | rules
                 if self.password is not None and is_password_name(name):
                     hit = self.password if hit is None else hit | self.password
         value = st.value
+        tv = type(value)
         if self.values:
-            found = get(_VALUE_KEYS.get(type(value), ""))
+            found = get(_VALUE_KEYS.get(tv, ""))
             if found:
                 hit = found if hit is None else hit | found
-        if self.calls and type(value) is ast.Call:
-            q = ctx.call_name(value)
-            found = get("()" + q) if q is not None else None
-            if found:
-                hit = found if hit is None else hit | found
+        if self.calls and tv is ast.Call:
+            func = value.func
+            tf = type(func)
+            if tf is ast.Name or tf is ast.Attribute and func.attr in self.calls:
+                q = ctx.call_name(value)
+                found = get("()" + q) if q is not None else None
+                if found:
+                    hit = found if hit is None else hit | found
         if hit is None:
             return self.always
         return tuple(r for r in self.rules if r in hit or r in self.always)
