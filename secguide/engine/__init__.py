@@ -23,7 +23,7 @@ from secguide.rule import Finding, Rule
 from secguide.engine.tables import (  # noqa: F401 - the engine's names, as before
     _ALL_CODES, _INSTANCES, KEYWORD_CALLS, LOCAL_ASSIGN, STR_CONSTANT, STR_MIN, STR_NEEDLES,
     DispatchTables,
-    _tables, selected_rules)
+    _selection, _tables, selected_rules)
 from secguide.engine.summary import (  # noqa: F401
     _NOT_PROJECT, _SUMMARIES, MAX_SUMMARY_DEPTH, SummaryCalls, SummaryMode, _SummaryQuery)
 
@@ -374,8 +374,11 @@ def analyze_tree(tree: ast.AST, filename: str = "<string>",
     internal errors only (the test-suite sets it; deep inputs it checks are
     expected to be truncated silently)."""
     errors = strict or _STRICT
-    rules = selected_rules(select)
-    if not rules or not isinstance(tree, ast.Module):
+    try:
+        codes = _selection(None if select is None else tuple(select))
+    except TypeError:  # an unhashable selection: chosen afresh
+        codes = tuple(r.code for r in selected_rules(select))
+    if not codes or not isinstance(tree, ast.Module):
         return []
     # The analysis makes many short-lived objects (values, environments)
     # that live as long as the file's walk: at the collector's default
@@ -390,7 +393,7 @@ def analyze_tree(tree: ast.AST, filename: str = "<string>",
     if raised:
         gc.set_threshold(YOUNG_THRESHOLD, *threshold[1:])
     try:
-        tables = _tables(tuple(r.code for r in rules), FileContext._test_file(filename))
+        tables = _tables(codes, FileContext._test_file(filename))
         ctx = FileContext(tree, filename, tables, options or DEFAULT_OPTIONS)
         findings = ctx.run()
     except RecursionError as exc:

@@ -191,6 +191,13 @@ def selected_rules(select: Iterable[str] | None = None) -> list[Rule]:
 
 
 @functools.lru_cache(maxsize=64)
+def _selection(select: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The codes ``selected_rules(select)`` picks, once per selection (a
+    host passes the same one for every file)."""
+    return tuple(r.code for r in selected_rules(select))
+
+
+@functools.lru_cache(maxsize=64)
 def _tables(codes: tuple[str, ...], test_file: bool) -> DispatchTables:
     """Dispatch tables of a rule selection (less the ``skip_test_files``
     rules in a test module): a pure function of its arguments."""
