@@ -97,6 +97,11 @@ class Rule:
     #: for Call rules with ``calls``: also check every call that has keyword
     #: arguments (``**kwargs``, ``password=...``, ``secret_key="..."``)
     calls_with_keywords: ClassVar[bool] = False
+    #: for Call rules with ``calls``: also check every call whose last name
+    #: contains one of these words, lower-cased (``"csrf"``: ``check_csrf()``,
+    #: ``_enforce_csrf()``), and every call whose callee has no name the
+    #: index could read (``make_check()(request)``, ``handlers[k](x)``)
+    call_words: ClassVar[tuple[str, ...]] = ()
     #: only analysed inside functions that handle web requests
     needs_route: ClassVar[bool] = False
     #: for Assign rules: False when the rule never reports ``name = value``

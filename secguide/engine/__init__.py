@@ -21,7 +21,8 @@ from secguide.project import FactsCache, ProjectFacts
 from secguide.rule import Finding, Rule
 
 from secguide.engine.tables import (  # noqa: F401 - the engine's names, as before
-    _ALL_CODES, _INSTANCES, KEYWORD_CALLS, LOCAL_ASSIGN, STR_CONSTANT, STR_MIN, STR_NEEDLES,
+    _ALL_CODES, _INSTANCES, CALL_UNNAMED, CALL_WORDS, KEYWORD_CALLS, LOCAL_ASSIGN, STR_CONSTANT,
+    STR_MIN, STR_NEEDLES,
     DispatchTables,
     _selection, _tables, selected_rules)
 from secguide.engine.summary import (  # noqa: F401
@@ -333,6 +334,18 @@ class FileContext(SummaryCalls, FileAnalysis):
         q = self.call_name(call)
         by_qual = index.get(q) if q is not None else None
         by_kw = index.get(KEYWORD_CALLS) if call.keywords else None
+        words = index.get(CALL_WORDS)
+        if words is not None:
+            if last is None:
+                by_word = index[CALL_UNNAMED]
+            else:
+                low = last.lower()
+                by_word = None
+                for word, rules in words:
+                    if word in low:
+                        by_word = rules if by_word is None else by_word + rules
+            if by_word is not None:
+                by_kw = by_word if by_kw is None else by_kw + by_word
         if by_kw is None:
             if by_qual is None:
                 if by_last is not None:

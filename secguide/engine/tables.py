@@ -20,6 +20,10 @@ _ALL_CODES = tuple(_INSTANCES)
 LOCAL_ASSIGN = "local-assign"
 #: key, in the call index, of the rules that see every call with keywords
 KEYWORD_CALLS = "(keywords)"
+#: keys, in the call index, of ``Rule.call_words``: ``(word, rules)`` pairs,
+#: and the rules that declare them, for callees with no name (``f()(x)``)
+CALL_WORDS = "(words)"
+CALL_UNNAMED = "(unnamed)"
 #: dispatch key of the Constant rules: they see string constants only
 STR_CONSTANT = "str-constant"
 #: key of the shortest string the Constant rules look at (``min_str_len``)
@@ -58,6 +62,11 @@ class DispatchTables:
                         calls[key] = calls.get(key, ()) + (rule,)
                         if not rule.needs_route:
                             calls_plain[key] = calls_plain.get(key, ()) + (rule,)
+                    if rule.call_words:
+                        words = tuple((w, (rule,)) for w in rule.call_words)
+                        for table in (calls,) if rule.needs_route else (calls, calls_plain):
+                            table[CALL_WORDS] = table.get(CALL_WORDS, ()) + words
+                            table[CALL_UNNAMED] = table.get(CALL_UNNAMED, ()) + (rule,)
                     continue
                 dispatch[t] = dispatch.get(t, ()) + (rule,)
                 if not rule.needs_route:

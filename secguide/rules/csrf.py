@@ -105,8 +105,10 @@ class CsrfDisabled(Rule):
         "authenticates by the session cookie with a logged-in user; links with a token or "
         "signature in them are left alone."
     )
-    #: every call: the CSRF checks a view runs itself have open-ended names
-    calls = None
+    #: the calls check judges or watches by last name; the CSRF checks a
+    #: view runs itself have open-ended names: any with "csrf" in it
+    calls = _JUDGED_CALLS | _WATCHED | {auth.CSRF_PROCESS_VIEW}
+    call_words = ("csrf",)
     sees_local_assigns = False  # settings, session keys, attributes only
     node_types = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.Call,
                   ast.AugAssign)
