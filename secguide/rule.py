@@ -115,10 +115,10 @@ class Rule:
     #: for a name or attribute ending so (``*jinja_options``), ``@password``
     #: for one named like a password (``vocab.is_password_name``), ``[]``
     #: for a subscript and ``[holder`` for one of ``holder[...]`` or
-    #: ``x.holder[...]`` (``[config``); the value gives ``=Class``, its node
-    #: class (``=Compare``), and, for a call, ``()`` and the qualified name
-    #: called (``()os.umask``; an attribute call only when its attribute is
-    #: that name's last part).  The engine indexes rules by these keys
+    #: ``x.holder[...]`` (``[config``), and a tuple or starred target none;
+    #: the value gives ``=Class``, its node class (``=Compare``), and, for a
+    #: call, ``()`` and the qualified name called (``()os.umask``; an
+    #: attribute call only when its attribute is that name's last part).  The engine indexes rules by these keys
     #: (``engine.tables.AssignIndex``), so most assignments reach only the
     #: rules that read them all.  Keys must cover every assignment on which
     #: ``check`` reports or records state: a missing one loses findings.
