@@ -248,8 +248,8 @@ class FileContext(SummaryCalls, FileAnalysis):
             if t is ast.Constant:
                 s = node.value
                 rules = active.get(STR_CONSTANT) if type(s) is str else None
-                if rules and (len(s) < active[STR_MIN] or STR_NEEDLES in active and
-                              active[STR_NEEDLES](s) is None):
+                find = active.get(STR_NEEDLES)
+                if rules and (len(s) < active[STR_MIN] or find is not None and find(s) is None):
                     return
             else:
                 rules = active.get(t)
@@ -387,10 +387,7 @@ def analyze_tree(tree: ast.AST, filename: str = "<string>",
     internal errors only (the test-suite sets it; deep inputs it checks are
     expected to be truncated silently)."""
     errors = strict or _STRICT
-    try:
-        codes = _selection(None if select is None else tuple(select))
-    except TypeError:  # an unhashable selection: chosen afresh
-        codes = tuple(r.code for r in selected_rules(select))
+    codes = _selection(None if select is None else tuple(select))
     if not codes or not isinstance(tree, ast.Module):
         return []
     # The analysis makes many short-lived objects (values, environments)

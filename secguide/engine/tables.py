@@ -115,7 +115,7 @@ class AssignIndex:
     rules an assignment reaches, in their table order."""
 
     __slots__ = ("rules", "always", "by_key", "suffixes", "ends", "password", "values",
-                 "calls")
+                 "call_lasts")
 
     def __init__(self, rules, local: bool):
         self.rules = tuple(rules)
@@ -134,7 +134,7 @@ class AssignIndex:
         self.values = any(k[:1] == "=" for k in self.by_key)
         #: the last names of the keyed calls: an attribute call (``o.umask(0)``)
         #: is resolved only when its attribute is one of them
-        self.calls = frozenset(k.rpartition(".")[2] for k in self.by_key if k[:2] == "()")
+        self.call_lasts = frozenset(k.rpartition(".")[2] for k in self.by_key if k[:2] == "()")
 
     def select(self, st: ast.Assign, ctx) -> tuple:
         """The rules that see ``st``: those keyed on none of its keys are left out."""
@@ -178,10 +178,10 @@ class AssignIndex:
             found = get(_VALUE_KEYS.get(tv, ""))
             if found:
                 hit = found if hit is None else hit | found
-        if self.calls and tv is ast.Call:
+        if self.call_lasts and tv is ast.Call:
             func = value.func
             tf = type(func)
-            if tf is ast.Name or tf is ast.Attribute and func.attr in self.calls:
+            if tf is ast.Name or tf is ast.Attribute and func.attr in self.call_lasts:
                 q = ctx.call_name(value)
                 found = get("()" + q) if q is not None else None
                 if found:
