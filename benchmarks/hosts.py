@@ -1,7 +1,7 @@
 """Cost of the pack inside its host tools, as ratios from one interleaved run.
 
 usage: python benchmarks/hosts.py CORPUS_DIR [--repeat 3] [--tools flake8,bandit]
-                                 [--with PYTHON] [--without PYTHON]
+                                 [--with PYTHON] [--without PYTHON] [--split]
 
 Prints, medians of CPU time (user+sys of the child processes) over
 ``--repeat`` interleaved rounds, and each tool's peak RSS:
@@ -19,6 +19,13 @@ installed from a wheel, as users install it, and the hosts alone.  An
 editable install of the pack is measured too, with a warning: setuptools'
 editable finder sits in front of every import of the host process (about
 0.1 s a run that an installed pack does not cost).
+``--split`` adds a third run per round: the host with the pack installed
+and its analysis skipped (``analyze_tree`` replaced by one returning no
+findings, from a ``sitecustomize`` put first on ``PYTHONPATH``).  It splits
+what the pack costs into the analysis and everything else (loading the
+plugins, the adapters' calls, option handling, the start-up heap freeze of
+``secguide.engine.host``): ``pack - skipped`` is the analysis as the host
+pays for it, ``skipped - plain`` the rest.
 Ratios carry over between machines; absolute times do not.
 """
 from __future__ import annotations
@@ -30,12 +37,26 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 
-def cpu_of(cmd: list[str]) -> tuple[float, int]:
+#: ``--split``: the analysis skipped, everything else of the pack kept
+SKIP_ANALYSIS = """
+try:
+    import secguide.engine as _engine
+except ImportError:
+    pass
+else:
+    def _skipped(*args, **kwargs):
+        return []
+    _engine.analyze_tree = _skipped
+"""
+
+
+def cpu_of(cmd: list[str], env: dict | None = None) -> tuple[float, int]:
     """CPU time (user+sys) and peak RSS in KiB of one run of ``cmd``."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _pid, _status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(_status)
     return usage.ru_utime + usage.ru_stime, usage.ru_maxrss
@@ -100,6 +121,8 @@ def main() -> int:
     ap.add_argument("--with", dest="with_", metavar="PYTHON", default=sys.executable,
                     help="python of a virtualenv with the hosts and the pack "
                          "(default: this one)")
+    ap.add_argument("--split", action="store_true",
+                    help="also run each host with the pack's analysis skipped")
     args = ap.parse_args()
     py = args.with_
     if editable(py):
@@ -124,14 +147,21 @@ def main() -> int:
         runs["bandit"] = [plain, "-m", "bandit", "-q", "-r", "-f", "json", "-o", os.devnull,
                           args.corpus]
     tools = args.tools.split(",")
+    if args.split:
+        runs["flake8+skip"] = runs["flake8+scg"]
+        runs["bandit+skip"] = runs["bandit+scg"]
     runs = {k: v for k, v in runs.items() if k.split("+")[0] in tools}
     times: dict[str, list[float]] = {k: [] for k in runs}
     peaks: dict[str, int] = {k: 0 for k in runs}
-    for _ in range(args.repeat):
-        for name, cmd in runs.items():  # interleaved: one of each per round
-            cpu, rss = cpu_of(cmd)
-            times[name].append(cpu)
-            peaks[name] = max(peaks[name], rss)
+    with tempfile.TemporaryDirectory() as site:
+        with open(os.path.join(site, "sitecustomize.py"), "w") as fh:
+            fh.write(SKIP_ANALYSIS)
+        skip_env = dict(os.environ, PYTHONPATH=site)
+        for _ in range(args.repeat):
+            for name, cmd in runs.items():  # interleaved: one of each per round
+                cpu, rss = cpu_of(cmd, skip_env if name.endswith("+skip") else None)
+                times[name].append(cpu)
+                peaks[name] = max(peaks[name], rss)
     med = {k: statistics.median(v) for k, v in times.items()}
     for host in tools:
         plain, pack = med[host], med[host + "+scg"]
@@ -140,6 +170,11 @@ def main() -> int:
         print(f"{host:<10} {plain:7.2f}s   with SCG {pack:7.2f}s   ratio {pack / plain:.3f}   "
               f"per round {min(rounds):.3f}-{max(rounds):.3f} (median {statistics.median(rounds):.3f})   "
               f"peak RSS {peaks[host] / 1024:.0f} -> {peaks[host + '+scg'] / 1024:.0f} MiB")
+        if args.split:
+            skipped = med[host + "+skip"]
+            print(f"{'':<10} analysis skipped {skipped:7.2f}s: the analysis costs "
+                  f"{pack - skipped:+.2f}s, the rest of the pack {skipped - plain:+.2f}s "
+                  f"(medians)")
     lines, spent, peak = engine_speed(args.corpus)
     print(f"engine      {lines} lines in {spent:.2f}s of analysis (parse excluded): "
           f"{lines / max(spent, 1e-9) / 1000:.0f}k lines/s; peak RSS {peak / 1024:.0f} MiB")
