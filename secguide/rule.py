@@ -118,7 +118,8 @@ class Rule:
     #: ``x.holder[...]`` (``[config``), and a tuple or starred target none;
     #: the value gives ``=Class``, its node class (``=Compare``), and, for a
     #: call, ``()`` and the qualified name called (``()os.umask``; an
-    #: attribute call only when its attribute is that name's last part).  The engine indexes rules by these keys
+    #: attribute call only when its attribute is that name's last part).
+    #: The engine indexes rules by these keys
     #: (``engine.tables.AssignIndex``), so most assignments reach only the
     #: rules that read them all.  Keys must cover every assignment on which
     #: ``check`` reports or records state: a missing one loses findings.
