@@ -75,6 +75,10 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
                "localhost, 127.0.0.1, [::1] and *.local", item="host"),
     OptionSpec("rate-limit-decorators", "list",
                "extra decorator names that rate-limit a view"),
+    OptionSpec("check-test-modules", "bool",
+               "run every rule in the modules a test runner collects (test_*.py, "
+               "*_test.py, tests.py, conftest.py); false: only secrets in a known token "
+               "format (cloud keys, private keys) are looked for there"),
     OptionSpec("project-facts", "bool",
                "read the project's own imported modules (decorators, base classes, "
                "models, app setup) for facts stated there; false: each file alone"),
@@ -245,6 +249,7 @@ class Options:
     min_argon2_memory_cost: int = 19_456
     trusted_hosts: tuple[str, ...] = ()
     rate_limit_decorators: tuple[str, ...] = ()
+    check_test_modules: bool = False
     project_facts: bool = True
     project_roots: tuple[str, ...] = ()
     project_cache_dir: str = ""

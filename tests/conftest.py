@@ -17,6 +17,9 @@ from __future__ import annotations
 import pytest
 
 SLOW_TIERS = ("hosts", "properties", "pathological", "corpus", "workflows")
+#: the analysed code, never collected as tests (``fixtures/SCG101/test_*.py``
+#: are test modules the rules are checked on)
+collect_ignore_glob = ["fixtures/*", "projects/*"]
 
 
 @pytest.hookimpl(tryfirst=True)

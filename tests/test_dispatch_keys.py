@@ -11,6 +11,7 @@ import pytest
 
 import secguide.engine as engine
 from secguide.engine import tables
+from secguide.options import Options
 
 ROOT = pathlib.Path(__file__).parent
 KEYED = sorted(r.code for r in tables._INSTANCES.values()
@@ -122,7 +123,9 @@ def test_a_rule_the_index_leaves_out_does_nothing_there(path, monkeypatch):
         return chosen
 
     monkeypatch.setattr(tables.AssignIndex, "select", checked_select)
-    engine.analyze_source(path.read_bytes(), str(path), select=["SCG"], strict=True)
+    # test modules interpreted too (by default only their strings are read)
+    engine.analyze_source(path.read_bytes(), str(path), select=["SCG"], strict=True,
+                          options=Options(check_test_modules=True))
     if any(isinstance(n, ast.Assign) for n in ast.walk(ast.parse(path.read_bytes()))):
         assert left_out, "the index left out nothing: the check did not run"
 

@@ -278,3 +278,76 @@ def test_trees_are_released_after_each_analysed_file(tmp_path, monkeypatch):
     again = engine.analyze_tree(ast.parse(views.read_text()), str(views))
     assert cache.parses == parses           # what was derived stays cached
     assert [(f.code, f.line) for f in again] == [(f.code, f.line) for f in found]
+
+
+def _write(root: Path, files: dict) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_star_imported_modules_that_never_name_it_are_not_parsed(tmp_path):
+    """A package ``__init__`` star-imports many modules: looking one name up
+    parses the modules whose text (or star-imported text) names it, no
+    other; a name bound through a chain of star imports is still found."""
+    _write(tmp_path, {
+        "app/__init__.py": "",
+        "app/views.py": "from app.helpers import *\n",
+        "app/helpers/__init__.py": "from .strings import *\nfrom .sql import *\n"
+                                   "from .nested import *\n",
+        "app/helpers/strings.py": "def title(s):\n    return s.title()\n",
+        "app/helpers/sql.py": "def find_user(db, q):\n    return db.execute(q)\n",
+        "app/helpers/nested.py": "from app.deep import *\n",
+        "app/deep.py": "def deep_helper(x):\n    return x\n",
+    })
+    cache = FactsCache()
+    pf = facts_for(tmp_path / "app/views.py", cache)
+    mf, name = pf.function_def("app.helpers.find_user")
+    assert (name, mf.name) == ("find_user", "app.helpers.sql")
+    assert cache.outline_reads == 2  # the package __init__ and sql.py only
+    assert pf.function_def("app.helpers.deep_helper")[0].name == "app.deep"
+    assert cache.outline_reads == 4  # + nested.py (its star import) and deep.py
+    assert pf.function_def("app.helpers.missing") is None
+    assert cache.outline_reads == 4
+    # the texts the answers came from are dependencies of what they decided
+    assert str(tmp_path / "app/helpers/strings.py") in {k[0] for k in pf.files_read()}
+
+
+def test_a_class_constructor_is_found_without_a_parse(tmp_path):
+    """``Form(request.POST)`` names a class: when the module's text binds
+    the name only by its ``class`` statement, no function can be found
+    there and the module is not parsed; any other mention is a "maybe"."""
+    _write(tmp_path, {
+        "app/__init__.py": "",
+        "app/forms.py": "class SearchForm:\n    pass\n\n\ndef search_form(q):\n    return q\n",
+        "app/mixed.py": "class Shown:\n    pass\n\n\nShown = make(Shown)\n",
+        "app/stars.py": "from app.forms import *\n\n\nclass Other:\n    pass\n",
+        "app/views.py": "",
+    })
+    cache = FactsCache()
+    pf = facts_for(tmp_path / "app/views.py", cache)
+    assert pf.function_def("app.forms.SearchForm") is None
+    assert cache.outline_reads == 0
+    assert pf.function_def("app.forms.search_form")[1] == "search_form"
+    assert cache.outline_reads == 1
+    assert pf.function_def("app.mixed.Shown") is None  # rebound: parsed to know
+    assert pf.function_def("app.stars.Other") is None  # a star import: parsed
+    assert cache.outline_reads == 3
+
+
+def test_text_tests_never_change_an_answer(tmp_path):
+    """Names the text tests cannot rule out: a non-ASCII name, a class name
+    in a docstring beside a star import, a star import written oddly."""
+    _write(tmp_path, {
+        "app/__init__.py": "",
+        "app/impl.py": "def Report(x):\n    return x\n\n\ndef naïve(x):\n    return x\n",
+        "app/api.py": '"""\nclass Report:\n"""\nfrom app.impl import *\n',
+        "app/odd.py": "import os; from app.impl import\\\n *\n",
+        "app/uni.py": "from app.impl import *\n",
+        "app/views.py": "",
+    })
+    pf = facts_for(tmp_path / "app/views.py", FactsCache())
+    assert pf.function_def("app.api.Report")[0].name == "app.impl"
+    assert pf.function_def("app.odd.Report")[0].name == "app.impl"
+    assert pf.function_def("app.uni.naïve")[0].name == "app.impl"

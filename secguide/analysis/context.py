@@ -14,6 +14,7 @@ subclasses it to call the rules during the walk and collect their findings.
 from __future__ import annotations
 
 import ast
+import os
 
 from secguide.analysis.auth_mode import AuthIndex, AuthMode
 from secguide.analysis.evaluator import EVALUATORS, EvaluatorMixin
@@ -27,7 +28,9 @@ from secguide.analysis.scope import Scope, ScopeMixin
 from secguide.analysis.values import UNKNOWN, Value, const
 from secguide.models import web
 from secguide.models.frameworks import (SETTINGS_FOLDERS, SETTINGS_MARKERS,
-                                        TEST_SETTINGS_MODULES, TEST_SETTINGS_SUFFIXES)
+                                        TEST_MODULE_NAMES, TEST_MODULE_PREFIXES,
+                                        TEST_MODULE_SUFFIXES, TEST_SETTINGS_MODULES,
+                                        TEST_SETTINGS_SUFFIXES)
 from secguide.options import Options
 
 _MISSING = object()
@@ -213,6 +216,17 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
                 or base in ("conftest.py", "testing.py"):
             return True
         return len(parts) > 1 and base in TEST_SETTINGS_MODULES and parts[-2] in SETTINGS_FOLDERS
+
+
+def is_test_module(filename: str) -> bool:
+    """A module a test runner collects (``test_*.py``, ``*_test.py``,
+    ``tests.py``, ``conftest.py``; ``models.frameworks``): stricter than
+    ``FileAnalysis._test_file``, which also takes test settings and any
+    name that starts with "test" (``testrun.py`` of a test-management app
+    is application code)."""
+    base = os.path.basename(filename.replace("\\", "/")).lower()
+    return base in TEST_MODULE_NAMES or base.startswith(TEST_MODULE_PREFIXES) \
+        or base.endswith(TEST_MODULE_SUFFIXES)
 
 
 def __getattr__(name: str):

@@ -100,16 +100,18 @@ def _node_classes(root: type = ast.AST) -> list[type]:
     return out
 
 
-def _children_getters() -> dict:
+def _children_getters(statements: bool = False) -> dict:
     """Per expression node class, a getter of the fields that hold its
     sub-expressions: ``attrgetter(f1, f2)`` (a tuple of values) for several
     fields, ``(attrgetter(f),)`` for one.  Leaves, statements (walked by
-    ``_stmt``) and constants have none.  Built once, at import."""
+    ``_stmt``) and constants have none; ``statements``: statements too
+    (their names left out).  Built once, at import."""
     table = {}
+    skip = _SKIP_FIELDS | {"name", "names"} if statements else _SKIP_FIELDS
     for t in _node_classes():
-        if issubclass(t, ast.stmt) or t is ast.Constant:
+        if issubclass(t, ast.stmt) and not statements or t is ast.Constant:
             continue
-        fields = tuple(f for f in getattr(t, "_fields", ()) if f not in _SKIP_FIELDS)
+        fields = tuple(f for f in getattr(t, "_fields", ()) if f not in skip)
         if len(fields) == 1:
             table[t] = (operator.attrgetter(fields[0]),)
         elif fields:
@@ -119,3 +121,5 @@ def _children_getters() -> dict:
 
 #: the sub-expression getters of each expression node class
 CHILDREN: dict = _children_getters()
+#: the same for every node class, statements included (``FileContext.scan_strings``)
+ALL_CHILDREN: dict = _children_getters(statements=True)

@@ -13,8 +13,9 @@ import os
 import warnings
 from typing import Iterable
 
-from secguide.analysis.context import FileAnalysis
-from secguide.analysis.interpreter import CHILDREN, COMPREHENSIONS, STMT_HANDLERS, STMT_OTHER
+from secguide.analysis.context import FileAnalysis, is_test_module
+from secguide.analysis.walking import ALL_CHILDREN
+from secguide.analysis.interpreter import STMT_HANDLERS, STMT_OTHER
 from secguide.options import DEFAULT_OPTIONS, Options
 from secguide.position import statement_lines
 from secguide.project import FactsCache, ProjectFacts
@@ -22,7 +23,7 @@ from secguide.rule import Finding, Rule
 
 from secguide.engine.tables import (  # noqa: F401 - the engine's names, as before
     _ALL_CODES, _INSTANCES, CALL_UNNAMED, CALL_WORDS, KEYWORD_CALLS, LOCAL_ASSIGN, STR_CONSTANT,
-    STR_MIN, STR_NEEDLES,
+    STR_MIN, STR_NEEDLES, WALK_CALL, WALK_NAMED, WALK_STR,
     DispatchTables,
     _selection, _tables, selected_rules)
 from secguide.engine.summary import (  # noqa: F401
@@ -92,6 +93,8 @@ class FileContext(SummaryCalls, FileAnalysis):
         self._project = _UNSET
         self._active = self._dispatch_plain
         self._active_calls = self._calls_plain
+        self._plans = tables.plan, tables.plan_plain
+        self._plan = tables.plan_plain
         self._codes = tables.codes
         #: summaries of this file's functions (same-file helpers), on first use
         self._local: dict | None = None
@@ -137,6 +140,58 @@ class FileContext(SummaryCalls, FileAnalysis):
         for rep in reports:
             self.report(rule, rep.node, severity=rep.severity, confidence=rep.confidence,
                         at=rep.at, **rep.fields)
+
+    def scan_strings(self) -> list[Finding]:
+        """The findings of a test module (``is_test_module``) when the option
+        ``check-test-modules`` is off: only the rules that read string
+        constants run (a cloud key or a private key committed in a test is
+        still a leaked secret), on every string but docstrings; no
+        statement is interpreted, no project module read.  A test never
+        runs in production: flows, routes and settings there are not what
+        an attacker reaches, and reading them cost a third of the analysis
+        of an application."""
+        table = self._dispatch
+        rules = table.get(STR_CONSTANT)
+        if rules:
+            str_min = table[STR_MIN]
+            find = table.get(STR_NEEDLES)
+            children = ALL_CHILDREN
+            stack = [st for st in self.tree.body
+                     if type(st) is not ast.Expr or type(st.value) is not ast.Constant]
+            pop = stack.pop
+            push = stack.append
+            extend = stack.extend
+            while stack:
+                n = pop()
+                t = type(n)
+                if t is ast.Constant:
+                    s = n.value
+                    if type(s) is str and len(s) >= str_min and \
+                            (find is None or find(s) is not None):
+                        for r in rules:
+                            res = r.check(n, self)
+                            if res:
+                                self._emit(r, res)
+                    continue
+                if t is ast.Expr and type(n.value) is ast.Constant:
+                    continue  # a docstring or bare string (as in ``run``)
+                get = children.get(t)
+                if get is None:
+                    continue
+                if type(get) is tuple:
+                    c = get[0](n)
+                    if type(c) is list:
+                        extend(c)
+                    else:
+                        push(c)
+                else:
+                    for c in get(n):
+                        if type(c) is list:
+                            extend(c)
+                        else:
+                            push(c)
+        return sorted(statement_lines(self.tree, self.findings.values()),
+                      key=lambda f: (f.line, f.col, f.code))
 
     def local_calls(self, fnode: ast.AST) -> list | None:
         """Every call of this file's function ``fnode``, with the values of
@@ -215,13 +270,14 @@ class FileContext(SummaryCalls, FileAnalysis):
                 self._emit(r, res)
 
     def _enter_function(self, info):
-        saved = self._active, self._active_calls
+        saved = self._active, self._active_calls, self._plan
         self._active = self._dispatch if info.is_route else self._dispatch_plain
         self._active_calls = self._calls if info.is_route else self._calls_plain
+        self._plan = self._plans[0] if info.is_route else self._plans[1]
         return saved
 
     def _leave_function(self, saved) -> None:
-        self._active, self._active_calls = saved
+        self._active, self._active_calls, self._plan = saved
 
     def _function_start(self, node) -> None:
         rules = self._active.get(type(node))
@@ -241,85 +297,75 @@ class FileContext(SummaryCalls, FileAnalysis):
 
     # ----------------------------------------------------------- rule walk
     def _walk(self, node: ast.AST) -> None:
-        """Visit ``node`` and its sub-expressions, calling the rules."""
-        active = self._active
-        t = type(node)
-        if t is ast.Name or t is ast.Constant:  # a third of the calls: a leaf
-            if t is ast.Constant:
-                s = node.value
-                rules = active.get(STR_CONSTANT) if type(s) is str else None
-                find = active.get(STR_NEEDLES)
-                if rules and (len(s) < active[STR_MIN] or find is not None and find(s) is None):
-                    return
-            else:
-                rules = active.get(t)
-            if rules:
-                for r in rules:
-                    res = r.check(node, self)
-                    if res:
-                        self._emit(r, res)
+        """Visit ``node`` and its sub-expressions, calling the rules: one
+        read of the active walk plan per node (``tables.walk_plan``)."""
+        plan = self._plan
+        p = plan.get(type(node))
+        if p is None:  # a third of the calls: a leaf no rule sees
             return
-        calls_index = self._active_calls
-        in_function = self.fn is not None
-        children = CHILDREN
-        str_rules = active.get(STR_CONSTANT)
-        str_min = active[STR_MIN] if str_rules else 0
+        active = self._active
+        str_min = active[STR_MIN] if STR_CONSTANT in active else 0
         str_find = active.get(STR_NEEDLES)
+        in_function = self.fn is not None
+        get_plan = plan.get
         stack = [node]
         pop = stack.pop
         push = stack.append
         extend = stack.extend
         while stack:
             n = pop()
-            t = type(n)
-            if t is ast.Constant:  # the most common node: no children
-                if str_rules and type(n.value) is str and len(n.value) >= str_min and \
-                        (str_find is None or str_find(n.value) is not None):
-                    for r in str_rules:
+            p = get_plan(type(n))
+            if p is None:
+                continue  # a Name no rule sees, a constant, a None slot (Dict keys)
+            rules, get, kind = p
+            if kind == WALK_STR:
+                s = n.value
+                if type(s) is str and len(s) >= str_min and \
+                        (str_find is None or str_find(s) is not None):
+                    for r in rules:
                         res = r.check(n, self)
                         if res:
                             self._emit(r, res)
                 continue
-            rules = active.get(t)
             if rules:
                 for r in rules:
                     res = r.check(n, self)
                     if res:
                         self._emit(r, res)
-            if t is ast.Call:
-                if calls_index:
-                    self._dispatch_call(n)
-                if in_function and (n.args or n.keywords):
-                    # only a function of this file or of a project module
-                    # can have a summary: nothing more for other callees
-                    fv = self.value(n.func)
-                    q = fv.qual
-                    f = n.func
-                    if fv.ref is not None or q is not None and \
-                            q.partition(".")[0] not in _NOT_PROJECT or \
-                            q is None and type(f) is ast.Attribute and \
-                            type(f.value) is ast.Name and f.value.id == "self" and \
-                            self.fn.class_info is not None:  # self.method(...)
-                        self._summary_call(n, fv)
-            elif t is ast.NamedExpr:
-                self._bind(n.target, self.value(n.value))
-            elif t in COMPREHENSIONS:
-                self._walk_comprehension(n)
-                continue
-            get = children.get(t)
+            if kind:
+                if kind == WALK_CALL:
+                    if self._active_calls:
+                        self._dispatch_call(n)
+                    if in_function and (n.args or n.keywords):
+                        # only a function of this file or of a project module
+                        # can have a summary: nothing more for other callees
+                        fv = self.value(n.func)
+                        q = fv.qual
+                        f = n.func
+                        if fv.ref is not None or q is not None and \
+                                q.partition(".")[0] not in _NOT_PROJECT or \
+                                q is None and type(f) is ast.Attribute and \
+                                type(f.value) is ast.Name and f.value.id == "self" and \
+                                self.fn.class_info is not None:  # self.method(...)
+                            self._summary_call(n, fv)
+                elif kind == WALK_NAMED:
+                    self._bind(n.target, self.value(n.value))
+                else:  # WALK_COMPREHENSION
+                    self._walk_comprehension(n)
+                    continue
             if get is None:
-                continue  # a leaf (Name), a None slot (Dict keys) or not a node
+                continue
             if type(get) is tuple:  # one field
                 c = get[0](n)
                 if type(c) is list:
                     extend(c)
-                elif c is not None:
+                else:
                     push(c)
             else:
                 for c in get(n):
                     if type(c) is list:
                         extend(c)
-                    elif c is not None:
+                    else:
                         push(c)
 
     def _dispatch_call(self, call: ast.Call) -> None:
@@ -405,7 +451,10 @@ def analyze_tree(tree: ast.AST, filename: str = "<string>",
     try:
         tables = _tables(codes, FileContext._test_file(filename))
         ctx = FileContext(tree, filename, tables, options or DEFAULT_OPTIONS)
-        findings = ctx.run()
+        if is_test_module(filename) and not ctx.options.check_test_modules:
+            findings = ctx.scan_strings()
+        else:
+            findings = ctx.run()
     except RecursionError as exc:
         if strict:
             raise AnalysisTruncated(f"{filename}: the walk hit the recursion limit") from exc

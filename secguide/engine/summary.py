@@ -17,7 +17,7 @@ import sys
 import secguide.engine as _engine
 from secguide.analysis import summaries as S
 from secguide.analysis.functions import param_names
-from secguide.engine.tables import _ALL_CODES, _INSTANCES, _tables
+from secguide.engine.tables import _ALL_CODES, _INSTANCES, _tables, walk_plan
 from secguide.options import Options
 from secguide.project import ProjectFacts
 from secguide.project.classes import written_bases
@@ -29,6 +29,8 @@ _SUMMARIES = SummaryStore()
 _NOT_PROJECT = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 #: how deep a chain of modules' summaries is followed
 MAX_SUMMARY_DEPTH = 6
+#: the expression walk at a summarised module's top level: no rule runs there
+_NO_RULES_PLAN = walk_plan({})
 #: how many base classes are searched for an inherited ``self.method``
 MAX_BASES = 16
 
@@ -365,6 +367,7 @@ class SummaryMode:
         #: no rule at module level: only function bodies have parameters
         self._active = {}
         self._active_calls = {}
+        self._plan = _NO_RULES_PLAN
         self._fids: dict[int, int] = {}
         self._fnodes: list = []
         self._entries: dict[tuple, S.SinkEntry] = {}

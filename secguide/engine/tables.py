@@ -7,6 +7,7 @@ import functools
 import re
 from typing import Iterable
 
+from secguide.analysis.walking import CHILDREN, COMPREHENSIONS
 from secguide.registry import ALL_RULES
 from secguide.rule import Rule
 from secguide.vocab import is_password_name
@@ -45,7 +46,7 @@ class DispatchTables:
     """
 
     __slots__ = ("dispatch", "dispatch_plain", "calls", "calls_plain", "finishers",
-                 "file_finishers", "codes")
+                 "file_finishers", "codes", "plan", "plan_plain")
 
     def __init__(self, rules: list[Rule], test_file: bool = False):
         if test_file:
@@ -94,6 +95,9 @@ class DispatchTables:
                     table[LOCAL_ASSIGN] = AssignIndex(local, local=True)
         self.dispatch = dispatch
         self.dispatch_plain = plain
+        #: the expression walk's plan of each table (``walk_plan``)
+        self.plan = walk_plan(dispatch)
+        self.plan_plain = walk_plan(plain)
         self.calls = calls
         self.calls_plain = calls_plain
         self.finishers = tuple(r for r in rules
@@ -102,6 +106,35 @@ class DispatchTables:
                                     if type(r).finish_file is not Rule.finish_file)
         #: the codes of the rules (a call through a helper reports only these)
         self.codes = frozenset(r.code for r in rules)
+
+
+#: what the expression walk does at a node (``walk_plan``): its kind
+WALK_PLAIN, WALK_STR, WALK_CALL, WALK_NAMED, WALK_COMPREHENSION = range(5)
+
+
+def walk_plan(table: dict) -> dict:
+    """The expression walk's plan for a dispatch table, one dictionary read
+    per node: node class -> ``(rules, children getter, kind)``.  A class
+    with nothing to do (a ``Name`` no rule sees, a constant when no rule
+    reads strings, ``None`` in a list of children) has no entry: the walk
+    passes it by.  ``rules`` of a ``WALK_STR`` entry are the string rules."""
+    plan: dict = {}
+    for t in set(CHILDREN) | {cls for cls in table if isinstance(cls, type)} | {
+            ast.Constant, ast.Call, ast.NamedExpr} | COMPREHENSIONS:
+        if not issubclass(t, ast.expr) and t not in CHILDREN:
+            continue  # statements: ``_stmt`` calls their rules
+        if t is ast.Constant:
+            rules = table.get(STR_CONSTANT)
+            if rules:
+                plan[t] = (rules, None, WALK_STR)
+            continue
+        kind = WALK_CALL if t is ast.Call else WALK_NAMED if t is ast.NamedExpr else \
+            WALK_COMPREHENSION if t in COMPREHENSIONS else WALK_PLAIN
+        rules = table.get(t) or None
+        get = CHILDREN.get(t)
+        if rules or get is not None or kind != WALK_PLAIN:
+            plan[t] = (rules, get, kind)
+    return plan
 
 
 #: the key of an assignment's value class (``=Compare``): ``Rule.assign_keys``

@@ -75,6 +75,12 @@ TEST_SETTINGS_MODULES = frozenset({"ci.py", "test.py", "tests.py", "testing.py",
 #: ``settings_ci.py``)
 TEST_SETTINGS_SUFFIXES = ("_testing.py", "_ci.py", "_test.py", "_tests.py", "_dev.py",
                           "_development.py")
+#: modules a test runner collects (pytest's and unittest's default patterns,
+#: Django's ``tests.py``, ``tests_views.py``): only secrets in a known token
+#: format are looked for there, unless the option ``check-test-modules`` is on
+TEST_MODULE_NAMES = frozenset({"conftest.py", "test.py", "tests.py"})
+TEST_MODULE_PREFIXES = ("test_", "tests_")
+TEST_MODULE_SUFFIXES = ("_test.py", "_tests.py")
 #: Django URL configuration: ``urlpatterns = [path("x/", view), ...]``
 URL_CONF_CALLS = frozenset({"path", "re_path", "url"})
 URL_PATTERNS = "urlpatterns"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import warnings
 from collections import OrderedDict
 
@@ -22,6 +23,14 @@ from secguide.project.modules import ModuleFile, ProjectLayout, import_table, st
 MAX_BYTES = 2_000_000
 #: parsed trees kept per process (the most recently used)
 MAX_TREES = 4
+#: texts kept for the tests before a parse (most recently read last)
+MAX_TEXTS = 512
+#: a star import in a module's text (``from .views import *``; in a string
+#: too, which only makes a test answer "maybe" more often)
+_STAR_IMPORT = re.compile(rb"\bfrom[\s\\]*(\.*)[\s\\]*([\w.]*)[\s\\]+import[\s\\]*\*")
+#: any star import: more of these than of ``_STAR_IMPORT`` (a non-ASCII
+#: module name) makes the star list unknown
+_ANY_STAR = re.compile(rb"\bimport[\s\\]*\*")
 #: bump when the facts' shape or meaning changes (invalidates disk caches)
 FACTS_VERSION = "6"
 
@@ -42,6 +51,8 @@ class FactsCache:
         #: outlines of modules whose facts were not needed (yet)
         self._outlines: dict[tuple, ModuleFacts] = {}
         self.outline_reads = 0  # outlines computed (for tests and the benchmark)
+        #: module texts read by ``text``, by the facts' key
+        self._texts: OrderedDict[tuple, ModuleText] = OrderedDict()
 
     def facts(self, mfile: ModuleFile, layout: ProjectLayout) -> ModuleFacts:
         """The facts of a project module."""
@@ -53,6 +64,29 @@ class FactsCache:
         (``False``), else its outline (``True``: the functions and classes
         map names to None), which costs a parse and no walk."""
         return self._get(mfile, layout, True)
+
+    def text(self, mfile: ModuleFile, layout: ProjectLayout) -> "ModuleText | None":
+        """The module's text for a test before a parse (``ProjectFacts.
+        _may_bind``); None when its names are at hand already (its facts or
+        outline are in memory: no test needed), or it is never read."""
+        try:
+            st = os.stat(mfile.path)
+        except OSError:
+            return None
+        key = (mfile.path, mfile.name, st.st_size, st.st_mtime_ns)
+        if key in self._mem or key in self._outlines or st.st_size > MAX_BYTES:
+            return None
+        text = self._texts.get(key)
+        if text is None:
+            try:
+                with open(mfile.path, "rb") as fh:
+                    text = ModuleText(fh.read(), mfile, layout)
+            except OSError:
+                return None
+            self._texts[key] = text
+            if len(self._texts) > MAX_TEXTS:
+                self._texts.popitem(last=False)
+        return text
 
     def _get(self, mfile: ModuleFile, layout: ProjectLayout,
              outline: bool) -> tuple[ModuleFacts, bool]:
@@ -186,3 +220,35 @@ class FactsCache:
 
     def _disk_put(self, digest: str, facts: ModuleFacts) -> None:
         diskcache.write_record(self.disk_dir, digest, facts.to_json())
+
+
+class ModuleText:
+    """A project module's text, for tests that can rule a name out before
+    the module is parsed (``ProjectFacts._may_bind``, ``_only_a_class``)."""
+
+    __slots__ = ("data", "stars", "_classes")
+
+    def __init__(self, data: bytes, mfile: ModuleFile, layout: ProjectLayout):
+        self.data = data
+        #: the absolute names of the modules it star-imports; None when not
+        #: known for sure (a non-ASCII name, more than 32)
+        self.stars: list[str] | None = None
+        found = _STAR_IMPORT.findall(data)
+        if len(found) <= 32 and len(found) == len(_ANY_STAR.findall(data)):
+            stars = (layout.absolute(name.decode("ascii"), len(dots), mfile.name,
+                                     mfile.is_package) for dots, name in found)
+            self.stars = [s for s in stars if s]
+        self._classes: dict[str, bool] = {}
+
+    def only_a_class(self, name: str) -> bool:
+        """Does the text bind ``name`` (ASCII) by a ``class`` statement at the
+        start of a line and nothing else: no star import, and no other
+        occurrence of the name?"""
+        got = self._classes.get(name)
+        if got is None:
+            data = self.data
+            raw = name.encode()
+            found = data.count(raw)
+            got = self._classes[name] = self.stars == [] and found > 0 and found == len(
+                re.findall(rb"(?m)^class[ \t]+" + re.escape(raw) + rb"\b", data))
+        return got

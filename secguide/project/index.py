@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 
-from secguide.project.cache import FactsCache
+from secguide.project.cache import FactsCache, ModuleText
 from secguide.project.facts import ClassFacts, FunctionFacts, ModuleFacts, module_facts
 from secguide.project.modules import ModuleFile, ProjectLayout, import_table, star_imports
 from secguide.project.summaries import stat_key
@@ -42,6 +42,9 @@ class ProjectFacts:
         self._modules: dict[str, ModuleFacts | None] = {}
         #: modules of ``_modules`` read as an outline only, and their files
         self._outlined: dict[str, ModuleFile] = {}
+        #: files whose text a test read (``_text``): the answers depend on them
+        self._texts_read: set[str] = set()
+        self._texts: dict[str, ModuleText | None] = {}
         self._app: ModuleFacts | None = None
 
     @property
@@ -85,14 +88,14 @@ class ProjectFacts:
 
     def files_read(self) -> set:
         """``(path, size, mtime_ns)`` of every project module whose facts
-        were read here (what a summary computed here depends on besides the
+        or text were read here (what a summary computed here depends on besides the
         modules whose summaries it used)."""
         out = set()
-        for mf in self._modules.values():
-            if mf is not None and mf.path:
-                key = stat_key(mf.path)
-                if key is not None:
-                    out.add(key)
+        paths = {mf.path for mf in self._modules.values() if mf is not None and mf.path}
+        for path in paths | self._texts_read:
+            key = stat_key(path)
+            if key is not None:
+                out.add(key)
         return out
 
     def absolute(self, qual: str | None) -> str | None:
@@ -174,11 +177,61 @@ class ProjectFacts:
         if target and target != qual:
             return self._lookup(target, depth + 1, full)
         for star in mf.star_imports:  # from .object_views import *
-            if star != mod:
+            if star != mod and self._may_bind(star, attr):
                 hit = self._lookup(f"{star}.{attr}", depth + 1, full)
                 if hit:
                     return hit
         return None
+
+    # ------------------------------------------------- tests on the texts
+    # Before a module is parsed for one name, its text can often say the
+    # name is not there: a parse finds nothing a test on the text rules
+    # out.  Each test is conservative (any doubt answers "maybe", and the
+    # module is parsed as before) and each text read is a file the answer
+    # depends on (``files_read``).
+
+    def _text(self, mod: str) -> ModuleText | None:
+        """The text of project module ``mod`` for a test, None when there is
+        nothing to test (its names are at hand, or it is no project module:
+        the lookup answers at once)."""
+        if mod in self._modules or mod == self.layout.module:
+            return None
+        if mod in self._texts:
+            return self._texts[mod]
+        mfile = self.layout.find(mod)
+        text = None if mfile is None else self.cache.text(mfile, self.layout)
+        if text is not None:
+            self._texts_read.add(mfile.path)
+        self._texts[mod] = text
+        return text
+
+    def _may_bind(self, mod: str, attr: str, depth: int = 0) -> bool:
+        """Can module ``mod`` bind ``attr`` at top level, itself or through
+        its star imports?  False only when no text of the chain names
+        ``attr``: a package ``__init__`` that star-imports a dozen large
+        modules is read for one name, and the modules that never mention
+        it are not parsed.  "Maybe" for a non-ASCII name (the parser
+        normalises identifiers) and a chain too deep or too wide."""
+        if not attr.isascii() or depth > MAX_DEPTH:
+            return True
+        text = self._text(mod)
+        if text is None or text.stars is None or attr.encode() in text.data:
+            return True
+        for star in text.stars:
+            if star != mod and self._may_bind(star, attr, depth + 1):
+                return True
+        return False
+
+    def _only_a_class(self, mod: str, attr: str) -> bool:
+        """Is ``attr`` bound in module ``mod`` by a top-level ``class``
+        statement and nothing else?  True only when the text has no star
+        import and every occurrence of the name is ``class <name>`` at the
+        start of a line (the constructor call of a form or serializer: no
+        function of that name can be found there)."""
+        if not attr.isascii():
+            return False
+        text = self._text(mod)
+        return text is not None and text.only_a_class(attr)
 
     def function(self, qual: str | None) -> FunctionFacts | None:
         hit = self._lookup(self.absolute(qual) or "")
@@ -189,6 +242,9 @@ class ProjectFacts:
         project module that ``qual`` names (re-exports followed), or None."""
         q = self.absolute(qual)
         if not q or "." not in q:
+            return None
+        mod, _, attr = q.rpartition(".")
+        if self._only_a_class(mod, attr):
             return None
         hit = self._lookup(q, full=False)
         if hit is None or hit[0] is self._own or hit[1] not in hit[0].functions:
@@ -205,6 +261,9 @@ class ProjectFacts:
             return None
         owner, _, meth = q.rpartition(".")
         mod, _, obj = owner.rpartition(".")
+        text = self._text(mod) if obj.isascii() else None
+        if text is not None and obj.encode() not in text.data:
+            return None  # the module never names it: no class or instance there
         mf = self.module(mod)
         if mf is None or mf.broken or mf is self._own:
             return None
