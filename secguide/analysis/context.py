@@ -61,7 +61,10 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
         self._models: dict[str, dict[str, str]] = {}
         self._module_has: set[str] = set()
         self._url_views: frozenset = url_views(tree.body)
-        self._label_cache: dict[str, frozenset] = {}
+        #: labels by name: shared by every file analysed with the same extra
+        #: names (a pure function of the name; ``_LABELS``)
+        self._label_cache: dict[str, frozenset] = _labels_for(
+            options.password_names, options.secret_names)
         self._settings: bool | None = None
         #: the user's extra password and secret names, lower-cased
         self.extra_password_names = self._extra_pw = tuple(
@@ -216,6 +219,23 @@ class FileAnalysis(Interpreter, ParamsMixin, GuardsMixin, EvaluatorMixin, ScopeM
                 or base in ("conftest.py", "testing.py"):
             return True
         return len(parts) > 1 and base in TEST_SETTINGS_MODULES and parts[-2] in SETTINGS_FOLDERS
+
+
+#: ``FileAnalysis._label_cache`` per (extra password names, extra secret
+#: names): the labels of a name depend on nothing else, and names repeat
+#: across the files of a project.  Bounded: cleared past ``MAX_LABELS``.
+_LABELS: dict[tuple, dict[str, frozenset]] = {}
+MAX_LABELS = 50_000
+
+
+def _labels_for(extra_pw: tuple, extra_secret: tuple) -> dict[str, frozenset]:
+    key = (extra_pw, extra_secret)
+    cache = _LABELS.get(key)
+    if cache is None or len(cache) > MAX_LABELS:
+        if len(_LABELS) > 16:
+            _LABELS.clear()
+        cache = _LABELS[key] = {}
+    return cache
 
 
 def is_test_module(filename: str) -> bool:
