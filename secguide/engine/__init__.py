@@ -176,16 +176,8 @@ class FileContext(SummaryCalls, FileAnalysis):
                 if t is ast.Expr and type(n.value) is ast.Constant:
                     continue  # a docstring or bare string (as in ``run``)
                 get = children.get(t)
-                if get is None:
-                    continue
-                if type(get) is tuple:
-                    c = get[0](n)
-                    if type(c) is list:
-                        extend(c)
-                    else:
-                        push(c)
-                else:
-                    for c in get(n):
+                if get is not None:
+                    for c in ((get[0](n),) if type(get) is tuple else get(n)):
                         if type(c) is list:
                             extend(c)
                         else:
