@@ -14,8 +14,8 @@ import warnings
 from typing import Iterable
 
 from secguide.analysis.context import FileAnalysis, is_test_module
-from secguide.analysis.walking import ALL_CHILDREN
 from secguide.analysis.interpreter import STMT_HANDLERS, STMT_OTHER
+from secguide.analysis.walking import ALL_CHILDREN
 from secguide.options import DEFAULT_OPTIONS, Options
 from secguide.position import statement_lines
 from secguide.project import FactsCache, ProjectFacts
